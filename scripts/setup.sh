@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything Panther's demo and tests need on Debian 12, then the npm dependencies.
+# Idempotent: packages already present are skipped quickly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  btrfs-progs   # mkfs.btrfs, btrfs subvolume/property/send/receive
+  util-linux    # losetup, mount, findmnt, blkid
+  e2fsprogs     # chattr, lsattr
+  gdisk         # sgdisk for GPT
+  dosfstools    # mkfs.vfat for the ESP
+  nix-bin       # nix-instantiate evaluates every Nix file we render
+  systemd       # systemd-analyze checks calendars and units
+  zstd
+)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+fi

@@ -1,0 +1,41 @@
+import { writeFileAtomic } from '../../core/atomic-write.ts';
+import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
+import { lintPlan } from '../../plan/lint/index.ts';
+import { render, RENDER_KINDS } from '../../render/index.ts';
+import { flag, str, type Command } from '../command.ts';
+import { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS, resolvePlan } from '../plan-input.ts';
+
+export const renderCommand: Command = {
+  name: 'render',
+  summary: 'render a plan as disko, NixOS or JSON text',
+  usage: `panther render <${RENDER_KINDS.join('|')}> (--plan FILE | plan input) [--out FILE] [--force]`,
+  help: `Kinds:
+  disko    a plain Nix attribute set { disko.devices = …; }: GPT, boot partition, btrfs, subvolumes,
+           swap, and a postCreateHook that sets no-CoW and compression on the empty subvolumes
+  nixos    a NixOS module for what disko does not cover (tmpfiles +C rules, compression
+           properties, scrub, neededForBoot)
+  json     the plan itself
+${PLAN_INPUT_HELP}
+  --out FILE            write to FILE (atomically) instead of stdout
+  --force               render even when lint reports errors (not recommended)`,
+  options: { ...PLAN_INPUT_OPTIONS, out: { type: 'string' }, force: { type: 'boolean' } },
+  positionals: true,
+  async run(values, positionals, io) {
+    const kind = positionals[0];
+    if (kind === undefined || !(RENDER_KINDS as readonly string[]).includes(kind) || positionals.length > 1) {
+      throw usageError(`render needs one kind: ${RENDER_KINDS.join(', ')}`, `e.g. panther render disko --plan plan.json`);
+    }
+    const { plan } = await resolvePlan(values);
+    const errors = lintPlan(plan).filter((f) => f.severity === 'error');
+    if (errors.length > 0 && !flag(values, 'force')) {
+      throw new PantherError('render-refused', `the plan for ${plan.host} has ${errors.length} lint error(s): ${errors.map((e) => `${e.id} [${e.subject}]`).join(', ')}`, {
+        exitCode: ExitCode.refused, hint: 'run panther lint for the fixes, or pass --force to render anyway',
+      });
+    }
+    const text = render(kind as (typeof RENDER_KINDS)[number], plan);
+    const out = str(values, 'out');
+    if (out === undefined) io.out(text);
+    else { await writeFileAtomic(out, text); io.err(`wrote ${out}`); }
+    return ExitCode.ok;
+  },
+};

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Entry point: find the command, parse its flags, run it, map errors to exit codes once.
+import { parseArgs } from 'node:util';
+import { ExitCode, PantherError, isPantherError } from '../core/errors.ts';
+import type { Command, Io } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+
+const VERSION = '0.1.0';
+
+export const EXIT_TABLE = `Exit codes:
+  0  success
+  1  failure (the message says what failed and how to fix it)
+  2  usage error (unknown command or flag, missing argument)
+  3  refused: needs a decision from you (ambiguous detection, destructive step without --yes, …)`;
+
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'panther — plan, snapshot, back up and prove btrfs storage for NixOS hosts',
+    '',
+    'Usage: panther <command> [options]   (panther <command> --help for details)',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command that reports takes --json: one JSON document on stdout, logs on stderr.',
+    EXIT_TABLE,
+  ].join('\n');
+}
+
+function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+  // Longest match first so "snapshot run" wins over "snapshot".
+  const sorted = [...COMMANDS].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
+  for (const command of sorted) {
+    const words = command.name.split(' ');
+    if (words.every((w, i) => argv[i] === w)) return { command, rest: argv.slice(words.length) };
+  }
+  return undefined;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.out(topHelp());
+    return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
+  }
+  if (argv[0] === '--version') { io.out(VERSION); return ExitCode.ok; }
+  const found = findCommand(argv);
+  if (found === undefined) {
+    io.err(`panther: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${topHelp()}`);
+    return ExitCode.usage;
+  }
+  const { command, rest } = found;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`Usage: ${command.usage}\n\n${command.summary}\n\n${command.help}\n\n${EXIT_TABLE}`);
+    return ExitCode.ok;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, json: { type: 'boolean' } },
+      allowPositionals: command.positionals ?? false,
+      strict: true,
+    });
+  } catch (error) {
+    io.err(`panther ${command.name}: ${(error as Error).message}\nUsage: ${command.usage}  (--help for details)`);
+    return ExitCode.usage;
+  }
+  const commandIo: Io = { ...io, json: parsed.values['json'] === true };
+  try {
+    return await command.run(parsed.values, parsed.positionals, commandIo);
+  } catch (error) {
+    return report(error, commandIo, command.name);
+  }
+}
+
+function report(error: unknown, io: Io, name: string): number {
+  if (isPantherError(error)) {
+    if (io.json) io.out(JSON.stringify(error.toJSON(), null, 2));
+    io.err(`panther ${name}: ${error.message}${error.hint === undefined ? '' : `\n  hint: ${error.hint}`}`);
+    return error.exitCode;
+  }
+  const e = error as Error;
+  io.err(`panther ${name}: internal error — this should never happen, please report it with the output below.\n` +
+    `panther ${VERSION}, node ${process.version}\n${e?.stack ?? String(error)}`);
+  if (io.json) io.out(JSON.stringify({ error: 'internal', message: String(e?.message ?? error) }));
+  return ExitCode.failed;
+}
+
+export function processIo(): Io {
+  return {
+    out: (text) => { process.stdout.write(text.endsWith('\n') ? text : `${text}\n`); },
+    err: (text) => { process.stderr.write(text.endsWith('\n') ? text : `${text}\n`); },
+    json: false,
+    tty: process.stderr.isTTY === true,
+  };
+}
+
+if (import.meta.main) {
+  main(process.argv.slice(2), processIo()).then(
+    (code) => { process.exitCode = code; },
+    (error: unknown) => { process.stderr.write(`${String(error)}\n`); process.exitCode = 1; },
+  );
+}
+
+export { PantherError };

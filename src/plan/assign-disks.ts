@@ -1,0 +1,97 @@
+// Which physical disk carries which pool. With an inventory, its expected disks must all be found in
+// the report (or the plan fails with the difference); without one, pools take the largest disks.
+import { PantherError } from '../core/errors.ts';
+import { formatGB } from '../core/bytes.ts';
+import type { Disk, HostReport } from '../facter/types.ts';
+import type { ExpectedDisk, InventoryEntry } from './inventory.ts';
+import type { ProfileDef } from './profile-types.ts';
+
+export interface AssignedDisk {
+  pool: string;
+  device: string;
+  sizeBytes: number;
+}
+
+const SIZE_TOLERANCE = 0.02;
+
+/** Disks eligible to carry a pool, largest first, ties by kernel name. */
+export function systemDiskOrder(report: HostReport): Disk[] {
+  return report.disks
+    .filter((d) => !d.removable)
+    .sort((a, b) => b.sizeBytes - a.sizeBytes || a.device.localeCompare(b.device));
+}
+
+export function assignDisks(profile: ProfileDef, report: HostReport | null, entry: InventoryEntry | undefined,
+  host: string): AssignedDisk[] {
+  const expected = entry?.disks ?? [];
+  if (report === null) return assignFromInventory(profile, expected, host);
+
+  const differences = compareWithInventory(report, expected, profile);
+  if (differences.length > 0) {
+    throw new PantherError('inventory-mismatch',
+      `${report.source} does not match the inventory entry of ${host}:\n  ${differences.join('\n  ')}`, {
+        subject: host, details: { differences },
+        hint: 'fix the inventory if the hardware changed, or check that you passed the right host\'s report',
+      });
+  }
+  const ordered = systemDiskOrder(report);
+  return profile.pools.map((pool, i) => {
+    const want = expected.find((d) => d.pool === pool.name) ?? expected[i];
+    const disk = want === undefined ? ordered[pool.disk] : findDisk(report.disks, want);
+    if (disk === undefined) {
+      throw new PantherError('plan-missing-disk', `${host}: pool ${pool.name} needs disk #${pool.disk + 1} but ${report.source} has only ${ordered.length} usable disk(s)`, {
+        subject: host, hint: 'pick a profile with fewer pools, or list the disks in the inventory',
+      });
+    }
+    return { pool: pool.name, device: disk.stableDevice, sizeBytes: disk.sizeBytes };
+  });
+}
+
+function assignFromInventory(profile: ProfileDef, expected: ExpectedDisk[], host: string): AssignedDisk[] {
+  return profile.pools.map((pool, i) => {
+    const want = expected.find((d) => d.pool === pool.name) ?? expected[i];
+    if (want?.device === undefined || want.sizeGB === undefined) {
+      throw new PantherError('plan-needs-disks', `${host}: no hardware report and no device/size for pool ${pool.name}`, {
+        subject: host, hint: 'pass --facter facter.json, or give disks: [{ "device": …, "sizeGB": … }] in the inventory',
+      });
+    }
+    return { pool: pool.name, device: want.device, sizeBytes: Math.round(want.sizeGB * 1e9) };
+  });
+}
+
+/** Every way the report disagrees with the inventory, in words. Empty when they agree. */
+export function compareWithInventory(report: HostReport, expected: ExpectedDisk[], profile: ProfileDef): string[] {
+  const differences: string[] = [];
+  const usable = systemDiskOrder(report);
+  if (expected.length === 0 && usable.length < profile.pools.length) {
+    differences.push(`profile ${profile.id} needs ${profile.pools.length} disk(s); the report has ${usable.length} usable`);
+  }
+  expected.forEach((want, i) => {
+    const label = `disks[${i}]${want.device === undefined ? '' : ` (${want.device})`}`;
+    const disk = findDisk(report.disks, want);
+    if (disk === undefined) {
+      differences.push(`${label}: not in the report; it has ${report.disks.map(describe).join(', ') || 'no usable disks'}`);
+      return;
+    }
+    if (want.sizeGB !== undefined && Math.abs(disk.sizeBytes / 1e9 - want.sizeGB) > want.sizeGB * SIZE_TOLERANCE) {
+      differences.push(`${label}: expected ${want.sizeGB} GB, report says ${formatGB(disk.sizeBytes)}`);
+    }
+    if (want.transport !== undefined && disk.transport !== want.transport) {
+      differences.push(`${label}: expected ${want.transport}, report says ${disk.transport}`);
+    }
+  });
+  return differences;
+}
+
+function findDisk(disks: Disk[], want: ExpectedDisk): Disk | undefined {
+  if (want.device !== undefined) return disks.find((d) => d.device === want.device || d.stableDevice === want.device);
+  if (want.sizeGB !== undefined) {
+    const size = want.sizeGB;
+    return disks.find((d) => Math.abs(d.sizeBytes / 1e9 - size) <= size * SIZE_TOLERANCE);
+  }
+  return undefined;
+}
+
+function describe(d: Disk): string {
+  return `${d.device} ${formatGB(d.sizeBytes)} ${d.transport}`;
+}
