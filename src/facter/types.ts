@@ -57,6 +57,20 @@ export interface HostReport {
   ignored: IgnoredDevice[];
 }
 
+/**
+ * What detection reads of a profile. plan's ProfileDef satisfies it structurally; facter must not
+ * import plan (the data flows facter → plan), so the shape is restated here.
+ */
+export interface DetectableProfile {
+  id: string;
+  match: {
+    machine: MachineKind[];
+    disks: { count: number; transports: Transport[]; minBytes: number };
+    providers?: string[];
+    nominalSizeGB?: number;
+  };
+}
+
 export type Confidence = 'high' | 'medium' | 'low';
 
 export interface ProfileCandidate {

@@ -2,6 +2,7 @@
 // the report (or the plan fails with the difference); without one, pools take the largest disks.
 import { PantherError } from '../core/errors.ts';
 import { formatGB } from '../core/bytes.ts';
+import { splitDisks } from '../facter/detect.ts';
 import type { Disk, HostReport } from '../facter/types.ts';
 import type { ExpectedDisk, InventoryEntry } from './inventory.ts';
 import type { ProfileDef } from './profile-types.ts';
@@ -14,10 +15,13 @@ export interface AssignedDisk {
 
 const SIZE_TOLERANCE = 0.02;
 
-/** Disks eligible to carry a pool, largest first, ties by kernel name. */
-export function systemDiskOrder(report: HostReport): Disk[] {
-  return report.disks
-    .filter((d) => !d.removable)
+/**
+ * Disks eligible to carry a pool, largest first, ties by kernel name: not USB, not a cloud volume,
+ * not install media (the same split detection uses), and not below the profile's floor (cache modules).
+ */
+export function systemDiskOrder(report: HostReport, profile: ProfileDef): Disk[] {
+  return splitDisks(report.disks).considered
+    .filter((d) => d.sizeBytes >= profile.match.disks.minBytes)
     .sort((a, b) => b.sizeBytes - a.sizeBytes || a.device.localeCompare(b.device));
 }
 
@@ -34,7 +38,7 @@ export function assignDisks(profile: ProfileDef, report: HostReport | null, entr
         hint: 'fix the inventory if the hardware changed, or check that you passed the right host\'s report',
       });
   }
-  const ordered = systemDiskOrder(report);
+  const ordered = systemDiskOrder(report, profile);
   return profile.pools.map((pool, i) => {
     const want = expected.find((d) => d.pool === pool.name) ?? expected[i];
     const disk = want === undefined ? ordered[pool.disk] : findDisk(report.disks, want);
@@ -62,7 +66,7 @@ function assignFromInventory(profile: ProfileDef, expected: ExpectedDisk[], host
 /** Every way the report disagrees with the inventory, in words. Empty when they agree. */
 export function compareWithInventory(report: HostReport, expected: ExpectedDisk[], profile: ProfileDef): string[] {
   const differences: string[] = [];
-  const usable = systemDiskOrder(report);
+  const usable = systemDiskOrder(report, profile);
   if (expected.length === 0 && usable.length < profile.pools.length) {
     differences.push(`profile ${profile.id} needs ${profile.pools.length} disk(s); the report has ${usable.length} usable`);
   }

@@ -1,0 +1,120 @@
+// The main job on the embedded default: the spec's five hosts go through detect → plan → lint →
+// render (every Nix file evaluated), then one plan is provisioned onto a throwaway loop-device
+// btrfs and `doctor` checks it. Everything it creates is removed unless asked to keep it.
+import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { attachLoop, detachLoop } from '../btrfs/index.ts';
+import { detectProfile } from '../facter/detect.ts';
+import { readFacterReport } from '../facter/parse.ts';
+import { inventoryEntry, readInventory } from '../plan/inventory.ts';
+import { lintPlan, summarize } from '../plan/lint/index.ts';
+import { planHost } from '../plan/plan-host.ts';
+import { findProfile, loadProfiles } from '../plan/profiles.ts';
+import type { StoragePlan } from '../plan/types.ts';
+import { renderDisko } from '../render/disko.ts';
+import { renderNixos } from '../render/nixos.ts';
+import { findNixInstantiate, nixEvalJson } from '../render/verify/nix-instantiate.ts';
+import { provision, runDoctor, targetPlan, unmountRoot } from '../provision/index.ts';
+import type { DoctorReport } from '../provision/index.ts';
+
+export const EXAMPLES = resolve(import.meta.dirname, '..', '..', 'examples');
+export const HOSTS = ['zephyrus', 'yoga', 'hetzner', 'contabo', 'ovh'] as const;
+
+export interface HostSummary {
+  host: string;
+  detected: string | null;
+  confidence: string | null;
+  profile: string;
+  pools: number;
+  subvolumes: number;
+  lint: Record<string, number>;
+  rendered: string[];
+  evaluated: boolean;
+}
+
+export interface DemoResult {
+  workDir: string;
+  hosts: HostSummary[];
+  provisioned: { host: string; image: string; root: string; steps: number; doctor: Pick<DoctorReport, 'counts' | 'findings'>; kept: boolean } | null;
+}
+
+export interface DemoOptions {
+  /** Leave the loop btrfs mounted and the work directory in place. */
+  keep: boolean;
+  /** Skip provisioning (no root, no loop devices). */
+  planOnly: boolean;
+  log: (line: string) => void;
+}
+
+export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
+  const workDir = await mkdtemp(join(tmpdir(), 'panther-demo-'));
+  const profiles = await loadProfiles();
+  const inventoryFile = join(EXAMPLES, 'inventory.json');
+  const inventory = await readInventory(inventoryFile);
+  const canEval = findNixInstantiate() !== null;
+  const hosts: HostSummary[] = [];
+  const plans = new Map<string, StoragePlan>();
+  for (const host of HOSTS) {
+    const report = await readFacterReport(join(EXAMPLES, 'facter', `${host}.json`));
+    const detection = detectProfile(report, profiles);
+    const entry = inventoryEntry(inventory, host, inventoryFile);
+    const plan = planHost({ host, profile: findProfile(profiles, entry.profile), profileSource: 'inventory', report, entry });
+    plans.set(host, plan);
+    const lint = summarize(lintPlan(plan));
+    const dir = join(workDir, host);
+    await mkdir(dir);
+    const files = { 'disko.nix': renderDisko(plan), 'nixos.nix': renderNixos(plan), 'plan.json': `${JSON.stringify(plan, null, 2)}\n` };
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    if (canEval) {
+      await nixEvalJson(join(dir, 'disko.nix'));
+      await nixEvalJson(join(dir, 'nixos.nix'), { args: { pkgs: '{ btrfs-progs = "/nix/store/demo-btrfs-progs"; }' } });
+    }
+    const subvolumes = plan.pools.reduce((n, p) => n + p.subvolumes.length, 0);
+    opts.log(`${host.padEnd(9)} detected ${detection.profile ?? 'nothing (refused)'}${detection.confidence === null ? '' : ` (${detection.confidence})`}, ` +
+      `pinned ${plan.profile}: ${plan.pools.length} pool(s), ${subvolumes} subvolumes; lint ${lint.error} errors, ${lint.warning} warnings; ` +
+      `rendered disko.nix + nixos.nix${canEval ? ', both evaluate with nix-instantiate' : ' (nix-instantiate not installed: not evaluated)'}`);
+    hosts.push({
+      host, detected: detection.profile, confidence: detection.confidence, profile: plan.profile, pools: plan.pools.length,
+      subvolumes, lint, rendered: Object.keys(files).map((f) => join(dir, f)), evaluated: canEval,
+    });
+  }
+  const provisioned = opts.planOnly ? null : await provisionDemo(plans.get('hetzner')!, workDir, opts);
+  if (!opts.keep) await rm(workDir, { recursive: true, force: true });
+  return { workDir, hosts, provisioned };
+}
+
+async function provisionDemo(plan: StoragePlan, workDir: string, opts: DemoOptions): Promise<DemoResult['provisioned']> {
+  const image = join(workDir, 'hetzner-sda.img');
+  const root = join(workDir, 'root');
+  const handle = await open(image, 'w');
+  await handle.truncate(2 * 1024 ** 3);
+  await handle.close();
+  await mkdir(root);
+  const device = await attachLoop(image);
+  let kept = false;
+  const release = async (): Promise<void> => {
+    await unmountRoot(root).catch(() => undefined);
+    await detachLoop(device).catch(() => undefined);
+  };
+  const onSignal = (): void => { void release().finally(() => process.exit(130)); };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    opts.log(`provisioning hetzner's plan onto ${device} (a 2 GiB sparse image; sizes scaled down) below ${root}`);
+    const fitted = await targetPlan(plan, { primary: device });
+    const result = await provision(fitted, { root, yes: false, dryRun: false });
+    opts.log(`  ${result.steps.length} steps: partition, mkfs, ${fitted.pools[0]!.subvolumes.length} subvolumes, no-CoW, compression, swapfile, ${result.mounted.length} mounts`);
+    const report = await runDoctor({ root, plan: fitted, fstab: null, now: new Date() });
+    const planFindings = report.findings.filter((f) => !f.id.startsWith('scrub'));
+    opts.log(`  doctor: ${planFindings.length === 0 ? 'clean — the live layout matches the plan' : `${planFindings.length} finding(s): ${planFindings.map((f) => f.id).join(', ')}`}` +
+      `${report.findings.length > planFindings.length ? ' (the new filesystem has never been scrubbed: a warning, as it should)' : ''}`);
+    kept = opts.keep;
+    if (kept) opts.log(`  kept mounted below ${root}; remove with: npx panther unmount --root ${root} && losetup -d ${device} && rm -r ${workDir}`);
+    return { host: plan.host, image, root, steps: result.steps.length, doctor: { counts: report.counts, findings: report.findings }, kept };
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    if (!kept) await release();
+  }
+}

@@ -1,0 +1,31 @@
+// Renderers: StoragePlan → text, one per output kind (`panther render <kind>`). Pure functions: they
+// read only the plan and run nothing; the caller decides whether a plan with lint errors is rendered.
+//
+// Kinds:
+//   disko  disko.devices for every pool: GPT, boot partitions, btrfs, subvolumes, swap, postCreateHook
+//   nixos  NixOS module for what disko does not cover (tmpfiles +C, compression properties, scrub)
+//   json   the plan itself
+//
+// Adding a kind (the snapshot/backup `systemd` units are next): write `src/render/<kind>.ts` exporting
+// `render<Kind>(plan: StoragePlan): string`, add one line to renderers below, and the CLI's
+// `panther render <kind>` and its usage text pick it up from RENDER_KINDS.
+import type { StoragePlan } from '../plan/types.ts';
+import { renderDisko } from './disko.ts';
+import { renderJson } from './json.ts';
+import { renderNixos } from './nixos.ts';
+
+export type Renderer = (plan: StoragePlan) => string;
+
+export const renderers = {
+  disko: renderDisko,
+  nixos: renderNixos,
+  json: renderJson,
+} as const satisfies Record<string, Renderer>;
+
+export type RenderKind = keyof typeof renderers;
+
+export const RENDER_KINDS = Object.keys(renderers) as RenderKind[];
+
+export function render(kind: RenderKind, plan: StoragePlan): string {
+  return renderers[kind](plan);
+}

@@ -1,0 +1,24 @@
+// Runs the CLI in-process and captures what it prints, for end-to-end tests of commands.
+import { main } from '../../src/cli/main.ts';
+import type { Io } from '../../src/cli/command.ts';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON (only when the command printed JSON). */
+  json: () => any;
+}
+
+export async function runCli(...argv: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    out: (t) => { stdout += t.endsWith('\n') ? t : `${t}\n`; },
+    err: (t) => { stderr += t.endsWith('\n') ? t : `${t}\n`; },
+    json: false,
+    tty: false,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
+}
