@@ -37,7 +37,7 @@ test('plan with an inventory checks the report against it and fails with the dif
   const wrong = await runCli('plan', '--inventory', INVENTORY, '--host', 'hetzner', '--facter', HOST('ovh.json'));
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /does not match the inventory entry of hetzner/);
-  assert.match(wrong.stderr, /\/dev\/sda: not in the report/);
+  assert.match(wrong.stderr, /disks\[0\] \(\/dev\/sda\): not in the report; it has \/dev\/vda 200.0 GB virtio-blk/);
 });
 
 test('plan refuses to guess without an inventory, and accepts --profile as a decision', async () => {
@@ -46,7 +46,8 @@ test('plan refuses to guess without an inventory, and accepts --profile as a dec
   assert.match(refused.stderr, /pin the host in an inventory|--profile/);
   const chosen = await runCli('plan', '--facter', SHARED('vps-virtio-blk.json'), '--profile', 'utility-vps', '--host', 'netcup', '--json');
   assert.equal(chosen.code, 0, chosen.stderr);
-  assert.equal(chosen.json().pools[0].device, '/dev/disk/by-path/virtio-pci-0000:00:05.0');
+  // netcup's virtio disk has no serial, so no by-id name (facter.md §2): the by-path name is the stable one.
+  assert.equal(chosen.json().pools[0].device, '/dev/disk/by-path/pci-0000:00:10.0');
 });
 
 test('a cloud volume larger than the boot disk never becomes the pool disk', async () => {

@@ -1,7 +1,8 @@
 // Swapfiles via `btrfs filesystem mkswapfile` (progs ≥ 6.1), which does the NOCOW + preallocate +
 // mkswap recipe of btrfs.md §6 in one step. We check the result ourselves: progs 6.2 prints
-// "ERROR: cannot set NOCOW flag" and still exits 0 (seen on a non-btrfs directory).
-import { stat } from 'node:fs/promises';
+// "ERROR: cannot set NOCOW flag" and still exits 0 (seen on a non-btrfs directory), and exits 0
+// after "cannot fallocate file: No space left on device" with an empty file left behind.
+import { stat, unlink } from 'node:fs/promises';
 import { run } from './exec.ts';
 import { safePath } from './args.ts';
 import { readAttrs } from './attrs.ts';
@@ -39,6 +40,13 @@ export async function mkswapfile(path: string, sizeBytes: number, opts: Mkswapfi
 
   const [st, flags] = await Promise.all([stat(path), readAttrs(path)]);
   const result: SwapfileResult = { path, sizeBytes: st.size, mode: st.mode & 0o777, noCow: flags.has('C') };
+  // progs 6.2 also exits 0 when fallocate fails (ENOSPC), leaving an empty file behind.
+  if (st.size < sizeBytes) {
+    await unlink(path).catch(() => undefined);
+    throw new PantherError('swapfile-short', `${path}: mkswapfile made ${st.size} of ${sizeBytes} bytes (${stderr.trim().split("\n").pop() || "no error printed"})`, {
+      subject: path, hint: 'not enough space on the filesystem for the swapfile: make it smaller or free space', details: { ...result, output: lastLines(stderr) },
+    });
+  }
   if (!result.noCow || result.mode !== 0o600 || !st.isFile()) {
     throw new PantherError('swapfile-invalid', `${path}: mkswapfile finished but the file is not usable swap on btrfs (C flag: ${result.noCow ? 'yes' : 'no'}, mode 0${result.mode.toString(8)})`, {
       subject: path,

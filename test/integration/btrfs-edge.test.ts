@@ -121,6 +121,16 @@ describe('btrfs edge on a loop btrfs', { skip }, () => {
     assert.ok((await readAttrs(at('@swap', 'swapfile'))).has('C'));
   });
 
+  test('mkswapfile larger than the filesystem fails instead of leaving an empty file', async () => {
+    await createSubvolume(at('@bigswap'));
+    await assert.rejects(mkswapfile(at('@bigswap', 'swapfile'), 64 * 1024 * MiB), (error: { code: string; message: string }) => {
+      assert.equal(error.code, 'swapfile-short');
+      assert.match(error.message, /No space left/);
+      return true;
+    });
+    await assert.rejects(stat(at('@bigswap', 'swapfile')), /ENOENT/);
+  });
+
   test('filesystem usage and show match the image', async () => {
     const usage = await filesystemUsage(fs.mountPoint);
     assert.ok(Math.abs(usage.deviceSize - 256 * MiB) <= 4 * MiB, `device size ${usage.deviceSize}`);
