@@ -86,6 +86,7 @@ function planSubvolume(def: SubvolumeDef, profile: ProfileDef, user: string, ove
     backup: override?.backup ?? def.backup ?? defaults.backup[serverish],
     critical: override?.critical ?? def.critical ?? false,
     swapfile: size === null ? null : { path: 'swapfile', sizeBytes: parseBytes(size, `${def.name} swap size`) },
+    ...(def.hooks === undefined ? {} : { hooks: structuredClone(def.hooks) }),
   };
 }
 

@@ -2,7 +2,7 @@
 // file of the same shape (`--profiles FILE`). Nothing in the planner branches on a profile id.
 import type { MachineKind, Transport } from '../facter/types.ts';
 import type {
-  BackupFrequency, BackupPolicy, CompressionAlgorithm, Objectives, SnapshotSchedule, Workload,
+  BackupFrequency, BackupPolicy, CompressionAlgorithm, HookConfig, Objectives, SnapshotSchedule, Workload,
 } from './types.ts';
 
 export interface SubvolumeDef {
@@ -22,6 +22,7 @@ export interface SubvolumeDef {
   feature?: string;
   /** Swapfile size ("4G") for workload "swap". */
   swapSize?: string;
+  hooks?: HookConfig[];
 }
 
 export interface PoolDef {

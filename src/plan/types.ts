@@ -42,6 +42,22 @@ export interface SubvolumeRef {
   subvolume: string;
 }
 
+/** fail-closed: a failing hook means no snapshot (error); fail-open: snapshot taken, marked degraded. */
+export type HookFailMode = 'closed' | 'open';
+
+interface HookBase {
+  failMode: HookFailMode;
+  /** Whole hook (before + after) must finish within this. */
+  timeoutSeconds: number;
+}
+
+/** Database-consistent snapshot hooks (NOTES 10), configured per subvolume. */
+export type HookConfig =
+  | (HookBase & { type: 'postgres'; host?: string; port?: number; user?: string; database?: string })
+  | (HookBase & { type: 'redis'; host?: string; port?: number; socket?: string; mode: 'save' | 'bgsave' })
+  | (HookBase & { type: 'podman'; containers?: string[] })
+  | (HookBase & { type: 'command'; name: string; before: string[]; after?: string[] });
+
 export interface SubvolumePlan {
   /** Path of the subvolume below the pool's top level, e.g. "@home". */
   name: string;
@@ -64,6 +80,8 @@ export interface SubvolumePlan {
   critical: boolean;
   /** A swapfile lives in this subvolume. */
   swapfile: { path: string; sizeBytes: number } | null;
+  /** Run around every snapshot of this subvolume; absent = none. */
+  hooks?: HookConfig[];
 }
 
 export type BootPartition = 'esp' | 'bios' | 'hybrid' | 'none';
