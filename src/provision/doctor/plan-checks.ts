@@ -76,6 +76,13 @@ function checkSubvolume(pool: PoolPlan, s: SubvolumePlan, fs: LiveFilesystem, mo
 }
 
 function checkSwapfile(subject: string, s: SubvolumePlan, state: LiveState): DoctorFinding[] {
+  if (s.snapshots !== null) {
+    return [{
+      id: 'swap-snapshotted', severity: 'error', subject, expected: 'the swap subvolume excluded from snapshots',
+      found: 'the plan snapshots it: snapshots of a subvolume with an active swapfile fail with "Text file busy"',
+      fix: `set snapshot: false for ${s.name} in the profile or inventory overrides`,
+    }];
+  }
   const path = `${s.mountPoint}/${s.swapfile!.path}`.replace('//', '/');
   const live = state.swapfiles.find((f) => f.path === path);
   const fix = `swapoff ${path}; rm ${path}; btrfs filesystem mkswapfile --size ${Math.round(s.swapfile!.sizeBytes / 1024 ** 2)}M ${path}`;
