@@ -3,22 +3,26 @@
 //
 // Kinds:
 //   disko  disko.devices for every pool: GPT, boot partitions, btrfs, subvolumes, swap, postCreateHook
-//   nixos  NixOS module for what disko does not cover (tmpfiles +C, compression properties, scrub)
+//   nixos  NixOS module for what disko does not cover (tmpfiles +C, compression properties, scrub,
+//          the snapshot and backup timers)
+//   systemd  the snapshot and backup services and timers as plain unit files, one bundle
 //   json   the plan itself
 //
-// Adding a kind (the snapshot/backup `systemd` units are next): write `src/render/<kind>.ts` exporting
+// Adding a kind: write `src/render/<kind>.ts` exporting
 // `render<Kind>(plan: StoragePlan): string`, add one line to renderers below, and the CLI's
 // `panther render <kind>` and its usage text pick it up from RENDER_KINDS.
 import type { StoragePlan } from '../plan/types.ts';
 import { renderDisko } from './disko.ts';
 import { renderJson } from './json.ts';
 import { renderNixos } from './nixos.ts';
+import { renderSystemd } from './systemd.ts';
 
 export type Renderer = (plan: StoragePlan) => string;
 
 export const renderers = {
   disko: renderDisko,
   nixos: renderNixos,
+  systemd: renderSystemd,
   json: renderJson,
 } as const satisfies Record<string, Renderer>;
 

@@ -2,8 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { specPlan } from '../../test/support/plans.ts';
 import type { StoragePlan } from '../plan/types.ts';
+import { nixString } from './nix.ts';
 import { renderNixos, scrubMountPoint } from './nixos.ts';
 import { shellQuote } from './shell.ts';
+import { backupSlot, renderSystemdUnits } from './systemd.ts';
 
 const CASES: Array<[string, StoragePlan]> = [
   ...['zephyrus', 'yoga', 'hetzner', 'contabo', 'ovh'].map((h): [string, StoragePlan] => [h, specPlan(h)]),
@@ -32,6 +34,26 @@ for (const [name, plan] of CASES) {
       assert.equal(text.includes(`\${pkgs.btrfs-progs}/bin/btrfs property set ${shellQuote(s.mountPoint)} compression ${s.compression}\n`), s.cow, `${s.name} property`);
     }
     for (const pool of plan.pools) assert.ok(text.includes(`"${scrubMountPoint(pool)}"`), `scrub ${pool.name}`);
+  });
+
+  test(`nixos ${name}: the snapshot and backup units of \`render systemd\`, timers on the plan's calendar`, () => {
+    const text = renderNixos(plan);
+    for (const { name: unit } of renderSystemdUnits(plan)) {
+      const [base, kind] = unit.split('.') as [string, string];
+      assert.ok(text.includes(`\n  systemd.${kind === 'timer' ? 'timers' : 'services'}.${base} = {\n`), unit);
+    }
+    const onCalendar = (timer: string): string | undefined =>
+      new RegExp(`systemd\\.timers\\.${timer} = \\{[^}]*?OnCalendar = ("(?:[^"\\\\]|\\\\.)*");`).exec(text)?.[1];
+    for (const tier of ['frequent', 'hourly', 'daily', 'weekly', 'monthly'] as const) {
+      const calendar = plan.snapshots.schedule[tier];
+      assert.equal(onCalendar(`panther-snapshot-${tier}`), calendar === null ? undefined : nixString(calendar), tier);
+    }
+    for (const window of ['weekdays', 'weekends'] as const) {
+      assert.equal(onCalendar(`panther-backup-${window}`), nixString(backupSlot(plan.backup, window).calendar), window);
+    }
+    assert.match(text, /wantedBy = \[ "timers\.target" \];\n\s+timerConfig = \{/);
+    assert.ok(text.includes('ExecStart = "${pkgs.panther-storage or "/run/current-system/sw"}/bin/panther snapshot run --wait 120";'));
+    assert.match(text, /restartIfChanged = false;\n\s+serviceConfig = \{\n\s+Type = "exec";/);
   });
 }
 

@@ -1,11 +1,13 @@
 // StoragePlan → a NixOS module for what disko does not cover: no-CoW that survives re-creation,
-// per-subvolume compression at runtime, scrubbing and early mounts. A function `{ pkgs, ... }:` that
-// only needs `pkgs.btrfs-progs`, so it evaluates with a stub (the integration tests do exactly that).
+// per-subvolume compression at runtime, scrubbing, early mounts, and the snapshot and backup timers.
+// A function `{ pkgs, ... }:` that only needs `pkgs.btrfs-progs` (and takes `pkgs.panther-storage` when
+// it is there), so it evaluates with a stub (the integration tests do exactly that).
 import type { PoolPlan, StoragePlan } from '../plan/types.ts';
 import { generatedHeader } from './describe.ts';
 import { checkRenderable } from './guard.ts';
-import { attrs, indented, nixComment, printNix, raw, type NixEntry } from './nix.ts';
+import { attrs, indented, nixComment, nixString, printNix, raw, type NixEntry, type NixValue } from './nix.ts';
 import { shellQuote, shellWord } from './shell.ts';
+import { execWord, isPantherCommand, pantherUnits, unitDescription, type PantherUnit, type UnitValue } from './systemd.ts';
 
 /** Mounted in the initrd so early logs persist and the store is there before stage 2. */
 const EARLY_MOUNTS = ['/nix', '/var/log'];
@@ -97,6 +99,51 @@ function earlyMounts(plan: StoragePlan): NixEntry[] {
   }));
 }
 
+/**
+ * The start of a Nix string holding panther's path: the package when an overlay provides
+ * `pkgs.panther-storage` (the project's package name, not a bare `panther` that could be some other
+ * program), else the system profile. `or` keeps the module evaluable with a pkgs that lacks it.
+ */
+const PANTHER_EXE = '"${pkgs.panther-storage or "/run/current-system/sw"}/bin/panther';
+
+function nixUnitValue(value: UnitValue): NixValue {
+  if (!isPantherCommand(value)) return value;
+  // The arguments go through the Nix string printer; only the fixed prefix above is raw code.
+  return raw(PANTHER_EXE + nixString(` ${value.pantherArgs.map(execWord).join(' ')}`).slice(1));
+}
+
+function unitEntry(unit: PantherUnit, comment: readonly string[]): NixEntry {
+  const dot = unit.name.lastIndexOf('.');
+  const isTimer = unit.name.slice(dot) === '.timer';
+  const settings = attrs(unit.settings.map(([key, value]) => ({ path: key, value: nixUnitValue(value) })));
+  return {
+    path: ['systemd', isTimer ? 'timers' : 'services', unit.name.slice(0, dot)],
+    comment,
+    value: attrs([
+      { path: 'description', value: unitDescription(unit) },
+      ...(unit.wants.length === 0 ? [] : [{ path: 'wants', value: unit.wants }]),
+      ...(unit.after.length === 0 ? [] : [{ path: 'after', value: unit.after }]),
+      ...(unit.wantedBy.length === 0 ? [] : [{ path: 'wantedBy', value: unit.wantedBy }]),
+      ...(unit.keepRunningOnSwitch === true ? [{ path: 'restartIfChanged', value: false }] : []),
+      { path: isTimer ? 'timerConfig' : 'serviceConfig', value: settings },
+    ]),
+  };
+}
+
+function schedule(plan: StoragePlan): NixEntry[] {
+  // Units of one kind share their explanation; in one module it is said once, above the first.
+  const said = new Set<string>();
+  return pantherUnits(plan).map((unit, i) => {
+    const key = unit.comment.join('\n');
+    const comment = said.has(key) ? [] : unit.comment;
+    said.add(key);
+    return unitEntry(unit, [
+      ...(i > 0 ? [] : ['Snapshot and backup schedule: the units `panther render systemd` writes as unit files.', '']),
+      ...comment,
+    ]);
+  });
+}
+
 export function renderNixos(plan: StoragePlan): string {
   checkRenderable(plan);
   const body = attrs([
@@ -109,6 +156,7 @@ export function renderNixos(plan: StoragePlan): string {
     ...properties(plan),
     scrub(plan),
     ...earlyMounts(plan),
+    ...schedule(plan),
   ]);
   const header = nixComment([
     ...generatedHeader(plan, 'nixos'),

@@ -7,13 +7,14 @@ import { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS, resolvePlan } from '../plan-input.
 
 export const renderCommand: Command = {
   name: 'render',
-  summary: 'render a plan as disko, NixOS or JSON text',
+  summary: 'render a plan as disko, NixOS, systemd units or JSON',
   usage: `panther render <${RENDER_KINDS.join('|')}> (--plan FILE | plan input) [--out FILE] [--force]`,
   help: `Kinds:
   disko    a plain Nix attribute set { disko.devices = …; }: GPT, boot partition, btrfs, subvolumes,
            swap, and a postCreateHook that sets no-CoW and compression on the empty subvolumes
   nixos    a NixOS module for what disko does not cover (tmpfiles +C rules, compression
-           properties, scrub, neededForBoot)
+           properties, scrub, neededForBoot, the same timers as systemd)
+  systemd  timers and services for snapshots (daily/weekly/monthly/frequent) and the backup window
   json     the plan itself
 ${PLAN_INPUT_HELP}
   --out FILE            write to FILE (atomically) instead of stdout

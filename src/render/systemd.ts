@@ -1,0 +1,356 @@
+// StoragePlan → the systemd units that run panther on a schedule: snapshots on the plan's OnCalendar
+// expressions and the nightly offsite backup in the host's slot of the fleet's window. One model
+// (`pantherUnits`) feeds both outputs: plain unit files here (`panther render systemd`) and the same
+// units as `systemd.services` / `systemd.timers` in the NixOS module (nixos.ts), so they cannot drift.
+//
+// Values in the model are exactly what follows `=` in a unit file; NixOS writes serviceConfig and
+// timerConfig values verbatim too, so the same escaping (`%%`, `$$`) is right for both.
+import { ExitCode, PantherError } from '../core/errors.ts';
+import type { BackupPolicy, HookConfig, SnapshotSchedule, StoragePlan } from '../plan/types.ts';
+import { generatedHeader } from './describe.ts';
+
+/** Where `panther` is on a NixOS system that has it in environment.systemPackages. */
+export const DEFAULT_PANTHER_BIN = '/run/current-system/sw/bin/panther';
+
+export interface SystemdOptions {
+  /** Absolute path of the panther executable used in ExecStart=. */
+  panther?: string;
+}
+
+/** ExecStart= that runs panther with these arguments; each renderer knows where panther is. */
+export interface PantherCommand {
+  readonly pantherArgs: readonly string[];
+}
+
+export type UnitValue = string | number | boolean | PantherCommand;
+
+export interface PantherUnit {
+  /** Full unit name, e.g. "panther-snapshot-daily.timer". */
+  name: string;
+  /** Why the unit is as it is; printed above it (units of one kind share the text). */
+  comment: string[];
+  description: string;
+  wants: string[];
+  after: string[];
+  /** The [Service] or [Timer] section (by the name's suffix), in order. */
+  settings: Array<[key: string, value: UnitValue]>;
+  /** [Install] WantedBy=. */
+  wantedBy: string[];
+  /** NixOS restarts a changed service on switch; a backup mid-upload should rather finish its window. */
+  keepRunningOnSwitch?: boolean;
+}
+
+export const SNAPSHOT_SERVICE = 'panther-snapshot.service';
+const SNAPSHOT_TIERS = ['frequent', 'hourly', 'daily', 'weekly', 'monthly'] as const satisfies ReadonlyArray<keyof SnapshotSchedule>;
+type ScheduledTier = (typeof SNAPSHOT_TIERS)[number];
+
+export const isPantherCommand = (v: UnitValue): v is PantherCommand => typeof v === 'object';
+
+function refuse(subject: string, message: string, hint: string): never {
+  throw new PantherError('render-refused', `${subject}: ${message}`, { subject, hint, exitCode: ExitCode.refused });
+}
+
+/** A unit file value is one line; a newline from the plan would inject settings. */
+function oneLine(subject: string, value: string): string {
+  if (/[\x00-\x1f\x7f]/.test(value)) refuse(subject, `${JSON.stringify(value)} contains a control character`, 'fix the plan');
+  return value;
+}
+
+/** Description= and ExecStart= expand %-specifiers; %% is a literal %. */
+const noSpecifiers = (s: string): string => s.replaceAll('%', '%%');
+
+/**
+ * One word of an ExecStart= command line: systemd expands %-specifiers and $VARIABLES there, and splits
+ * on whitespace and quotes. Words here are a path and panther's own arguments, so anything needing
+ * quotes is refused rather than quoted.
+ */
+export function execWord(word: string): string {
+  if (word === '' || /[\s"'\\\x00-\x1f\x7f;]/.test(word)) {
+    refuse('ExecStart', `${JSON.stringify(word)} cannot be one word of a systemd command line`, 'use a path without spaces, quotes or backslashes');
+  }
+  return noSpecifiers(word).replaceAll('$', () => '$$');
+}
+
+/** The ExecStart= line for the plain unit files. */
+export function execLine(panther: string, command: PantherCommand): string {
+  if (!panther.startsWith('/')) refuse('ExecStart', `panther path ${JSON.stringify(panther)} is not absolute`, 'give an absolute path');
+  return [panther, ...command.pantherArgs].map(execWord).join(' ');
+}
+
+// ---- time arithmetic -------------------------------------------------------------------------------
+
+const DAY_MINUTES = 24 * 60;
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+
+/** "HH:MM" → minutes after midnight. */
+function clockMinutes(subject: string, text: string): number {
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  if (m === null) refuse(subject, `${JSON.stringify(text)} is not a time of day HH:MM`, 'write the window as "HH:MM-HH:MM", e.g. "02:00-05:00"');
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+const clock = (minutes: number): string => {
+  const m = ((minutes % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+};
+
+/** Seconds as a systemd time span: "2h 40min", "5min", "0". */
+export function timeSpan(seconds: number): string {
+  if (seconds === 0) return '0';
+  const parts: string[] = [];
+  let rest = seconds;
+  for (const [unit, size] of [['d', 86_400], ['h', 3600], ['min', 60], ['s', 1]] as const) {
+    if (rest >= size) { parts.push(`${Math.floor(rest / size)}${unit}`); rest %= size; }
+  }
+  return parts.join(' ');
+}
+
+/** Day indices (0 = Mon) as OnCalendar weekdays: runs of three or more as ranges, "Mon..Fri", "Sat,Sun". */
+export function weekdayList(days: readonly number[]): string {
+  const sorted = [...new Set(days)].sort((a, b) => a - b);
+  const runs: number[][] = [];
+  for (const d of sorted) {
+    const run = runs[runs.length - 1];
+    if (run !== undefined && run[run.length - 1] === d - 1) run.push(d);
+    else runs.push([d]);
+  }
+  return runs.flatMap((run) => (run.length >= 3 ? [`${WEEKDAYS[run[0]!]}..${WEEKDAYS[run[run.length - 1]!]}`] : run.map((d) => WEEKDAYS[d]!))).join(',');
+}
+
+export interface BackupSlot {
+  /** "weekdays" or "weekends". */
+  window: keyof BackupPolicy['window'];
+  /** The OnCalendar expression (without time zone) that starts this host's backup. */
+  calendar: string;
+  /** This host's start and the window's end, "HH:MM". */
+  start: string;
+  end: string;
+  /** From this host's start to the window's end. */
+  seconds: number;
+}
+
+const WINDOW_DAYS: Record<keyof BackupPolicy['window'], number[]> = { weekdays: [0, 1, 2, 3, 4], weekends: [5, 6] };
+
+/**
+ * This host's backup slot in one window: the fleet's window opens at its start, this host begins
+ * `staggerMinutes` later so hosts never share the link. A stagger that carries the start past midnight
+ * moves it to the next day (a Friday 23:50 window + 20 min starts Saturday 00:10); a window that ends
+ * before it starts runs through midnight.
+ */
+export function backupSlot(policy: BackupPolicy, window: keyof BackupPolicy['window']): BackupSlot {
+  const subject = `backup.window.${window}`;
+  const text = policy.window[window];
+  const parts = text.split('-');
+  if (parts.length !== 2) refuse(subject, `${JSON.stringify(text)} is not "HH:MM-HH:MM"`, 'write the window as "HH:MM-HH:MM", e.g. "02:00-05:00"');
+  const open = clockMinutes(subject, parts[0]!);
+  const close = clockMinutes(subject, parts[1]!);
+  const length = (close - open + DAY_MINUTES) % DAY_MINUTES;
+  if (length === 0) refuse(subject, `window ${text} is empty`, 'give the window a different start and end');
+  const stagger = policy.staggerMinutes;
+  if (!Number.isInteger(stagger) || stagger < 0 || stagger >= length) {
+    refuse('backup.staggerMinutes', `a stagger of ${stagger} minutes leaves no time in the ${window} window ${text}`,
+      `use whole minutes from 0 to ${length - 1}`);
+  }
+  const startMinutes = open + stagger;
+  const shift = Math.floor(startMinutes / DAY_MINUTES);
+  const days = WINDOW_DAYS[window].map((d) => (d + shift) % 7);
+  const start = clock(startMinutes);
+  return {
+    window, start, end: clock(close), seconds: (length - stagger) * 60,
+    calendar: `${weekdayList(days)} *-*-* ${start}:00`,
+  };
+}
+
+/**
+ * Adds the plan's time zone to an OnCalendar expression, so "02:00" means 02:00 where the plan says
+ * (retention buckets use the same zone) whatever the machine's local time is. Without a plan time zone
+ * the machine's local time applies, as for any timer.
+ */
+export function withTimezone(calendar: string, timezone: string | null): string {
+  const expr = oneLine('OnCalendar', calendar.trim());
+  if (timezone === null) return expr;
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(timezone)) refuse('snapshots.timezone', `${JSON.stringify(timezone)} is not an IANA time zone name`, 'e.g. "Europe/Berlin" or "UTC"');
+  const tokens = expr.split(/\s+/);
+  const last = tokens[tokens.length - 1]!;
+  // A last token that starts with a letter after other tokens is already a zone ("Mon..Fri" is never last).
+  if (tokens.length > 1 && /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(last) && !WEEKDAYS.some((d) => last.startsWith(d))) {
+    if (last === timezone) return expr;
+    refuse('snapshots.schedule', `calendar ${JSON.stringify(expr)} names zone ${last}, the plan ${timezone}`, 'drop the zone from the calendar');
+  }
+  return `${expr} ${timezone}`;
+}
+
+// ---- the units -------------------------------------------------------------------------------------
+
+/** Randomized delay of a snapshot tier's timer, in seconds. */
+export function snapshotDelaySeconds(tier: ScheduledTier): number {
+  // frequent/hourly are there for the RPO, and lint (rpo.ts) counts their interval as the RPO exactly,
+  // which every spec host meets with no slack (Hetzner 15 min = 15 min). A delay of up to D makes two
+  // snapshots up to interval + D apart, so any delay would break the objective unseen: none.
+  // Daily and longer tiers: 5 min, nothing against a day, spreads hosts that share a hypervisor.
+  return tier === 'frequent' || tier === 'hourly' ? 0 : 300;
+}
+
+function hookSeconds(plan: StoragePlan): number {
+  const hooks: HookConfig[] = plan.pools.flatMap((p) => p.subvolumes.flatMap((s) => s.hooks ?? []));
+  return hooks.reduce((sum, h) => sum + h.timeoutSeconds, 0);
+}
+
+function snapshotService(plan: StoragePlan): PantherUnit {
+  // A oneshot has no start timeout by default, and a hung run would swallow every later trigger (a start
+  // request merges into the running job). 10 min for the snapshots themselves plus every hook's own limit.
+  const timeout = 600 + hookSeconds(plan);
+  return {
+    name: SNAPSHOT_SERVICE,
+    comment: [
+      'Takes the snapshots that are due now: `snapshot run` works out from the clock which tiers are due',
+      'for which subvolume, so every snapshot timer below starts this one service and overlapping',
+      'triggers merge into one run. `--wait 120`: a manual panther command holding the host lock delays',
+      'the run instead of failing it (exit 11).',
+      'I/O class best-effort at the lowest priority, not idle: the idle class can wait indefinitely on a',
+      'busy disk, and while it waits the database hooks hold their consistency point.',
+    ],
+    description: `Panther: take the snapshots due now on ${plan.host}`,
+    wants: [],
+    after: ['local-fs.target'],
+    settings: [
+      ['Type', 'oneshot'],
+      ['ExecStart', { pantherArgs: ['snapshot', 'run', '--wait', '120'] }],
+      ['Nice', 10],
+      ['IOSchedulingClass', 'best-effort'],
+      ['IOSchedulingPriority', 7],
+      ['TimeoutStartSec', timeSpan(timeout)],
+    ],
+    wantedBy: [],
+  };
+}
+
+function snapshotTimer(plan: StoragePlan, tier: ScheduledTier, calendar: string): PantherUnit {
+  const delay = snapshotDelaySeconds(tier);
+  return {
+    name: `panther-snapshot-${tier}.timer`,
+    comment: [
+      'One timer per scheduled tier (plan.snapshots.schedule). Persistent=true: a snapshot missed while',
+      'the machine was off is taken right after boot. AccuracySec=1s: the default 1 min would shift',
+      'the frequent tier by up to a minute. RandomizedDelaySec: 0 for the frequent and hourly tiers,',
+      'which carry the RPO (a delay adds to the gap between snapshots); 5 min for daily and longer,',
+      'fixed per host (FixedRandomDelay) so its daily snapshots stay exactly a day apart.',
+    ],
+    description: `Panther: ${tier} snapshots on ${plan.host}`,
+    wants: [],
+    after: [],
+    settings: [
+      ['OnCalendar', withTimezone(calendar, plan.snapshots.timezone)],
+      ['Persistent', true],
+      ['AccuracySec', '1s'],
+      ['RandomizedDelaySec', timeSpan(delay)],
+      ...(delay > 0 ? [['FixedRandomDelay', true] as [string, UnitValue]] : []),
+      ['Unit', SNAPSHOT_SERVICE],
+    ],
+    wantedBy: ['timers.target'],
+  };
+}
+
+function backupUnits(plan: StoragePlan, slot: BackupSlot): PantherUnit[] {
+  const name = `panther-backup-${slot.window}`;
+  const service: PantherUnit = {
+    name: `${name}.service`,
+    comment: [
+      'Offsite backup in this host\'s slot of the nightly window (window start + staggerMinutes), one',
+      'service per window because the windows end at different times. `--window` tells panther when to',
+      'stop; uploads resume in the next window (NOTES 12). RuntimeMaxSec is the safety net for a run',
+      'that does not stop: the time left in the window. Type=exec, because RuntimeMaxSec has no effect',
+      'on a oneshot. Wants/After the snapshot service: the snapshots due now (tonight\'s daily) are taken',
+      'before the backup reads them.',
+    ],
+    description: `Panther: offsite backup of ${plan.host}, ${slot.window} window ${slot.start}-${slot.end}`,
+    wants: ['network-online.target', SNAPSHOT_SERVICE],
+    after: ['network-online.target', SNAPSHOT_SERVICE],
+    settings: [
+      ['Type', 'exec'],
+      ['ExecStart', { pantherArgs: ['backup', 'run', '--window', `${slot.start}-${slot.end}`] }],
+      ['RuntimeMaxSec', timeSpan(slot.seconds)],
+      ['Nice', 19],
+      ['IOSchedulingClass', 'idle'],
+    ],
+    wantedBy: [],
+    keepRunningOnSwitch: true,
+  };
+  const timer: PantherUnit = {
+    name: `${name}.timer`,
+    comment: [
+      'Persistent=false: a night missed while the machine was off is not made up at boot, in the middle',
+      'of the day over the user\'s link; the next window continues where this one stopped. A timer that',
+      'elapsed during suspend still fires on resume, so panther itself refuses to start outside --window.',
+      'No random delay: the stagger already spreads the fleet, deterministically.',
+    ],
+    description: `Panther: offsite backup of ${plan.host} in the ${slot.window} window`,
+    wants: [],
+    after: [],
+    settings: [
+      ['OnCalendar', withTimezone(slot.calendar, plan.snapshots.timezone)],
+      ['Persistent', false],
+      ['AccuracySec', '1s'],
+      ['Unit', `${name}.service`],
+    ],
+    wantedBy: ['timers.target'],
+  };
+  return [service, timer];
+}
+
+/** The units for a plan, services before their timers. */
+export function pantherUnits(plan: StoragePlan): PantherUnit[] {
+  const scheduled = SNAPSHOT_TIERS.flatMap((tier) => {
+    const calendar = plan.snapshots.schedule[tier];
+    return calendar === null ? [] : [{ tier, calendar }];
+  });
+  const slots = (['weekdays', 'weekends'] as const).map((w) => backupSlot(plan.backup, w));
+  return [
+    snapshotService(plan),
+    ...scheduled.map(({ tier, calendar }) => snapshotTimer(plan, tier, calendar)),
+    ...slots.flatMap((slot) => backupUnits(plan, slot)),
+  ];
+}
+
+// ---- plain unit files ------------------------------------------------------------------------------
+
+export const unitComment = (lines: readonly string[]): string[] =>
+  lines.flatMap((l) => l.split(/\r\n|\r|\n/)).map((l) => (l === '' ? '#' : `# ${l}`));
+
+const plainValue = (value: UnitValue, panther: string): string => {
+  if (isPantherCommand(value)) return execLine(panther, value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return String(value);
+};
+
+/** Description= of a unit: one line, specifiers escaped. */
+export const unitDescription = (unit: PantherUnit): string => noSpecifiers(oneLine(unit.name, unit.description));
+
+function unitFile(plan: StoragePlan, unit: PantherUnit, panther: string): string {
+  const section = unit.name.endsWith('.timer') ? 'Timer' : 'Service';
+  const lines = [
+    ...unitComment([...generatedHeader(plan, 'systemd'), ...(unit.comment.length === 0 ? [] : ['', ...unit.comment])]),
+    '[Unit]',
+    `Description=${unitDescription(unit)}`,
+    ...(unit.wants.length === 0 ? [] : [`Wants=${unit.wants.join(' ')}`]),
+    ...(unit.after.length === 0 ? [] : [`After=${unit.after.join(' ')}`]),
+    '',
+    `[${section}]`,
+    ...unit.settings.map(([key, value]) => `${key}=${oneLine(`${unit.name} ${key}`, plainValue(value, panther))}`),
+    ...(unit.wantedBy.length === 0 ? [] : ['', '[Install]', `WantedBy=${unit.wantedBy.join(' ')}`]),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** One unit file per entry: what `systemd-analyze verify` and the tests read. */
+export function renderSystemdUnits(plan: StoragePlan, options: SystemdOptions = {}): Array<{ name: string; text: string }> {
+  const panther = options.panther ?? DEFAULT_PANTHER_BIN;
+  return pantherUnits(plan).map((unit) => ({ name: unit.name, text: unitFile(plan, unit, panther) }));
+}
+
+export const bundleSeparator = (name: string): string => `# --- ${name} ---`;
+
+/** All unit files in one text, each after a `# --- <name> ---` line (split it there to install them). */
+export function renderSystemd(plan: StoragePlan, options: SystemdOptions = {}): string {
+  return renderSystemdUnits(plan, options).map((u) => `${bundleSeparator(u.name)}\n${u.text}`).join('\n');
+}
