@@ -13,6 +13,8 @@ packages=(
   nix-bin       # nix-instantiate evaluates every Nix file we render
   systemd       # systemd-analyze checks calendars and units
   zstd
+  postgresql    # real PostgreSQL for the database-consistent snapshot tests
+  redis-server  # real Redis for the same
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -62,3 +62,10 @@ export { partitionGpt, partitionPath, sgdiskArgs, PARTITION_TYPES } from './part
 export type { PartitionSpec, PartitionType, PartitionGptOptions } from './partition.ts';
 export { readPartitionTable, parseSfdiskJson, GPT_TYPE_GUIDS } from './partition-table.ts';
 export type { PartitionTable, PartitionEntry } from './partition-table.ts';
+
+export { sendStream, receiveStream, sendDump, sendArgs } from './send.ts';
+export type { SendOptions } from './send.ts';
+export { parseReceiveDump, unescapeDumpPath } from './send-dump.ts';
+export type { DumpEvent } from './send-dump.ts';
+export { spawnStream } from './stream.ts';
+export type { StreamProcess } from './stream.ts';

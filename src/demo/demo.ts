@@ -1,7 +1,7 @@
 // The main job on the embedded default: the spec's five hosts go through detect → plan → lint →
 // render (every Nix file evaluated), then one plan is provisioned onto a throwaway loop-device
 // btrfs and `doctor` checks it. Everything it creates is removed unless asked to keep it.
-import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { attachLoop, detachLoop } from '../btrfs/index.ts';
@@ -17,6 +17,10 @@ import { renderNixos } from '../render/nixos.ts';
 import { findNixInstantiate, nixEvalJson } from '../render/verify/nix-instantiate.ts';
 import { provision, runDoctor, targetPlan, unmountRoot } from '../provision/index.ts';
 import type { DoctorReport } from '../provision/index.ts';
+import { diffSnapshots } from '../snapshot/diff.ts';
+import { createSnapshot, runTimeline, type EngineContext } from '../snapshot/engine.ts';
+import { restoreFile } from '../snapshot/restore-file.ts';
+import { locate } from '../snapshot/store.ts';
 
 export const EXAMPLES = resolve(import.meta.dirname, '..', '..', 'examples');
 export const HOSTS = ['zephyrus', 'yoga', 'hetzner', 'contabo', 'ovh'] as const;
@@ -84,6 +88,28 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   return { workDir, hosts, provisioned };
 }
 
+/** Snapshots on the fresh layout: take one, change files, take another, diff, lose a file, get it back. */
+async function snapshotTour(plan: StoragePlan, root: string, opts: DemoOptions): Promise<void> {
+  const ctx: EngineContext = { plan, root, creator: 'demo', log: opts.log };
+  const home = join(root, 'home', 'demo');
+  await mkdir(home, { recursive: true });
+  await writeFile(join(home, 'notes.txt'), 'the plan for today\n');
+  await writeFile(join(home, 'todo.txt'), 'back up everything\n');
+  const first = await createSnapshot(ctx, { subvolume: '@home', now: new Date().toISOString(), origin: 'manual', description: 'demo: before' });
+  await writeFile(join(home, 'notes.txt'), 'the plan for today, revised\n');
+  await rm(join(home, 'todo.txt'));
+  await writeFile(join(home, 'new.txt'), 'something new\n');
+  const second = await createSnapshot(ctx, { subvolume: '@home', now: new Date().toISOString(), origin: 'manual', description: 'demo: after' });
+  const loc = locate(plan, root, '@home');
+  const changes = await diffSnapshots(join(loc.dir, first.name), join(loc.dir, second.name));
+  opts.log(`  snapshots ${first.name} and ${second.name}; diff (from btrfs send --no-data): ${changes.map((c) => `${c.kind} ${c.path}`).join(', ')}`);
+  const restored = await restoreFile(ctx, first.name, 'demo/todo.txt', { overwriteNewer: false });
+  const back = await readFile(join(home, 'todo.txt'), 'utf8');
+  opts.log(`  restored ${restored.restored.join(', ')} from ${first.name}: "${back.trim()}"`);
+  const run = await runTimeline(ctx, new Date().toISOString(), false);
+  opts.log(`  snapshot run: ${run.created.map((c) => `${c.subvolume} (${c.tiers.join('/')})`).join(', ')}${run.created.some((c) => c.subvolume === '@postgresql') ? ' — database subvolumes through their hooks (fail-open: no server here, marked degraded where configured so)' : ''}; ${run.failed.length} failed`);
+}
+
 async function provisionDemo(plan: StoragePlan, workDir: string, opts: DemoOptions): Promise<DemoResult['provisioned']> {
   const image = join(workDir, 'hetzner-sda.img');
   const root = join(workDir, 'root');
@@ -109,6 +135,7 @@ async function provisionDemo(plan: StoragePlan, workDir: string, opts: DemoOptio
     const planFindings = report.findings.filter((f) => !f.id.startsWith('scrub'));
     opts.log(`  doctor: ${planFindings.length === 0 ? 'clean — the live layout matches the plan' : `${planFindings.length} finding(s): ${planFindings.map((f) => f.id).join(', ')}`}` +
       `${report.findings.length > planFindings.length ? ' (the new filesystem has never been scrubbed: a warning, as it should)' : ''}`);
+    await snapshotTour(fitted, root, opts);
     kept = opts.keep;
     if (kept) opts.log(`  kept mounted below ${root}; remove with: npx panther unmount --root ${root} && losetup -d ${device} && rm -r ${workDir}`);
     return { host: plan.host, image, root, steps: result.steps.length, doctor: { counts: report.counts, findings: report.findings }, kept };

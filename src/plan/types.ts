@@ -47,14 +47,14 @@ export type HookFailMode = 'closed' | 'open';
 
 interface HookBase {
   failMode: HookFailMode;
-  /** Whole hook (before + after) must finish within this. */
+  /** Each phase (before, after) must finish within this. */
   timeoutSeconds: number;
 }
 
 /** Database-consistent snapshot hooks (NOTES 10), configured per subvolume. */
 export type HookConfig =
   | (HookBase & { type: 'postgres'; host?: string; port?: number; user?: string; database?: string })
-  | (HookBase & { type: 'redis'; host?: string; port?: number; socket?: string; mode: 'save' | 'bgsave' })
+  | (HookBase & { type: 'redis'; host?: string; port?: number; socket?: string; mode: 'save' | 'bgsave'; passwordFile?: string })
   | (HookBase & { type: 'podman'; containers?: string[] })
   | (HookBase & { type: 'command'; name: string; before: string[]; after?: string[] });
 

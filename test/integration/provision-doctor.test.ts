@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, writeFile, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createLoopDevices, type LoopDevices } from '../support/loop-btrfs.ts';
+import { createLoopDevices } from '../support/loop-btrfs.ts';
+import { provisionSpecHost, type Provisioned } from '../support/provisioned.ts';
 import { PARTITION_TOOLS, BTRFS_TOOLS, skipReason } from '../support/requirements.ts';
 import { specPlan } from '../support/plans.ts';
 import { runCli } from '../support/cli.ts';
-import { provision, runDoctor, targetPlan, unmountRoot } from '../../src/provision/index.ts';
+import { runDoctor, targetPlan } from '../../src/provision/index.ts';
 import type { DoctorReport } from '../../src/provision/index.ts';
 import { applyActions } from '../../src/provision/apply.ts';
 import { planActions } from '../../src/provision/actions.ts';
@@ -19,20 +20,12 @@ import { renderJson } from '../../src/render/json.ts';
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev'] });
 const POOL_MIB = 1024;
 
-interface Provisioned { loops: LoopDevices; plan: StoragePlan; root: string }
-
 async function withProvisioned(host: string, fn: (p: Provisioned) => Promise<void>, entry = {}): Promise<void> {
-  const base = specPlan(host, entry);
-  const loops = await createLoopDevices(base.pools.map(() => POOL_MIB));
+  const p = await provisionSpecHost(host, entry, POOL_MIB);
   try {
-    const plan = await targetPlan(base, Object.fromEntries(base.pools.map((p, i) => [p.name, loops.devices[i]!])));
-    const root = join(loops.dir, 'root');
-    await mkdir(root);
-    await provision(plan, { root, yes: false, dryRun: false });
-    await fn({ loops, plan, root });
-    await unmountRoot(root);
+    await fn(p);
   } finally {
-    await loops.dispose();
+    await p.dispose();
   }
 }
 

@@ -20,5 +20,12 @@ export async function runCli(...argv: string[]): Promise<CliResult> {
     tty: false,
   };
   const code = await main(argv, io);
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
+  const json = (): any => {
+    try {
+      return JSON.parse(stdout);
+    } catch {
+      throw new Error(`panther ${argv.join(' ')} (exit ${code}) printed no JSON.\nstdout: ${stdout}\nstderr: ${stderr}`);
+    }
+  };
+  return { code, stdout, stderr, json };
 }

@@ -4,10 +4,25 @@ import { demo } from './demo.ts';
 import { doctor } from './doctor.ts';
 import { provision } from './provision.ts';
 import { unmount } from './unmount.ts';
+import { snapshotCreate } from './snapshot-create.ts';
+import { snapshotDelete } from './snapshot-delete.ts';
+import { snapshotDiff } from './snapshot-diff.ts';
+import { snapshotList } from './snapshot-list.ts';
+import { snapshotPin, snapshotUnpin } from './snapshot-pin.ts';
+import { snapshotPrune } from './snapshot-prune.ts';
+import { snapshotRestoreFile } from './snapshot-restore-file.ts';
+import { snapshotRun } from './snapshot-run.ts';
+import { snapshotSimulate } from './snapshot-simulate.ts';
+import { snapshotWrap } from './snapshot-wrap.ts';
 import { detect } from './detect.ts';
 import { lint } from './lint.ts';
 import { plan } from './plan.ts';
 import { profiles } from './profiles.ts';
 import { renderCommand } from './render.ts';
 
-export const COMMANDS: Command[] = [detect, profiles, plan, lint, renderCommand, provision, unmount, doctor, demo];
+export const COMMANDS: Command[] = [
+  detect, profiles, plan, lint, renderCommand, provision, unmount, doctor,
+  snapshotRun, snapshotCreate, snapshotList, snapshotPrune, snapshotDelete, snapshotPin, snapshotUnpin,
+  snapshotWrap, snapshotDiff, snapshotRestoreFile, snapshotSimulate,
+  demo,
+];

@@ -1,0 +1,61 @@
+// btrfs send / receive as streams, and `receive --dump` for cheap diffs between snapshots.
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { safePath } from './args.ts';
+import { parseReceiveDump, type DumpEvent } from './send-dump.ts';
+import { spawnStream, type StreamProcess } from './stream.ts';
+
+export interface SendOptions {
+  /** Incremental against this read-only snapshot (must share history with the sent one). */
+  parent?: string;
+  /** Metadata only: what changed, without file contents (for diffs). */
+  noData?: boolean;
+  /** Send protocol 2 with compressed extents passed through as they are on disk. */
+  compressedData?: boolean;
+}
+
+export function sendArgs(snapshot: string, opts: SendOptions = {}): string[] {
+  safePath(snapshot, 'snapshot');
+  const args = ['send', '-q'];
+  if (opts.parent !== undefined) args.push('-p', safePath(opts.parent, 'parent snapshot'));
+  if (opts.noData) args.push('--no-data');
+  if (opts.compressedData) args.push('--proto', '2', '--compressed-data');
+  args.push('--', snapshot);
+  return args;
+}
+
+/** Starts `btrfs send`; read the stream from `stdout`, then await `done`. */
+export function sendStream(snapshot: string, opts: SendOptions = {}): StreamProcess {
+  return spawnStream('btrfs', sendArgs(snapshot, opts), snapshot);
+}
+
+/** Feeds a send stream to `btrfs receive` into `directory`; resolves when the subvolume is complete. */
+export async function receiveStream(directory: string, input: Readable): Promise<void> {
+  safePath(directory, 'receive directory');
+  const receiver = spawnStream('btrfs', ['receive', '-q', '-e', '--', directory], directory);
+  await settleAll([pipeline(input, receiver.stdin), receiver.done], [receiver]);
+}
+
+/** What `btrfs send --no-data [-p parent] snapshot | btrfs receive --dump` says, parsed. */
+export async function sendDump(snapshot: string, parent?: string): Promise<DumpEvent[]> {
+  const sender = sendStream(snapshot, { ...(parent === undefined ? {} : { parent }), noData: true });
+  const dumper = spawnStream('btrfs', ['receive', '--dump'], snapshot);
+  const chunks: Buffer[] = [];
+  dumper.stdout.on('data', (c: Buffer) => chunks.push(c));
+  // Both tools exiting 0 means the dump read a complete stream (it ends with an END command); a
+  // "premature close" on the pipe between them is then only the order in which the pipes shut.
+  await settleAll([pipeline(sender.stdout, dumper.stdin), sender.done, dumper.done], [sender, dumper], true);
+  return parseReceiveDump(Buffer.concat(chunks).toString('utf8'));
+}
+
+/**
+ * Waits for a pipe and its processes. When something fails, the tools' own errors (what btrfs
+ * said) explain more than the pipe's "premature close", so they win; the processes are killed.
+ */
+async function settleAll(pipe: [Promise<unknown>, ...Array<Promise<void>>], processes: StreamProcess[], exitsSuffice = false): Promise<void> {
+  const [piped, ...exits] = await Promise.allSettled(pipe);
+  const failedExit = exits.find((r) => r.status === 'rejected');
+  if (failedExit === undefined && (piped!.status === 'fulfilled' || exitsSuffice)) return;
+  for (const p of processes) p.kill();
+  throw failedExit !== undefined ? (failedExit as PromiseRejectedResult).reason : (piped as PromiseRejectedResult).reason;
+}
