@@ -21,6 +21,12 @@ import { diffSnapshots } from '../snapshot/diff.ts';
 import { createSnapshot, runTimeline, type EngineContext } from '../snapshot/engine.ts';
 import { restoreFile } from '../snapshot/restore-file.ts';
 import { locate } from '../snapshot/store.ts';
+import { initRepo } from '../backup/open.ts';
+import { restorePoint } from '../backup/restore.ts';
+import { backupRun } from '../backup/run.ts';
+import { formatBytes } from '../core/bytes.ts';
+import { compareTrees } from './compare-trees.ts';
+import { randomBytes } from 'node:crypto';
 
 export const EXAMPLES = resolve(import.meta.dirname, '..', '..', 'examples');
 export const HOSTS = ['zephyrus', 'yoga', 'hetzner', 'contabo', 'ovh'] as const;
@@ -110,6 +116,45 @@ async function snapshotTour(plan: StoragePlan, root: string, opts: DemoOptions):
   opts.log(`  snapshot run: ${run.created.map((c) => `${c.subvolume} (${c.tiers.join('/')})`).join(', ')}${run.created.some((c) => c.subvolume === '@postgresql') ? ' — database subvolumes through their hooks (fail-open: no server here, marked degraded where configured so)' : ''}; ${run.failed.length} failed`);
 }
 
+/** Back up into a local repository, change data, back up again, restore into a fresh subvolume, compare. */
+async function backupTour(plan: StoragePlan, root: string, workDir: string, opts: DemoOptions): Promise<void> {
+  const engine: EngineContext = { plan, root, creator: 'demo', log: () => {} };
+  const secret = join(workDir, 'passphrase');
+  await writeFile(secret, 'demo passphrase, use a real secret file\n', { mode: 0o600 });
+  const loc = { url: join(workDir, 'repo'), host: plan.host, passphraseFile: secret };
+  const repo = await initRepo({ ...loc, recipients: [] }, 15);
+  opts.log(`backing up into a local repository at ${loc.url} (encrypted; key file opens with \`age -d\`)`);
+  const day0 = new Date().toISOString();
+  const first = await backupRun({ engine, repo, now: day0, dryRun: false });
+  opts.log(`  night 1: ${describeRun(first)}`);
+  const home = join(root, 'home', 'demo');
+  await writeFile(join(home, 'report.bin'), randomBytes(4 * 1024 * 1024));
+  await writeFile(join(home, 'notes.txt'), 'changed on day two\n');
+  const day1 = new Date(Date.parse(day0) + 86_400_000).toISOString();
+  await runTimeline(engine, day1, false);
+  const second = await backupRun({ engine, repo, now: day1, dryRun: false });
+  opts.log(`  night 2: ${describeRun(second)}`);
+  const point = second.items.find((i) => i.subvolume === '@home')?.point;
+  if (point === undefined) throw new Error('demo: no @home backup on night 2');
+  const target = join(root, 'var', 'restore-test');
+  await mkdir(target, { recursive: true });
+  const restored = await restorePoint(repo, point, target, () => {});
+  const source = join(locate(plan, root, '@home').dir, restored.snapshot);
+  const differences = await compareTrees(source, restored.path);
+  opts.log(`  restored ${restored.snapshot} (chain of ${restored.chain.length}) into ${restored.path}: ${differences.length === 0 ? 'identical to the snapshot (contents, modes, owners, links)' : `DIFFERS: ${differences.slice(0, 5).join('; ')}`}`);
+  const check = await repo.check({ readData: 100 });
+  opts.log(`  backup check --read-data 100: ${check.ok ? 'ok' : 'ERRORS'} (${check.stats.manifests} points, ${check.stats.packs} packs, ${check.stats.chunks} chunks)`);
+  if (differences.length > 0 || !check.ok) throw new Error('demo: the restore or the check failed');
+}
+
+function describeRun(report: Awaited<ReturnType<typeof backupRun>>): string {
+  const sent = report.items.filter((i) => i.point !== undefined);
+  const bytes = sent.reduce((n, i) => n + (i.progress?.bytesRead ?? 0), 0);
+  const stored = sent.reduce((n, i) => n + (i.progress?.storedBytes ?? 0), 0);
+  const kinds = sent.map((i) => `${i.subvolume} ${i.choice.kind}`).join(', ');
+  return `${sent.length} point(s) (${kinds}); streams ${formatBytes(bytes)}, stored ${formatBytes(stored)}`;
+}
+
 async function provisionDemo(plan: StoragePlan, workDir: string, opts: DemoOptions): Promise<DemoResult['provisioned']> {
   const image = join(workDir, 'hetzner-sda.img');
   const root = join(workDir, 'root');
@@ -136,6 +181,7 @@ async function provisionDemo(plan: StoragePlan, workDir: string, opts: DemoOptio
     opts.log(`  doctor: ${planFindings.length === 0 ? 'clean — the live layout matches the plan' : `${planFindings.length} finding(s): ${planFindings.map((f) => f.id).join(', ')}`}` +
       `${report.findings.length > planFindings.length ? ' (the new filesystem has never been scrubbed: a warning, as it should)' : ''}`);
     await snapshotTour(fitted, root, opts);
+    await backupTour(fitted, root, workDir, opts);
     kept = opts.keep;
     if (kept) opts.log(`  kept mounted below ${root}; remove with: npx panther unmount --root ${root} && losetup -d ${device} && rm -r ${workDir}`);
     return { host: plan.host, image, root, steps: result.steps.length, doctor: { counts: report.counts, findings: report.findings }, kept };

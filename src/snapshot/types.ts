@@ -1,8 +1,9 @@
 // Snapshot words shared by retention, the engine, hooks and (later) the backup engine.
 import type { SnapshotTiers, Tier } from '../plan/types.ts';
 
-/** What made a snapshot. Only "timeline" snapshots are thinned by tier retention. */
-export type SnapshotOrigin = 'timeline' | 'manual' | 'wrap-pre' | 'wrap-post';
+/** What made a snapshot. Only "timeline" snapshots are thinned by tier retention; "backup" ones are taken
+ * by the backup engine for subvolumes without snapshot tiers and removed by it once superseded. */
+export type SnapshotOrigin = 'timeline' | 'manual' | 'wrap-pre' | 'wrap-post' | 'backup';
 
 /** Minimal view retention decides over (zrepl-style): an id and a time, plus what protects it. */
 export interface RetentionItem {

@@ -1,6 +1,13 @@
 // Every command, in the order `panther --help` lists them.
 import type { Command } from '../command.ts';
+import { backupCheck } from './backup-check.ts';
+import { backupInit } from './backup-init.ts';
+import { backupKeyAdd, backupKeyList, backupKeyRemove } from './backup-key.ts';
+import { backupList } from './backup-list.ts';
+import { backupPruneCommand } from './backup-prune.ts';
+import { backupRunCommand } from './backup-run.ts';
 import { demo } from './demo.ts';
+import { restore } from './restore.ts';
 import { doctor } from './doctor.ts';
 import { provision } from './provision.ts';
 import { unmount } from './unmount.ts';
@@ -24,5 +31,6 @@ export const COMMANDS: Command[] = [
   detect, profiles, plan, lint, renderCommand, provision, unmount, doctor,
   snapshotRun, snapshotCreate, snapshotList, snapshotPrune, snapshotDelete, snapshotPin, snapshotUnpin,
   snapshotWrap, snapshotDiff, snapshotRestoreFile, snapshotSimulate,
+  backupInit, backupRunCommand, backupList, backupCheck, backupPruneCommand, backupKeyAdd, backupKeyList, backupKeyRemove, restore,
   demo,
 ];

@@ -1,0 +1,70 @@
+// Chain selection: send a snapshot in full or incrementally, and against which parent. Pure.
+//
+// Mechanism (docs/DECISIONS.md): incremental sends against the newest point whose snapshot is still
+// on disk, until the chain reaches `maxChain` points; then a full send. A full send of a mostly
+// unchanged subvolume is a mostly unchanged stream, so content-defined chunking dedups it against
+// what is stored and it uploads little more than an incremental would. Chains therefore stay short
+// (restore reads at most maxChain streams, retention can free an old full without re-uploading), and
+// no point ever depends on one that retention wants gone for longer than maxChain backups.
+
+export interface PointView {
+  id: string;
+  subvolume: string;
+  snapshotUuid: string;
+  snapshotName: string;
+  /** Snapshot time (ISO). */
+  time: string;
+  parent: string | null;
+}
+
+export interface SnapshotView {
+  name: string;
+  uuid: string;
+  time: string;
+}
+
+export type SendChoice =
+  | { kind: 'skip'; reason: string; point: string }
+  | { kind: 'full'; reason: string }
+  | { kind: 'incremental'; reason: string; parentPoint: string; parentSnapshot: string; chainLength: number };
+
+export const DEFAULT_MAX_CHAIN = 14;
+
+/** Number of points a restore of `id` reads: itself plus its ancestors. */
+export function chainLength(points: ReadonlyMap<string, PointView>, id: string): number {
+  let n = 0;
+  for (let cur: string | null = id; cur !== null; cur = points.get(cur)?.parent ?? null) {
+    n++;
+    if (n > points.size + 1) throw new Error(`backup point chain of ${id} has a cycle`);
+  }
+  return n;
+}
+
+/** The chain of `id`, oldest (the full stream) first. */
+export function chainOf(points: ReadonlyMap<string, PointView>, id: string): string[] {
+  const chain: string[] = [];
+  for (let cur: string | null = id; cur !== null; cur = points.get(cur)?.parent ?? null) {
+    if (!points.has(cur)) throw new Error(`backup point ${cur} (in the chain of ${id}) is missing`);
+    chain.unshift(cur);
+    if (chain.length > points.size) throw new Error(`backup point chain of ${id} has a cycle`);
+  }
+  return chain;
+}
+
+export function selectSend(target: SnapshotView, subvolume: string, onDisk: readonly SnapshotView[], points: readonly PointView[], maxChain = DEFAULT_MAX_CHAIN): SendChoice {
+  const mine = points.filter((p) => p.subvolume === subvolume);
+  const done = mine.find((p) => p.snapshotUuid === target.uuid);
+  if (done !== undefined) return { kind: 'skip', reason: `${target.name} is already backed up`, point: done.id };
+  const byId = new Map(points.map((p) => [p.id, p]));
+  const disk = new Set(onDisk.map((s) => s.uuid));
+  const candidates = mine
+    .filter((p) => disk.has(p.snapshotUuid) && Date.parse(p.time) < Date.parse(target.time))
+    .sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
+  const parent = candidates[0];
+  if (parent === undefined) {
+    return { kind: 'full', reason: mine.length === 0 ? 'first backup of this subvolume' : 'no earlier backed-up snapshot is still on disk to send against' };
+  }
+  const length = chainLength(byId, parent.id) + 1;
+  if (length > maxChain) return { kind: 'full', reason: `the chain would reach ${length} streams (limit ${maxChain}): a full send, deduplicated against the store, starts a new one` };
+  return { kind: 'incremental', reason: `incremental against ${parent.snapshotName}`, parentPoint: parent.id, parentSnapshot: parent.snapshotName, chainLength: length };
+}

@@ -1,0 +1,71 @@
+// `panther restore`: fetch a point's chain, verify every chunk and each whole stream, and receive
+// the streams into a staging directory beside the destination. Only a complete, verified subvolume is
+// moved into place, so a failed or corrupt restore leaves nothing half-written at the destination.
+import { mkdtemp, readdir, rmdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { deleteSubvolume, isSubvolume, receiveStream, snapshotSubvolume } from '../btrfs/index.ts';
+import { ExitCode, PantherError } from '../core/errors.ts';
+import type { Repository } from '../repo/index.ts';
+import { chainOf } from './chain.ts';
+import { loadPoints } from './points.ts';
+
+export interface RestoreReport {
+  point: string;
+  snapshot: string;
+  chain: string[];
+  path: string;
+}
+
+export async function findPoint(repo: Repository, ref: string): Promise<{ id: string; chain: string[]; names: string[]; snapshot: string }> {
+  const points = await loadPoints(repo);
+  const matches = points.filter((p) => p.id === ref || p.id.startsWith(ref) || p.snapshotName === ref);
+  if (matches.length !== 1) {
+    throw new PantherError(matches.length === 0 ? 'no-such-point' : 'ambiguous-point', `${matches.length === 0 ? 'no' : `${matches.length}`} backup point(s) match "${ref}"`, {
+      exitCode: ExitCode.usage, hint: 'name a point by id (or a unique id prefix) or by snapshot name: panther backup list',
+    });
+  }
+  const point = matches[0]!;
+  const byId = new Map(points.map((p) => [p.id, p]));
+  const chain = chainOf(byId, point.id);
+  return { id: point.id, chain, names: chain.map((c) => byId.get(c)!.snapshotName), snapshot: point.snapshotName };
+}
+
+export async function restorePoint(repo: Repository, ref: string, to: string, log: (line: string) => void, signal?: AbortSignal): Promise<RestoreReport> {
+  const { id, chain, names, snapshot } = await findPoint(repo, ref);
+  const final = join(to, snapshot);
+  if (await stat(final).then(() => true, () => false)) {
+    throw new PantherError('restore-target-exists', `${final} already exists`, { exitCode: ExitCode.refused, hint: 'restore somewhere else with --to, or move it away first' });
+  }
+  const staging = await mkdtemp(join(to, '.panther-restore-'));
+  try {
+    for (const [i, pointId] of chain.entries()) {
+      log(`receiving ${i + 1}/${chain.length}: ${pointId.slice(0, 12)}…`);
+      await receiveStream(staging, Readable.from(repo.restoreStream(pointId, signal === undefined ? {} : { signal })));
+      // Each incremental needs only its parent: drop the one before as soon as its child is in.
+      if (i > 0) await deleteSubvolume(join(staging, names[i - 1]!));
+    }
+    // A received subvolume is read-only and cannot be renamed (EROFS): a read-only snapshot of it at
+    // the destination is the atomic, free "move"; the staging copy goes with the staging directory.
+    await snapshotSubvolume(join(staging, snapshot), final, { readonly: true });
+    return { point: id, snapshot, chain, path: final };
+  } finally {
+    for (const name of await receivedSubvolumes(staging)) await deleteSubvolume(join(staging, name)).catch(() => undefined);
+    await rmdir(staging).catch(() => undefined);
+  }
+}
+
+async function receivedSubvolumes(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => []);
+  const subvolumes: string[] = [];
+  for (const name of names.sort()) if (await isSubvolume(join(dir, name))) subvolumes.push(name);
+  return subvolumes;
+}
+
+/** The verified stream of one point to a writable (stdout). An incremental needs its parent at the receiver. */
+export async function streamPoint(repo: Repository, ref: string, out: Writable, signal?: AbortSignal): Promise<{ point: string; snapshot: string; parent: string | null }> {
+  const { id, chain, snapshot } = await findPoint(repo, ref);
+  await pipeline(Readable.from(repo.restoreStream(id, signal === undefined ? {} : { signal })), out, { end: false });
+  return { point: id, snapshot, parent: chain.length > 1 ? chain.at(-2)! : null };
+}

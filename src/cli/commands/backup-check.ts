@@ -1,0 +1,28 @@
+import { openRepo } from '../../backup/open.ts';
+import { usageError } from '../../core/errors.ts';
+import { emit, str, type Command } from '../command.ts';
+import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+
+export const backupCheck: Command = {
+  name: 'backup check',
+  summary: 'verify the repository: structure always, content with --read-data',
+  usage: 'panther backup check [--read-data[=PERCENT]] [--json]',
+  help: `${REPO_HELP}
+  --read-data PERCENT   also download, decrypt and verify this share of the packs (default 100 when
+                        given without a value is not possible with this parser: pass a number, e.g. 100)
+
+Every problem names the object and the backup points it affects. Exit 1 when any is found.`,
+  options: { ...REPO_OPTIONS, plan: { type: 'string' }, 'read-data': { type: 'string' } },
+  async run(values, _positionals, io) {
+    const percentText = str(values, 'read-data');
+    const readData = percentText === undefined ? 0 : Number(percentText.replace(/%$/, ''));
+    if (!(readData >= 0 && readData <= 100)) throw usageError(`--read-data ${percentText}: a percentage from 0 to 100`);
+    const repo = await openRepo(repoLocation(values, await optionalPlan(values)));
+    const report = await repo.check({ readData, onProgress: (phase, done, total) => { if (io.tty) process.stderr.write(`\r\x1b[K${phase} ${done}/${total}`); } });
+    emit(io, report, () => [
+      ...report.problems.map((p) => `${p.severity.toUpperCase()} ${p.code} ${p.object}: ${p.message}${p.manifests.length === 0 ? '' : `\n  affects: ${p.manifests.join(', ')}`}`),
+      `${report.ok ? 'no errors' : 'ERRORS FOUND'}: ${report.stats.manifests} points, ${report.stats.packs} packs, ${report.stats.chunks} chunks; read ${report.stats.packsRead} packs`,
+    ].join('\n'));
+    return report.ok ? 0 : 1;
+  },
+};

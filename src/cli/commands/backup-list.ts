@@ -1,0 +1,20 @@
+import { openRepo } from '../../backup/open.ts';
+import { formatBytes } from '../../core/bytes.ts';
+import { emit, type Command } from '../command.ts';
+import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+
+export const backupList: Command = {
+  name: 'backup list',
+  summary: 'list the backup points in the repository',
+  usage: 'panther backup list [--repo URL] [--host NAME] [--json]',
+  help: REPO_HELP,
+  options: { ...REPO_OPTIONS, plan: { type: 'string' } },
+  async run(values, _positionals, io) {
+    const repo = await openRepo(repoLocation(values, await optionalPlan(values)));
+    const entries = (await repo.listManifests()).sort((a, b) => (a.head?.snapshot.time ?? '').localeCompare(b.head?.snapshot.time ?? ''));
+    emit(io, { host: repo.host, points: entries.map((e) => ({ id: e.id, damaged: e.damaged ?? null, ...e.head })) }, () => entries.map((e) => e.head === undefined
+      ? `${e.id.slice(0, 12)}  DAMAGED: ${e.damaged}`
+      : `${e.id.slice(0, 12)}  ${e.head.snapshot.name.padEnd(36)} ${e.head.parent === null ? 'full       ' : `incr ${e.head.parent.slice(0, 6)}`}  stream ${formatBytes(e.head.stream.size).padStart(10)}  new ${formatBytes(e.head.stored.newBytes)}`).join('\n') || 'no backup points');
+    return 0;
+  },
+};

@@ -1,0 +1,29 @@
+import { backupPrune } from '../../backup/prune.ts';
+import { openRepo } from '../../backup/open.ts';
+import { formatBytes } from '../../core/bytes.ts';
+import { emit, flag, type Command } from '../command.ts';
+import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
+
+export const backupPruneCommand: Command = {
+  name: 'backup prune',
+  summary: 'delete backup points retention no longer keeps (never a parent a kept point needs) and their data',
+  usage: 'panther backup prune [--dry-run] [--json]',
+  help: `${SNAPSHOT_HELP}
+${REPO_HELP}
+${LOCK_HELP}
+  --dry-run   show every point's decision and what would be freed`,
+  options: { ...SNAPSHOT_OPTIONS, ...REPO_OPTIONS, 'dry-run': { type: 'boolean' } },
+  async run(values, _positionals, io) {
+    const engine = await snapshotContext(values, io);
+    const repo = await openRepo(repoLocation(values, engine.plan));
+    const dryRun = flag(values, 'dry-run');
+    const report = await withHostLock(values, 'backup prune', () => backupPrune(repo, engine.plan, engine.now(), dryRun));
+    const r = report.repository;
+    emit(io, report, () => [
+      ...report.decisions.map((d) => `${d.keep ? 'keep  ' : dryRun ? 'delete' : 'DELETED'} ${d.snapshot.padEnd(36)} ${d.reasons.join('; ')}`),
+      `packs: ${r.packs.kept} kept, ${r.packs.repacked} repacked, ${r.packs.deleted} deleted; ${formatBytes(r.bytes.deleted)} freed, ${formatBytes(r.bytes.written)} rewritten`,
+    ].join('\n'));
+    return 0;
+  },
+};

@@ -1,0 +1,35 @@
+import { openRepo } from '../../backup/open.ts';
+import { restorePoint, streamPoint } from '../../backup/restore.ts';
+import { usageError } from '../../core/errors.ts';
+import { emit, flag, str, type Command } from '../command.ts';
+import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+
+export const restore: Command = {
+  name: 'restore',
+  summary: 'restore a backup point into a btrfs directory (verified, staged, then moved into place)',
+  usage: 'panther restore <point id | prefix | snapshot name> (--to DIR | --stdout) [--json]',
+  help: `${REPO_HELP}
+  --to DIR    a directory on btrfs; the point's chain is received into a staging directory there,
+              every chunk and each whole stream verified, and only the finished subvolume is moved
+              to DIR/<snapshot name>. A failure leaves nothing at DIR.
+  --stdout    write the point's verified send stream to stdout (an incremental stream needs its
+              parent at the receiver; chunks are verified before they are written, the whole-stream
+              hash at the end: a mismatch exits 1)`,
+  options: { ...REPO_OPTIONS, plan: { type: 'string' }, to: { type: 'string' }, stdout: { type: 'boolean' } },
+  positionals: true,
+  async run(values, positionals, io) {
+    const ref = positionals[0];
+    const to = str(values, 'to');
+    if (ref === undefined || positionals.length > 1) throw usageError('name one backup point', 'panther backup list shows them');
+    if ((to === undefined) === !flag(values, 'stdout')) throw usageError('give exactly one of --to DIR and --stdout');
+    const repo = await openRepo(repoLocation(values, await optionalPlan(values)));
+    if (to === undefined) {
+      const r = await streamPoint(repo, ref, process.stdout);
+      io.err(`streamed ${r.snapshot} (point ${r.point.slice(0, 12)})${r.parent === null ? '' : `; incremental: receive its parent ${r.parent.slice(0, 12)} first`}`);
+      return 0;
+    }
+    const report = await restorePoint(repo, ref, to, (l) => io.err(l));
+    emit(io, report, () => `restored ${report.snapshot} to ${report.path} (chain of ${report.chain.length} stream(s), every chunk verified)`);
+    return 0;
+  },
+};

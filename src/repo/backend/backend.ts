@@ -1,0 +1,98 @@
+// The storage interface every backend implements: named objects of bytes, nothing more. A backend
+// knows nothing of packs, keys or hosts (docs/FORMAT.md §2); the repository is its only user.
+import { PantherError } from '../../core/errors.ts';
+
+export interface ObjectInfo {
+  name: string;
+  size: number;
+}
+
+/** A byte range of an object. A range running past the end yields the bytes up to the end. */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+export type PutData = Uint8Array | AsyncIterable<Uint8Array>;
+
+export interface Backend {
+  /**
+   * Stores an object under `name`, replacing any object of that name. Atomic: readers and listings
+   * see either nothing (or the old object) or the complete new object, never a prefix of it.
+   */
+  put(name: string, data: PutData): Promise<void>;
+  /** The object's bytes (or one range of them). Throws `object-not-found` when absent. */
+  get(name: string, range?: ByteRange): Promise<Uint8Array>;
+  /** Like get, as a stream, for objects too large to hold. */
+  getStream(name: string, range?: ByteRange): AsyncIterable<Uint8Array>;
+  /** Size in bytes, or null when the object does not exist. */
+  head(name: string): Promise<number | null>;
+  /** Every object whose name starts with `prefix`, in byte order of names. */
+  list(prefix: string): AsyncIterable<ObjectInfo>;
+  /** Removes the object. Deleting a missing object is not an error (S3 semantics). */
+  delete(name: string): Promise<void>;
+}
+
+// Segments may not start with '.': that namespace is reserved for a backend's temporary files, so
+// an unfinished upload can never be mistaken for (or listed as) an object.
+const SEGMENT = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+export const MAX_NAME_LENGTH = 1024;
+
+/** Why `name` is not a safe object name, or undefined when it is. Names are hostile input. */
+export function objectNameProblem(name: string): string | undefined {
+  if (typeof name !== 'string' || name.length === 0) return 'is empty';
+  if (name.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
+  if (name.includes('\0')) return 'contains a NUL byte';
+  if (name.includes('\\')) return 'contains a backslash';
+  if (name.startsWith('/')) return 'is an absolute path';
+  for (const segment of name.split('/')) {
+    if (segment === '') return 'has an empty path segment';
+    if (segment === '.' || segment === '..') return `has a "${segment}" segment`;
+    if (!SEGMENT.test(segment)) return `has a segment "${segment}" outside [A-Za-z0-9._-] or starting with "."`;
+  }
+  return undefined;
+}
+
+export function assertObjectName(name: string): void {
+  const problem = objectNameProblem(name);
+  if (problem !== undefined) {
+    throw new PantherError('bad-object-name', `object name ${JSON.stringify(String(name).slice(0, 200))} ${problem}`, {
+      subject: 'backend',
+      hint: 'object names are relative paths of [A-Za-z0-9._-] segments; this is a bug or a hostile name',
+    });
+  }
+}
+
+/** Prefixes may end with '/' or in the middle of a segment; they follow the name rules otherwise. */
+export function assertPrefix(prefix: string): void {
+  if (prefix === '') return;
+  const trimmed = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  assertObjectName(trimmed.length === 0 ? '/' : trimmed);
+}
+
+export function notFound(name: string): PantherError {
+  return new PantherError('object-not-found', `object ${name} does not exist`, {
+    subject: name,
+    details: { object: name },
+  });
+}
+
+export function badRange(name: string, range: ByteRange, size: number): PantherError {
+  return new PantherError('bad-range', `range ${range.offset}+${range.length} is outside object ${name} (${size} bytes)`, {
+    subject: name,
+  });
+}
+
+export function assertRange(range: ByteRange): void {
+  if (!Number.isSafeInteger(range.offset) || range.offset < 0 || !Number.isSafeInteger(range.length) || range.length < 0) {
+    throw new PantherError('bad-range', `invalid range ${range.offset}+${range.length}`);
+  }
+}
+
+/** Collects a put body into one buffer (memory backend, tests). */
+export async function collect(data: PutData): Promise<Uint8Array> {
+  if (data instanceof Uint8Array) return data;
+  const parts: Uint8Array[] = [];
+  for await (const part of data) parts.push(part);
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm, writeFile, mkdir, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalBackend } from './local.ts';
+import { runBackendConformance } from './conformance.ts';
+
+async function tempRoot(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'panther-local-'));
+}
+
+runBackendConformance('local', async () => {
+  const root = await tempRoot();
+  return { backend: new LocalBackend(root), cleanup: () => rm(root, { recursive: true, force: true }) };
+});
+
+test('local: temporary files of an unfinished write are never listed', async () => {
+  const root = await tempRoot();
+  try {
+    const backend = new LocalBackend(root);
+    await backend.put('h/packs/real', Buffer.from('x'));
+    await writeFile(join(root, 'h', 'packs', '.real2.abcdef.tmp'), 'half');
+    const names: string[] = [];
+    for await (const info of backend.list('h/')) names.push(info.name);
+    assert.deepEqual(names, ['h/packs/real']);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('local: a failed write removes its temporary file', async () => {
+  const root = await tempRoot();
+  try {
+    const backend = new LocalBackend(root);
+    const failing = (async function* () { yield Buffer.alloc(10); throw new Error('boom'); })();
+    await assert.rejects(backend.put('h/p', failing), /boom/);
+    assert.deepEqual(await readdir(join(root, 'h')), []);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('local: names cannot climb out of the root', async () => {
+  const root = await tempRoot();
+  const outside = await tempRoot();
+  try {
+    const backend = new LocalBackend(join(root, 'inner'));
+    for (const name of ['../escape', 'h/../../escape', `..${'/'}..${'/'}x`]) {
+      await assert.rejects(backend.put(name, Buffer.from('x')), { code: 'bad-object-name' });
+    }
+    assert.deepEqual(await readdir(root), []);
+    assert.deepEqual(await readdir(outside), []);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  }
+});
+
+test('local: sweepTemporaries removes stale temporary files only', async () => {
+  const root = await tempRoot();
+  try {
+    const backend = new LocalBackend(root);
+    await backend.put('h/packs/real', Buffer.from('x'));
+    await mkdir(join(root, 'h', 'index'), { recursive: true });
+    const stale = join(root, 'h', 'packs', '.abc.0123456789ab.tmp');
+    const fresh = join(root, 'h', 'index', '.def.0123456789ab.tmp');
+    await writeFile(stale, 'half a pack');
+    await writeFile(fresh, 'being written');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await utimes(stale, hourAgo, hourAgo);
+    assert.equal(await backend.sweepTemporaries(600_000), 1);
+    assert.deepEqual(await readdir(join(root, 'h', 'packs')), ['real']);
+    assert.deepEqual(await readdir(join(root, 'h', 'index')), ['.def.0123456789ab.tmp']);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

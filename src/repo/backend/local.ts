@@ -1,0 +1,185 @@
+// Filesystem backend: one file per object under a root directory. Writes go to a temporary name in
+// the target directory, are fsynced, renamed into place and the directory fsynced, so a crash at any
+// moment leaves either no object or the complete one. Temporary names start with '.', which object
+// names may not (backend.ts), so they are never listed or read as objects.
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { syncDirectory } from '../../core/atomic-write.ts';
+import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import { assertObjectName, assertPrefix, assertRange, badRange, notFound } from './backend.ts';
+import { compareNames } from './memory.ts';
+
+const READ_SLICE = 4 * 1024 * 1024;
+const TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+export class LocalBackend implements Backend {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  #path(name: string): string {
+    assertObjectName(name);
+    return join(this.root, ...name.split('/'));
+  }
+
+  async put(name: string, data: PutData): Promise<void> {
+    const path = this.#path(name);
+    const dir = dirname(path);
+    await this.#ensureDir(dir);
+    const tmp = join(dir, `.${name.split('/').pop()}.${randomBytes(6).toString('hex')}.tmp`);
+    const handle = await open(tmp, 'wx', 0o600);
+    try {
+      if (data instanceof Uint8Array) await writeAll(handle, data);
+      else for await (const part of data) await writeAll(handle, part);
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await unlink(tmp).catch(() => undefined);
+      throw error;
+    }
+    await handle.close();
+    try {
+      await rename(tmp, path);
+    } catch (error) {
+      await unlink(tmp).catch(() => undefined);
+      throw error;
+    }
+    await syncDirectory(dir);
+  }
+
+  // mkdir -p, then fsync every directory that gained an entry so the new path survives a crash.
+  async #ensureDir(dir: string): Promise<void> {
+    const first = await mkdir(dir, { recursive: true });
+    if (first === undefined) return;
+    let current = dir;
+    const stop = dirname(first);
+    while (true) {
+      await syncDirectory(dirname(current));
+      if (dirname(current) === stop || current === stop) break;
+      current = dirname(current);
+    }
+  }
+
+  async get(name: string, range?: ByteRange): Promise<Uint8Array> {
+    const parts: Uint8Array[] = [];
+    for await (const part of this.getStream(name, range)) parts.push(part);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  async *getStream(name: string, range?: ByteRange): AsyncIterable<Uint8Array> {
+    const path = this.#path(name);
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      if (isMissing(error)) throw notFound(name);
+      throw error;
+    }
+    try {
+      const size = (await handle.stat()).size;
+      if (range !== undefined) assertRange(range);
+      const start = range?.offset ?? 0;
+      if (start > size) throw badRange(name, range!, size);
+      const end = range === undefined ? size : Math.min(size, start + range.length);
+      let position = start;
+      if (end === start) yield new Uint8Array(0);
+      while (position < end) {
+        const length = Math.min(READ_SLICE, end - position);
+        const buffer = Buffer.allocUnsafe(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, position);
+        if (bytesRead === 0) break;
+        position += bytesRead;
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async head(name: string): Promise<number | null> {
+    try {
+      const info = await stat(this.#path(name));
+      return info.isFile() ? info.size : null;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    assertPrefix(prefix);
+    const cut = prefix.lastIndexOf('/');
+    const base = cut < 0 ? '' : prefix.slice(0, cut);
+    const found: ObjectInfo[] = [];
+    await this.#walk(base, prefix, found);
+    found.sort((a, b) => compareNames(a.name, b.name));
+    yield* found;
+  }
+
+  async #walk(relDir: string, prefix: string, out: ObjectInfo[]): Promise<void> {
+    const dir = relDir === '' ? this.root : join(this.root, ...relDir.split('/'));
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const name = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (prefix.startsWith(`${name}/`) || `${name}/`.startsWith(prefix)) await this.#walk(name, prefix, out);
+      } else if (entry.isFile() && name.startsWith(prefix)) {
+        out.push({ name, size: (await stat(join(dir, entry.name))).size });
+      }
+    }
+  }
+
+  /**
+   * Removes temporary files of writes that a crash (kill -9, power loss) left behind, if older than
+   * `olderThanMs` (so a write in progress elsewhere is not cut). Returns how many were removed. Not
+   * part of Backend: S3 has the same problem as unfinished multipart uploads, solved by a lifecycle rule.
+   */
+  async sweepTemporaries(olderThanMs: number, now = Date.now()): Promise<number> {
+    let removed = 0;
+    const visit = async (dir: string): Promise<void> => {
+      let entries;
+      try { entries = await readdir(dir, { withFileTypes: true }); } catch (error) { if (isMissing(error)) return; throw error; }
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) await visit(path);
+        else if (entry.isFile() && TEMPORARY.test(entry.name) && now - (await stat(path)).mtimeMs > olderThanMs) {
+          await rm(path, { force: true });
+          removed += 1;
+        }
+      }
+    };
+    await visit(this.root);
+    return removed;
+  }
+
+  async delete(name: string): Promise<void> {
+    const path = this.#path(name);
+    await rm(path, { force: true });
+    await syncDirectory(dirname(path)).catch((error: unknown) => {
+      if (!isMissing(error)) throw error;
+    });
+  }
+}
+
+async function writeAll(handle: FileHandle, data: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}

@@ -1,0 +1,51 @@
+// Compress-then-seal: zstd when it makes the payload smaller (flag bit 0 set), raw otherwise, so
+// incompressible data (already-compressed btrfs extents, encrypted files) costs no expansion.
+import { constants, zstdCompress, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { Flag, open, seal } from './envelope.ts';
+import type { ObjectTypeCode } from './envelope.ts';
+
+const zstdCompressAsync = promisify(zstdCompress);
+
+/** Decompressed payloads above this are refused unless the caller knows the exact size. */
+export const MAX_PAYLOAD = 1024 * 1024 * 1024;
+
+function zstdOptions(level: number, size: number) {
+  return {
+    params: { [constants.ZSTD_c_compressionLevel]: level, [constants.ZSTD_c_checksumFlag]: 0 },
+    pledgedSrcSize: size,
+    // One output slice for typical chunks: the default 16 KiB slices cost a copy each.
+    chunkSize: Math.max(64 * 1024, Math.min(size + 1024, 16 * 1024 * 1024)),
+  };
+}
+
+function pick(plain: Uint8Array, compressed: Uint8Array): { flags: number; body: Uint8Array } {
+  return compressed.length < plain.length ? { flags: Flag.zstd, body: compressed } : { flags: 0, body: plain };
+}
+
+export function sealPayload(objectRoot: Uint8Array, type: ObjectTypeCode, plain: Uint8Array, level: number): Buffer {
+  if (plain.length === 0) return seal(objectRoot, type, 0, plain);
+  const { flags, body } = pick(plain, zstdCompressSync(plain, zstdOptions(level, plain.length)));
+  return seal(objectRoot, type, flags, body);
+}
+
+/** Same as sealPayload, compressing on the libuv thread pool so the caller's thread keeps chunking. */
+export async function sealPayloadAsync(objectRoot: Uint8Array, type: ObjectTypeCode, plain: Uint8Array, level: number): Promise<Buffer> {
+  if (plain.length === 0) return seal(objectRoot, type, 0, plain);
+  const compressed = await zstdCompressAsync(plain, zstdOptions(level, plain.length));
+  const { flags, body } = pick(plain, compressed);
+  return seal(objectRoot, type, flags, body);
+}
+
+/** Opens and decompresses; `exactSize` (when known) bounds memory and is checked. */
+export function openPayload(objectRoot: Uint8Array, type: ObjectTypeCode, bytes: Uint8Array, exactSize?: number): Buffer {
+  const { flags, plaintext } = open(objectRoot, type, bytes);
+  if ((flags & ~Flag.zstd) !== 0) throw new Error(`unknown flags 0x${flags.toString(16)}`);
+  const plain = (flags & Flag.zstd) !== 0
+    ? zstdDecompressSync(plaintext, { maxOutputLength: exactSize ?? MAX_PAYLOAD })
+    : plaintext;
+  if (exactSize !== undefined && plain.length !== exactSize) {
+    throw new Error(`payload is ${plain.length} bytes, expected ${exactSize}`);
+  }
+  return plain;
+}

@@ -1,0 +1,32 @@
+// The repository layer: btrfs send streams (or any byte streams) in, deduplicated, compressed,
+// encrypted packs on a backend out, and back. docs/FORMAT.md is the normative description.
+//
+// What it does: content-defined chunking (chunker/), per-object AES-256-GCM under keys derived from
+// one master key (crypto/), the master key wrapped in age files (keyfile/), packs of sealed blobs
+// (pack/), an index from chunk id to pack location (index/), one manifest per backup point
+// (manifest/), and the operations: write (writer/), restore (restore/), check (check/), prune
+// (prune/). backend/ stores named objects and knows nothing of the rest.
+//
+// What it does not: run btrfs, choose what to back up or which points to keep (backup/ and
+// snapshot/ do), hold locks (not yet), talk S3 (backend/s3 comes later).
+//
+// Where to start: repository.ts (init/open and the API), then writer/backup-writer.ts and
+// restore/restore-stream.ts for the data path; store.ts for how objects are named and verified.
+
+export { initRepository, openRepository, Repository } from './repository.ts';
+export type { InitOptions, OpenOptions } from './repository.ts';
+export type { BackupMeta, BackupOptions, BackupProgress, BackupResult } from './writer/backup-writer.ts';
+export type { RestoreOptions } from './restore/restore-stream.ts';
+export type { CheckOptions, CheckProblem, CheckReport } from './check/check.ts';
+export type { PruneOptions, PruneReport } from './prune/prune.ts';
+export type { PackDecision } from './prune/plan-prune.ts';
+export type { ManifestEntry } from './manifest/catalog.ts';
+export type { ManifestHead, SnapshotIdentity } from './manifest/manifest.ts';
+export type { KeyInfo } from './keyfile/key-ring.ts';
+export type { Unwrapping, Wrapping } from './keyfile/key-file.ts';
+export type { RepositoryParams, ChunkerParams } from './params.ts';
+export { DEFAULT_PARAMS } from './params.ts';
+export { RepoExit } from './errors.ts';
+export type { Backend, ObjectInfo, ByteRange } from './backend/backend.ts';
+export { LocalBackend } from './backend/local.ts';
+export { MemoryBackend } from './backend/memory.ts';

@@ -1,0 +1,122 @@
+// Where sealed blobs go: fills a pack, and when the next blob would overflow it, uploads the pack
+// and then, immediately, an index segment for it (docs/FORMAT.md §5: packs → index → manifest). A
+// chunk counts as stored only once its segment is written, so a crash loses at most the pack being
+// filled and the one being uploaded; every earlier pack is found by the next run's dedup. One upload
+// runs while the next pack fills, so memory stays near 2 × packSize.
+import type { Repository } from '../repository.ts';
+import { PackBuilder } from '../pack/pack.ts';
+import type { FinishedPack } from '../pack/pack.ts';
+import { encodeSegment, sealSegment } from '../index/index-segment.ts';
+import { ObjectType } from '../crypto/envelope.ts';
+import { sealPayload } from '../crypto/sealed.ts';
+import type { RepoIndex } from '../index/repo-index.ts';
+
+export interface SinkStats {
+  storedBytes: number;
+  packsUploaded: number;
+}
+
+export class PackSink {
+  readonly #repo: Repository;
+  readonly #index: RepoIndex;
+  readonly #onUploaded: () => void;
+  #builder = new PackBuilder();
+  #upload: Promise<void> = Promise.resolve();
+  #failure: unknown;
+  /** Chunk ids (hex) sealed but not yet durable: dedup within the run must see them. */
+  readonly pending = new Set<string>();
+  /** Encoded index records of this run's packs, for the merged segment. */
+  readonly #records: Buffer[] = [];
+  readonly #segments: string[] = [];
+  #superseded: string[] = [];
+  readonly stats: SinkStats = { storedBytes: 0, packsUploaded: 0 };
+
+  constructor(repo: Repository, index: RepoIndex, onUploaded: () => void) {
+    this.#repo = repo;
+    this.#index = index;
+    this.#onUploaded = onUploaded;
+  }
+
+  async add(id: Buffer, sealed: Buffer, rawLength: number): Promise<void> {
+    if (this.#builder.count > 0 && this.#builder.size + sealed.length > this.#repo.params.packSize) await this.flush();
+    this.#builder.add(id, sealed, rawLength);
+  }
+
+  /** Closes the current pack (if any) and starts its upload once the previous upload is done. */
+  async flush(): Promise<void> {
+    if (this.#builder.count === 0) return;
+    const pack = this.#builder.finish(this.#repo.secrets.objectRoot);
+    this.#builder = new PackBuilder();
+    await this.#upload;
+    this.#throwIfFailed();
+    this.#upload = this.#store(pack).catch((error: unknown) => { this.#failure = error; });
+  }
+
+  async #store(pack: FinishedPack): Promise<void> {
+    const repo = this.#repo;
+    await repo.store.writeParts('packs', pack.id, pack.parts);
+    const record = { id: pack.id, size: pack.size, entries: pack.entries };
+    const segment = sealSegment(repo.secrets.objectRoot, [record], repo.params.compressionLevel);
+    const segmentId = await repo.store.write('index', segment);
+    this.#index.addPack(record, segmentId);
+    for (const e of pack.entries) this.pending.delete(e.id.toString('hex'));
+    this.#records.push(encodeSegment([record]).subarray(4));
+    this.#segments.push(segmentId);
+    this.stats.storedBytes += pack.size + segment.length;
+    this.stats.packsUploaded += 1;
+    this.#onUploaded();
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure !== undefined) throw this.#failure;
+  }
+
+  /** Uploads what is left, waits for it, and writes one segment listing all of this run's packs. */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.#upload;
+    this.#throwIfFailed();
+    await this.#mergeSegments();
+  }
+
+  /** Deletes the per-pack segments the merged one replaces; returns how many could not be deleted. */
+  async removeSuperseded(): Promise<number> {
+    let failed = 0;
+    for (const segment of this.#superseded) {
+      try {
+        await this.#repo.store.delete('index', segment);
+      } catch {
+        failed += 1;
+      }
+    }
+    this.#superseded = [];
+    return failed;
+  }
+
+  /** Waits for the upload in flight without closing (used when giving up after an error). */
+  async settle(): Promise<void> {
+    await this.#upload;
+  }
+
+  // One segment per pack keeps crashes cheap; one per run keeps opening cheap (each segment is a
+  // GET, and B2 bills GETs). The merged segment is written before the per-pack ones are deleted
+  // (removeSuperseded, after the manifest), so the index never loses an entry; a crash in between
+  // leaves duplicates, which are harmless.
+  async #mergeSegments(): Promise<void> {
+    if (this.#segments.length < 2) return;
+    const repo = this.#repo;
+    const count = Buffer.alloc(4);
+    count.writeUInt32LE(this.#records.length);
+    const plain = Buffer.concat([count, ...this.#records]);
+    const merged = sealPayload(repo.secrets.objectRoot, ObjectType.index, plain, repo.params.compressionLevel);
+    const mergedId = await repo.store.write('index', merged);
+    this.stats.storedBytes += merged.length;
+    const numbers: number[] = [];
+    for (const segment of this.#segments) {
+      numbers.push(...(this.#index.segments.get(segment) ?? []));
+      this.#index.segments.delete(segment);
+    }
+    this.#index.segments.set(mergedId, numbers);
+    this.#superseded = this.#segments.splice(0);
+  }
+}
