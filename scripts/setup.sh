@@ -13,6 +13,8 @@ packages=(
   nix-bin       # nix-instantiate evaluates every Nix file we render
   systemd       # systemd-analyze checks calendars and units
   zstd
+  age           # the standard age CLI opens our key files (tested)
+  attr          # setfattr/getfattr for the xattr round-trip tests
   postgresql    # real PostgreSQL for the database-consistent snapshot tests
   redis-server  # real Redis for the same
 )

@@ -50,6 +50,8 @@ export function backupSubvolumes(plan: StoragePlan, only?: string[]): string[] {
 export async function backupRun(opts: BackupRunOptions): Promise<BackupRunReport> {
   const { engine } = opts;
   const report: BackupRunReport = { now: opts.now, dryRun: opts.dryRun, items: [] };
+  // Temporary objects a killed run left behind are never referenced; clear the old ones.
+  if (!opts.dryRun) await sweep(opts.repo);
   for (const name of backupSubvolumes(engine.plan, opts.subvolumes)) {
     if (opts.signal?.aborted) break;
     const loc = locate(engine.plan, engine.root, name);
@@ -129,4 +131,11 @@ async function dropSupersededBackupSnapshots(loc: Located, stored: StoredSnapsho
 
 function tierOf(frequency: StoragePlan['pools'][number]['subvolumes'][number]['backup']): 'daily' | 'weekly' | 'monthly' {
   return frequency === 'weekly' ? 'weekly' : frequency === 'monthly' ? 'monthly' : 'daily';
+}
+
+const STALE_TEMPORARY_MS = 60 * 60_000;
+
+async function sweep(repo: Repository): Promise<void> {
+  const backend = repo.backend as { sweepTemporaries?: (olderThanMs: number) => Promise<unknown> };
+  await backend.sweepTemporaries?.(STALE_TEMPORARY_MS);
 }

@@ -11,7 +11,9 @@ export const EXIT_TABLE = `Exit codes:
   0  success
   1  failure (the message says what failed and how to fix it)
   2  usage error (unknown command or flag, missing argument)
-  3  refused: needs a decision from you (ambiguous detection, destructive step without --yes, …)`;
+  3  refused: needs a decision from you (ambiguous detection, destructive step without --yes, …)
+  10 no repository or no key file      11 locked by another run
+  12 wrong passphrase or identity      130 interrupted`;
 
 function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,7 +1,7 @@
 // The fixed inputs of the format fixtures in test/fixtures/format/ (docs/FORMAT.md §9). Test-only
 // secrets: this master key, passphrase and identity protect nothing but the fixtures.
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { compressible, pseudoRandom } from '../testing/pseudo-random.ts';
 import type { RepositoryParams } from '../params.ts';
 
