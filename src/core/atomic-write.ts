@@ -1,13 +1,14 @@
 // Write-then-rename with fsync: a crash leaves either the old file or the complete new one.
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array | AsyncIterable<Uint8Array>, mode = 0o644): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(tmp, 'wx', mode);
   try {
-    await handle.writeFile(data);
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+    else for await (const part of data) await writeAll(handle, part);
     await handle.sync();
   } catch (error) {
     await handle.close();
@@ -27,4 +28,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try { await handle.sync(); } finally { await handle.close(); }
+}
+
+/** FileHandle.write may write less than asked (signals, some filesystems): loop until all is out. */
+async function writeAll(handle: FileHandle, data: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+    offset += bytesWritten;
+  }
 }

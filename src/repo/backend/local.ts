@@ -2,11 +2,10 @@
 // the target directory, are fsynced, renamed into place and the directory fsynced, so a crash at any
 // moment leaves either no object or the complete one. Temporary names start with '.', which object
 // names may not (backend.ts), so they are never listed or read as objects.
-import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { syncDirectory } from '../../core/atomic-write.ts';
+import { syncDirectory, writeFileAtomic } from '../../core/atomic-write.ts';
 import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, notFound } from './backend.ts';
 import { compareNames } from './memory.ts';
@@ -30,25 +29,7 @@ export class LocalBackend implements Backend {
     const path = this.#path(name);
     const dir = dirname(path);
     await this.#ensureDir(dir);
-    const tmp = join(dir, `.${name.split('/').pop()}.${randomBytes(6).toString('hex')}.tmp`);
-    const handle = await open(tmp, 'wx', 0o600);
-    try {
-      if (data instanceof Uint8Array) await writeAll(handle, data);
-      else for await (const part of data) await writeAll(handle, part);
-      await handle.sync();
-    } catch (error) {
-      await handle.close();
-      await unlink(tmp).catch(() => undefined);
-      throw error;
-    }
-    await handle.close();
-    try {
-      await rename(tmp, path);
-    } catch (error) {
-      await unlink(tmp).catch(() => undefined);
-      throw error;
-    }
-    await syncDirectory(dir);
+    await writeFileAtomic(path, data, 0o600);
   }
 
   // mkdir -p, then fsync every directory that gained an entry so the new path survives a crash.
@@ -169,14 +150,6 @@ export class LocalBackend implements Backend {
     await syncDirectory(dirname(path)).catch((error: unknown) => {
       if (!isMissing(error)) throw error;
     });
-  }
-}
-
-async function writeAll(handle: FileHandle, data: Uint8Array): Promise<void> {
-  let offset = 0;
-  while (offset < data.length) {
-    const { bytesWritten } = await handle.write(data, offset, data.length - offset);
-    offset += bytesWritten;
   }
 }
 
