@@ -1,17 +1,43 @@
 // `panther backup run`: for every subvolume whose plan says so, send the snapshot that is due into
 // the repository, incrementally where a parent is still on disk and in the repository. The snapshot
 // sent last stays held ("backup:parent") so snapshot retention keeps it for the next incremental.
+//
+// Inside a backup window (window.ts): no upload starts when the window is closed or too close to its
+// end, and a running upload is stopped early enough that the repository's flush of what was read
+// (flushOnAbort) lands before the window closes. A stopped upload leaves no backup point, only
+// durable packs; the next night sends the snapshot again and dedup skips what is stored, so a first
+// upload of any size continues night after night until it completes (NOTES 12).
 import { deleteSubvolume, sendStream } from '../btrfs/index.ts';
+import { formatBytes } from '../core/bytes.ts';
 import type { StoragePlan } from '../plan/types.ts';
-import type { BackupProgress, Repository } from '../repo/index.ts';
+import type { Backend, BackupProgress, Repository } from '../repo/index.ts';
 import { createSnapshot, setHold, type EngineContext } from '../snapshot/engine.ts';
 import { listStored, locate, removeMeta, type Located, type StoredSnapshot } from '../snapshot/store.ts';
 import { periodKey } from '../snapshot/retention/index.ts';
-import { DEFAULT_MAX_CHAIN, selectSend, type PointView, type SendChoice, type SnapshotView } from './chain.ts';
+import { DEFAULT_MAX_CHAIN, selectSend, type SendChoice, type SnapshotView } from './chain.ts';
 import { snapshotToBackUp } from './due.ts';
-import { loadPoints } from './points.ts';
+import type { Forecast, UploadEstimate } from './forecast.ts';
+import { describeForecast, forecastFor, type SizedPoint } from './forecast-upload.ts';
+import { stopWhen } from './window-stop.ts';
+import { uploadDecision, windowState, type StopMarginInput, type WindowSchedule, type WindowState } from './window.ts';
+import {
+  beginRun, finishRun, readBackupState, recordItem, writeBackupState,
+  type BackupState, type BandwidthRecord, type InProgress, type ItemRecord, type RunOutcome,
+} from './window-progress.ts';
 
 export const PARENT_HOLD = 'backup:parent';
+
+export interface BackupWindowOption {
+  /** Tonight's window: `--window` (what the timers pass) or the plan's. */
+  schedule: WindowSchedule;
+  /** false (`--ignore-window`): upload at any time; the schedules still drive forecasts. */
+  enforce: boolean;
+  /**
+   * The plan's weekday/weekend windows, which the timers follow: when the next night opens and how
+   * much the coming nights carry. Default: `schedule`.
+   */
+  nights?: WindowSchedule;
+}
 
 export interface BackupRunOptions {
   engine: EngineContext;
@@ -22,21 +48,43 @@ export interface BackupRunOptions {
   maxChain?: number;
   signal?: AbortSignal;
   onProgress?: (subvolume: string, progress: Readonly<BackupProgress>) => void;
+  /** When uploads may run; absent = at any time, no forecasts. */
+  window?: BackupWindowOption;
+  /** The upload cap the repository's backend applies (limit.ts), for stop margins, forecasts and the report. */
+  bandwidth?: { bitsPerSecond: number | null; stats?: () => BandwidthRecord };
+  /** Keep per-host progress here for `backup status` (window-progress.ts); absent = not kept. */
+  stateDir?: string;
+  /** Wall-clock ms for the window; default `now` advancing with the real clock. */
+  clock?: () => number;
 }
+
+export type ItemChoice = SendChoice | { kind: 'not-due'; reason: string } | { kind: 'window-closed'; reason: string };
 
 export interface BackupItem {
   subvolume: string;
   snapshot: string | null;
-  choice: SendChoice | { kind: 'not-due'; reason: string };
+  choice: ItemChoice;
   point?: string;
   progress?: BackupProgress;
   error?: string;
+  /** The upload stopped before its end: by the window closing or a signal. No point was written. */
+  interrupted?: { by: 'window' | 'signal'; bytesRead: number; storedBytes: number };
+  /** Printed before an upload larger than what is left of tonight's window. */
+  forecast?: { estimate: UploadEstimate; forecast: Forecast };
 }
 
 export interface BackupRunReport {
   now: string;
   dryRun: boolean;
   items: BackupItem[];
+  /** The window at the start of the run; null when no window applies. */
+  window: WindowState | null;
+  /** Why the run stopped early, if it did. */
+  stopped: { by: 'window' | 'signal'; at: string; resumesAt: string | null } | null;
+  /** Bytes made durable by this run, interrupted uploads included. */
+  storedBytes: number;
+  bandwidth: BandwidthRecord | null;
+  message: string;
 }
 
 const view = (s: StoredSnapshot): SnapshotView | null => s.meta.uuid === null ? null : { name: s.meta.name, uuid: s.meta.uuid, time: s.meta.time };
@@ -47,59 +95,227 @@ export function backupSubvolumes(plan: StoragePlan, only?: string[]): string[] {
     .map((s) => s.name);
 }
 
+/** What one run shares between its subvolumes. */
+interface RunContext {
+  opts: BackupRunOptions;
+  clock: () => number;
+  margin: StopMarginInput;
+  state: BackupState | null;
+}
+
 export async function backupRun(opts: BackupRunOptions): Promise<BackupRunReport> {
   const { engine } = opts;
-  const report: BackupRunReport = { now: opts.now, dryRun: opts.dryRun, items: [] };
-  // Temporary objects a killed run left behind are never referenced; clear the old ones.
-  if (!opts.dryRun) await sweep(opts.repo);
-  for (const name of backupSubvolumes(engine.plan, opts.subvolumes)) {
-    if (opts.signal?.aborted) break;
-    const loc = locate(engine.plan, engine.root, name);
-    try {
-      report.items.push(await backupOne(opts, loc, await loadPoints(opts.repo)));
-    } catch (error) {
-      // One subvolume's failure must not cost the others their night.
-      report.items.push({ subvolume: name, snapshot: null, choice: { kind: 'not-due', reason: 'failed' }, error: (error as Error).message });
-      engine.log(`${name}: ${(error as Error).message}`);
+  const startMs = Date.parse(opts.now);
+  // The real clock's progress from `now`: Date.now, not a monotonic timer, so a laptop that resumes
+  // from suspend past the window's end sees the window closed.
+  const offset = startMs - Date.now();
+  const clock = opts.clock ?? (() => Date.now() + offset);
+  const margin: StopMarginInput = { packSize: opts.repo.params.packSize, chunkMax: opts.repo.params.chunker.max, bitsPerSecond: opts.bandwidth?.bitsPerSecond ?? null };
+  const enforced = opts.window?.enforce === true ? opts.window.schedule : null;
+  const window = enforced === null ? null : windowState(enforced, clock());
+  const report: BackupRunReport = { now: opts.now, dryRun: opts.dryRun, items: [], window, stopped: null, storedBytes: 0, bandwidth: null, message: '' };
+  const keep = opts.stateDir !== undefined && !opts.dryRun;
+  const ctx: RunContext = { opts, clock, margin, state: keep ? beginRun(await readBackupState(opts.stateDir!, engine.plan.host, opts.now), opts.now, window) : null };
+  await saveState(ctx);
+
+  const names = backupSubvolumes(engine.plan, opts.subvolumes);
+  const closed = (name: string, reason: string): BackupItem => {
+    const item: BackupItem = { subvolume: name, snapshot: null, choice: { kind: 'window-closed', reason } };
+    record(ctx, item);
+    return item;
+  };
+  const atStart = window === null || opts.dryRun ? null : uploadDecision(window, clock(), margin);
+  if (atStart !== null && !atStart.start) {
+    // Nothing to do tonight (a timer that fired after resume from suspend, a manual run by day):
+    // not even a listing of the repository.
+    for (const name of names) report.items.push(closed(name, atStart.reason));
+    report.stopped = { by: 'window', at: iso(clock()), resumesAt: nextOpening(opts.window!, clock()) };
+  } else {
+    // Temporary objects a killed run left behind are never referenced; clear the old ones.
+    if (!opts.dryRun) await sweep(opts.repo);
+    for (const name of names) {
+      if (opts.signal?.aborted) break;
+      if (report.stopped !== null) {
+        const opens = report.stopped.resumesAt === null ? '' : ` (opens ${report.stopped.resumesAt})`;
+        report.items.push(closed(name, `window closed: resumes next night${opens}`));
+        continue;
+      }
+      const item = await backupOneSafely(ctx, name);
+      report.items.push(item);
+      const stoppedBy = item.interrupted?.by ?? (item.choice.kind === 'window-closed' ? 'window' : null);
+      if (stoppedBy !== null) report.stopped = { by: stoppedBy, at: iso(clock()), resumesAt: opts.window === undefined ? null : nextOpening(opts.window, clock()) };
     }
   }
+  report.storedBytes = report.items.reduce((n, i) => n + (i.progress?.storedBytes ?? 0), 0);
+  report.bandwidth = opts.bandwidth?.stats?.() ?? null;
+  const outcome = runOutcome(report);
+  report.message = runMessage(report, outcome);
+  if (ctx.state !== null) ctx.state = finishRun(ctx.state, iso(clock()), outcome, report.message, report.bandwidth);
+  await saveState(ctx);
   return report;
 }
 
-async function backupOne(opts: BackupRunOptions, loc: Located, allPoints: PointView[]): Promise<BackupItem> {
+async function backupOneSafely(ctx: RunContext, name: string): Promise<BackupItem> {
+  const { engine } = ctx.opts;
+  let item: BackupItem;
+  let points: number | undefined;
+  try {
+    const loc = locate(engine.plan, engine.root, name);
+    const listed = await loadPointsWithSizes(ctx.opts.repo);
+    const result = await backupOne(ctx, loc, listed);
+    item = result.item;
+    points = result.points;
+  } catch (error) {
+    // One subvolume's failure must not cost the others their night.
+    item = { subvolume: name, snapshot: null, choice: { kind: 'not-due', reason: 'failed' }, error: (error as Error).message };
+    engine.log(`${name}: ${(error as Error).message}`);
+  }
+  record(ctx, item, points);
+  await saveState(ctx);
+  return item;
+}
+
+/** The points as chain selection sees them, plus sizes for forecasts, from one listing (B2 GETs cost). */
+async function loadPointsWithSizes(repo: Repository): Promise<SizedPoint[]> {
+  const entries = await repo.listManifests();
+  return entries.flatMap((e) => e.head === undefined ? [] : [{
+    id: e.id, subvolume: e.head.subvolume, snapshotUuid: e.head.snapshot.uuid, snapshotName: e.head.snapshot.name,
+    time: e.head.snapshot.time, parent: e.head.parent, streamBytes: e.head.stream.size, storedBytes: e.head.stored.storedBytes,
+  }]);
+}
+
+async function backupOne(ctx: RunContext, loc: Located, allPoints: SizedPoint[]): Promise<{ item: BackupItem; points: number }> {
+  const { opts } = ctx;
   const { engine } = opts;
   const s = loc.subvolume;
   const points = allPoints.filter((p) => p.subvolume === s.name);
+  const done = (item: BackupItem, extra = 0) => ({ item, points: points.length + extra });
   let stored = await listStored(engine.plan, engine.root, loc);
   if (s.snapshots === null) {
     // No snapshot tiers: take the snapshot the backup needs, when a point is due at all.
     const due = points.every((p) => periodKey(tierOf(s.backup), p.time, engine.plan.snapshots.timezone, 60) !== periodKey(tierOf(s.backup), opts.now, engine.plan.snapshots.timezone, 60));
-    if (!due) return { subvolume: s.name, snapshot: null, choice: { kind: 'not-due', reason: `a ${s.backup} backup point exists for this period` } };
-    if (opts.dryRun) return { subvolume: s.name, snapshot: null, choice: { kind: 'full', reason: 'would snapshot and send' } };
+    if (!due) return done({ subvolume: s.name, snapshot: null, choice: { kind: 'not-due', reason: `a ${s.backup} backup point exists for this period` } });
+    if (opts.dryRun) return done({ subvolume: s.name, snapshot: null, choice: { kind: 'full', reason: 'would snapshot and send' } });
     await createSnapshot(engine, { subvolume: s.name, now: opts.now, origin: 'backup', description: 'taken for a backup' });
     stored = await listStored(engine.plan, engine.root, loc);
   }
   const onDisk = stored.flatMap((x) => { const v = view(x); return v === null ? [] : [v]; });
   const target = snapshotToBackUp(s.backup, onDisk, points, opts.now, engine.plan.snapshots.timezone);
-  if (target === null) return { subvolume: s.name, snapshot: null, choice: { kind: 'not-due', reason: `no new snapshot due for a ${s.backup} backup` } };
+  if (target === null) return done({ subvolume: s.name, snapshot: null, choice: { kind: 'not-due', reason: `no new snapshot due for a ${s.backup} backup` } });
   const choice = selectSend(target, s.name, onDisk, points, opts.maxChain ?? DEFAULT_MAX_CHAIN);
-  if (choice.kind === 'skip' || opts.dryRun) return { subvolume: s.name, snapshot: target.name, choice };
+  if (choice.kind === 'skip' || opts.dryRun) return done({ subvolume: s.name, snapshot: target.name, choice });
 
   const path = `${loc.dir}/${target.name}`;
-  const sender = sendStream(path, choice.kind === 'incremental' ? { parent: `${loc.dir}/${choice.parentSnapshot}` } : {});
-  const result = await opts.repo.backup(checkedStream(sender.stdout, sender.done, sender.kill), {
-    subvolume: s.name,
-    snapshot: { name: target.name, uuid: target.uuid, time: target.time },
-    parent: choice.kind === 'incremental' ? choice.parentPoint : null,
-    extra: { send: choice.kind, sendParent: choice.kind === 'incremental' ? choice.parentSnapshot : null, host: engine.plan.host },
-  }, {
-    ...(opts.signal === undefined ? {} : { signal: opts.signal }),
-    onProgress: (p) => opts.onProgress?.(s.name, p),
+  const forecast = await forecastFor({
+    bitsPerSecond: ctx.margin.bitsPerSecond, schedule: opts.window?.nights ?? opts.window?.schedule,
+    prior: ctx.state?.subvolumes[s.name]?.inProgress ?? null, points, path, nowMs: ctx.clock(),
   });
-  await moveParentHold(engine, stored, target.name);
-  if (s.snapshots === null) await dropSupersededBackupSnapshots(loc, stored, target.name);
-  return { subvolume: s.name, snapshot: target.name, choice, point: result.manifestId, progress: result.progress };
+  if (forecast !== undefined && forecast.estimate.bytes > forecast.forecast.firstNightBytes) engine.log(describeForecast(s.name, forecast));
+  const withForecast = forecast === undefined ? {} : { forecast };
+
+  let stopAt = Number.POSITIVE_INFINITY;
+  const enforced = opts.window?.enforce === true ? opts.window.schedule : null;
+  if (enforced !== null) {
+    const decision = uploadDecision(windowState(enforced, ctx.clock()), ctx.clock(), ctx.margin);
+    if (!decision.start) return done({ subvolume: s.name, snapshot: target.name, choice: { kind: 'window-closed', reason: decision.reason }, ...withForecast });
+    stopAt = decision.stopAt;
+  }
+
+  const sender = sendStream(path, choice.kind === 'incremental' ? { parent: `${loc.dir}/${choice.parentSnapshot}` } : {});
+  const stop = stopWhen(ctx.clock, stopAt);
+  const signal = opts.signal === undefined ? stop.signal : AbortSignal.any([opts.signal, stop.signal]);
+  let last: BackupProgress | undefined;
+  try {
+    const result = await opts.repo.backup(checkedStream(sender.stdout, sender.done, sender.kill), {
+      subvolume: s.name,
+      snapshot: { name: target.name, uuid: target.uuid, time: target.time },
+      parent: choice.kind === 'incremental' ? choice.parentPoint : null,
+      extra: { send: choice.kind, sendParent: choice.kind === 'incremental' ? choice.parentSnapshot : null, host: engine.plan.host },
+    }, {
+      signal,
+      onProgress: (p) => { last = { ...p }; opts.onProgress?.(s.name, p); },
+    });
+    await moveParentHold(engine, stored, target.name);
+    if (s.snapshots === null) await dropSupersededBackupSnapshots(loc, stored, target.name);
+    return done({ subvolume: s.name, snapshot: target.name, choice, point: result.manifestId, progress: result.progress, ...withForecast }, 1);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'interrupted') throw error;
+    // The repository made everything read so far durable; record how far this night got.
+    const by = opts.signal?.aborted === true ? 'signal' : 'window';
+    const progress = last ?? { bytesRead: 0, chunks: 0, newBytes: 0, newChunks: 0, dedupBytes: 0, storedBytes: 0, packsUploaded: 0 };
+    return done({
+      subvolume: s.name, snapshot: target.name, choice, progress, ...withForecast,
+      interrupted: { by, bytesRead: progress.bytesRead, storedBytes: progress.storedBytes },
+    });
+  } finally {
+    stop.dispose();
+  }
 }
+
+/** When the timers start the next night's run (after tonight's window when it is still open). */
+function nextOpening(window: BackupWindowOption, nowMs: number): string {
+  const tonight = windowState(window.schedule, nowMs);
+  const st = windowState(window.nights ?? window.schedule, tonight.open ? Date.parse(tonight.closesAt) : nowMs);
+  return st.open ? st.nextOpensAt : st.opensAt;
+}
+
+function runOutcome(report: BackupRunReport): Exclude<RunOutcome, 'running'> {
+  if (report.stopped?.by === 'signal') return 'interrupted';
+  if (report.items.some((i) => i.error !== undefined)) return 'failed';
+  if (report.stopped?.by === 'window') return 'window-closed';
+  return 'complete';
+}
+
+function runMessage(report: BackupRunReport, outcome: Exclude<RunOutcome, 'running'>): string {
+  const stored = formatBytes(report.storedBytes);
+  const resumes = report.stopped?.resumesAt === null || report.stopped === null ? '' : ` (window opens ${report.stopped.resumesAt})`;
+  const unfinished = report.items.filter((i) => i.interrupted !== undefined || i.choice.kind === 'window-closed').length;
+  switch (outcome) {
+    case 'window-closed': return `window closed; ${stored} stored; resumes next night${resumes}: ${unfinished} subvolume(s) left`;
+    case 'interrupted': return `interrupted; ${stored} stored; the next run continues where this one stopped`;
+    case 'failed': return `${report.items.filter((i) => i.error !== undefined).length} subvolume(s) failed; ${stored} stored`;
+    case 'complete': return `complete; ${stored} stored`;
+  }
+}
+
+function itemOutcome(item: BackupItem): ItemRecord['outcome'] {
+  if (item.error !== undefined) return 'failed';
+  if (item.interrupted !== undefined) return 'interrupted';
+  if (item.point !== undefined) return 'complete';
+  if (item.choice.kind === 'skip') return 'skipped';
+  if (item.choice.kind === 'window-closed' || item.choice.kind === 'not-due') return item.choice.kind;
+  return 'planned';
+}
+
+function record(ctx: RunContext, item: BackupItem, points?: number): void {
+  if (ctx.state === null) return;
+  const estimate = item.forecast === undefined ? null : {
+    totalBytes: item.forecast.estimate.bytes + (ctx.state.subvolumes[item.subvolume]?.inProgress?.storedBytes ?? 0),
+    source: item.forecast.estimate.source, label: item.forecast.estimate.label,
+  } satisfies InProgress['estimate'];
+  const kind = item.choice.kind === 'full' || item.choice.kind === 'incremental' ? item.choice.kind : undefined;
+  ctx.state = recordItem(ctx.state, {
+    subvolume: item.subvolume, snapshot: item.snapshot, outcome: itemOutcome(item),
+    reason: item.error ?? item.choice.reason,
+    ...(kind === undefined ? {} : { kind }),
+    ...(item.point === undefined ? {} : { point: item.point }),
+    ...(item.progress === undefined ? {} : { streamBytes: item.progress.bytesRead, storedBytes: item.progress.storedBytes }),
+    ...(points === undefined ? {} : { points }),
+    ...(estimate === null ? {} : { estimate }),
+  }, iso(ctx.clock()));
+}
+
+async function saveState(ctx: RunContext): Promise<void> {
+  if (ctx.state === null || ctx.opts.stateDir === undefined) return;
+  try {
+    await writeBackupState(ctx.opts.stateDir, ctx.state);
+  } catch (error) {
+    // The state only feeds `backup status`; a read-only /var/lib must not cost the night's backup.
+    ctx.opts.engine.log(`backup state not saved: ${(error as Error).message}`);
+  }
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
  * The send stream, failing if btrfs send fails: a stream that merely ends early must never become
@@ -135,7 +351,11 @@ function tierOf(frequency: StoragePlan['pools'][number]['subvolumes'][number]['b
 
 const STALE_TEMPORARY_MS = 60 * 60_000;
 
+type Sweepable = Backend & { sweepTemporaries?: (olderThanMs: number) => Promise<unknown>; inner?: Backend };
+
+/** Clears a crashed run's temporary files, on the backend itself or on one that a wrapper wraps. */
 async function sweep(repo: Repository): Promise<void> {
-  const backend = repo.backend as { sweepTemporaries?: (olderThanMs: number) => Promise<unknown> };
-  await backend.sweepTemporaries?.(STALE_TEMPORARY_MS);
+  for (let backend: Sweepable | undefined = repo.backend; backend !== undefined; backend = backend.inner) {
+    if (backend.sweepTemporaries !== undefined) { await backend.sweepTemporaries(STALE_TEMPORARY_MS); return; }
+  }
 }

@@ -270,6 +270,8 @@ function backupUnits(plan: StoragePlan, slot: BackupSlot): PantherUnit[] {
       ['Type', 'exec'],
       ['ExecStart', { pantherArgs: ['backup', 'run', '--window', `${slot.start}-${slot.end}`] }],
       ['RuntimeMaxSec', timeSpan(slot.seconds)],
+      // /var/lib/panther/state holds the upload progress and cost ledger between nights.
+      ['StateDirectory', 'panther'],
       ['Nice', 19],
       ['IOSchedulingClass', 'idle'],
     ],

@@ -1,44 +1,140 @@
-import { backupRun } from '../../backup/run.ts';
-import { openRepo } from '../../backup/open.ts';
+import { openBackend, readSecret, type RepoLocation } from '../../backup/open.ts';
+import { backupRun, type BackupItem, type BackupRunReport, type BackupWindowOption } from '../../backup/run.ts';
+import { scheduleFromFlag, scheduleFromPlan } from '../../backup/window.ts';
+import { DEFAULT_STATE_DIR } from '../../backup/window-progress.ts';
 import { formatBytes } from '../../core/bytes.ts';
-import { emit, flag, type Command } from '../command.ts';
+import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
+import type { StoragePlan } from '../../plan/types.ts';
+import { openRepository, RepoExit, type Repository } from '../../repo/index.ts';
+import { LimitBackend } from '../../repo/backend/limit.ts';
+import { formatBandwidth, parseBandwidth } from '../../repo/backend/limit-rate.ts';
+import { emit, flag, str, type Command, type Values } from '../command.ts';
 import { backupProgressPrinter } from '../output/progress.ts';
 import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
 import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
 
+export const WINDOW_HELP = `  --window HH:MM-HH:MM  upload only inside this window tonight (what the systemd timers pass, already
+                        staggered); default: the plan's weekday/weekend window + stagger
+  --ignore-window       upload now whatever the time (a manual run); the cap still applies
+  --bandwidth RATE      upload cap: 10Mbit, 800kbit, 1.25MB/s, 1MiB/s, a bare number = bit/s, or
+                        unlimited; default the plan's backup.bandwidthBitsPerSecond
+  --state-dir DIR       where progress across nights is kept for \`backup status\`
+                        (default $PANTHER_STATE_DIR or ${DEFAULT_STATE_DIR})`;
+
 export const backupRunCommand: Command = {
   name: 'backup run',
   summary: 'send the due snapshots of every backed-up subvolume into the repository (what the nightly timer calls)',
-  usage: 'panther backup run [--subvol NAME …] [--dry-run] [--max-chain N] [--json]',
+  usage: 'panther backup run [--subvol NAME …] [--window HH:MM-HH:MM | --ignore-window] [--bandwidth RATE] [--dry-run] [--max-chain N] [--json]',
   help: `${SNAPSHOT_HELP}
 ${REPO_HELP}
 ${LOCK_HELP}
+${WINDOW_HELP}
   --subvol NAME   only these subvolumes (repeatable)
   --dry-run       say what would be sent (full or incremental, against what), send nothing
   --max-chain N   longest incremental chain before a (deduplicated) full send; default 14
 
 Incremental against the newest backed-up snapshot still on disk; that snapshot stays held so
-snapshot retention keeps it. A run interrupted at any point leaves a consistent repository; the
-next run stores only what is missing. Exit 1 if any subvolume failed.`,
-  options: { ...SNAPSHOT_OPTIONS, ...REPO_OPTIONS, subvol: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' }, 'max-chain': { type: 'string' } },
+snapshot retention keeps it. Times are in the plan's time zone (the machine's without one).
+No upload starts outside the window or too close to its end; a running upload is stopped early
+enough that what it read is stored before the window closes. Such a run exits 0 with "window
+closed; N stored; resumes next night": the next night sends the snapshot again and stores only
+what is missing, for as many nights as a first upload needs. An upload larger than what is left
+of tonight prints an estimate of the nights it needs.
+Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped by a signal.`,
+  options: {
+    ...SNAPSHOT_OPTIONS, ...REPO_OPTIONS,
+    subvol: { type: 'string', multiple: true }, 'dry-run': { type: 'boolean' }, 'max-chain': { type: 'string' },
+    window: { type: 'string' }, 'ignore-window': { type: 'boolean' }, bandwidth: { type: 'string' }, 'state-dir': { type: 'string' },
+  },
   async run(values, _positionals, io) {
+    if (str(values, 'window') !== undefined && flag(values, 'ignore-window')) throw usageError('--window and --ignore-window contradict each other', 'give one of them');
     const engine = await snapshotContext(values, io);
-    const repo = await openRepo(repoLocation(values, engine.plan));
+    const plan = engine.plan;
+    const bitsPerSecond = bandwidthOf(values, plan);
+    const window = windowOf(values, plan);
+    const { repo, limited } = await openCappedRepo(repoLocation(values, plan), bitsPerSecond);
     const subvolumes = values['subvol'] as string[] | undefined;
     const maxChain = values['max-chain'] === undefined ? undefined : Number(values['max-chain']);
     const report = await withHostLock(values, 'backup run', () => backupRun({
-      engine, repo, now: engine.now(), dryRun: flag(values, 'dry-run'),
+      engine, repo, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
+      bandwidth: { bitsPerSecond, stats: () => limited.stats().upload },
+      stateDir: stateDirOf(values),
       ...(subvolumes === undefined ? {} : { subvolumes }),
       ...(maxChain === undefined ? {} : { maxChain }),
       ...(engine.signal === undefined ? {} : { signal: engine.signal }),
       onProgress: backupProgressPrinter(io),
     }));
-    emit(io, report, () => report.items.map((i) => {
-      if (i.error !== undefined) return `${i.subvolume}: FAILED ${i.error}`;
-      const what = `${i.subvolume}: ${i.choice.kind}${i.snapshot === null ? '' : ` ${i.snapshot}`} (${i.choice.reason})`;
-      const p = i.progress;
-      return p === undefined ? what : `${what}: stream ${formatBytes(p.bytesRead)}, new ${formatBytes(p.newBytes)}, dedup ${formatBytes(p.dedupBytes)}, stored ${formatBytes(p.storedBytes)} → point ${i.point?.slice(0, 12)}`;
-    }).join('\n') || 'nothing to back up');
-    return report.items.some((i) => i.error !== undefined) ? 1 : 0;
+    emit(io, report, () => describeRun(report));
+    if (report.stopped?.by === 'signal') return RepoExit.interrupted;
+    return report.items.some((i) => i.error !== undefined) ? ExitCode.failed : ExitCode.ok;
   },
 };
+
+export function stateDirOf(values: Values): string {
+  return str(values, 'state-dir') ?? process.env['PANTHER_STATE_DIR'] ?? DEFAULT_STATE_DIR;
+}
+
+/** The zone the window's times are in: the plan's, else the machine's (as the systemd timers). */
+export function windowTimezone(plan: StoragePlan): string {
+  return plan.snapshots.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+function windowOf(values: Values, plan: StoragePlan): BackupWindowOption {
+  const text = str(values, 'window');
+  const zone = windowTimezone(plan);
+  const nights = scheduleFromPlan(plan.backup, zone);
+  const schedule = text === undefined ? nights : scheduleFromFlag(text, zone);
+  return { schedule, nights, enforce: !flag(values, 'ignore-window') };
+}
+
+function bandwidthOf(values: Values, plan: StoragePlan): number | null {
+  const text = str(values, 'bandwidth');
+  if (text !== undefined) return parseBandwidth(text);
+  const planned = plan.backup.bandwidthBitsPerSecond;
+  return Number.isFinite(planned) && planned > 0 ? planned : null;
+}
+
+/**
+ * The repository over a capped backend. Same as backup/open.ts openRepo, with the LimitBackend in
+ * between; the key handling is repeated here until openRepo takes a backend wrapper.
+ */
+async function openCappedRepo(loc: RepoLocation, bitsPerSecond: number | null): Promise<{ repo: Repository; limited: LimitBackend }> {
+  const limited = new LimitBackend(await openBackend(loc.url), { uploadBitsPerSecond: bitsPerSecond });
+  let identity: { passphrase: string } | { identity: string };
+  if (loc.identityFile !== undefined) {
+    const line = (await readSecret(loc.identityFile, 'age identity')).split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-'));
+    if (line === undefined) throw new PantherError('identity-invalid', `${loc.identityFile} holds no AGE-SECRET-KEY- line`, { hint: 'generate one with age-keygen -o FILE' });
+    identity = { identity: line.trim() };
+  } else if (loc.passphraseFile !== undefined) {
+    identity = { passphrase: await readSecret(loc.passphraseFile, 'passphrase') };
+  } else {
+    throw new PantherError('no-secret', 'no key given for the repository', {
+      exitCode: ExitCode.usage, hint: 'pass --passphrase-file FILE or --identity-file FILE (or set PANTHER_PASSPHRASE_FILE)',
+    });
+  }
+  return { repo: await openRepository(limited, { host: loc.host, identity }), limited };
+}
+
+function describeItem(i: BackupItem): string {
+  if (i.error !== undefined) return `${i.subvolume}: FAILED ${i.error}`;
+  const what = `${i.subvolume}: ${i.choice.kind}${i.snapshot === null ? '' : ` ${i.snapshot}`}`;
+  const p = i.progress;
+  if (i.interrupted !== undefined) {
+    const cause = i.interrupted.by === 'window' ? 'window closed' : 'interrupted';
+    return `${what}: ${cause} after reading ${formatBytes(i.interrupted.bytesRead)}; ${formatBytes(i.interrupted.storedBytes)} stored, no point yet; ` +
+      'the next run sends it again and stores only the rest';
+  }
+  if (p === undefined) return `${what} (${i.choice.reason})`;
+  return `${what} (${i.choice.reason}): stream ${formatBytes(p.bytesRead)}, new ${formatBytes(p.newBytes)}, dedup ${formatBytes(p.dedupBytes)}, stored ${formatBytes(p.storedBytes)} → point ${i.point?.slice(0, 12)}`;
+}
+
+function describeRun(report: BackupRunReport): string {
+  const lines = report.items.map(describeItem);
+  if (lines.length === 0) lines.push('nothing to back up');
+  const b = report.bandwidth;
+  if (b !== null && b.bytes > 0) {
+    lines.push(`uploaded ${formatBytes(b.bytes)} in ${(b.elapsedMs / 1000).toFixed(1)} s: ${formatBandwidth(b.bitsPerSecond)} (cap ${formatBandwidth(b.capBitsPerSecond)})`);
+  }
+  if (!report.dryRun) lines.push(report.message);
+  return lines.join('\n');
+}

@@ -6,6 +6,7 @@ import { backupKeyAdd, backupKeyList, backupKeyRemove } from './backup-key.ts';
 import { backupList } from './backup-list.ts';
 import { backupPruneCommand } from './backup-prune.ts';
 import { backupRunCommand } from './backup-run.ts';
+import { backupStatus } from './backup-status.ts';
 import { demo } from './demo.ts';
 import { restore } from './restore.ts';
 import { doctor } from './doctor.ts';
@@ -31,6 +32,6 @@ export const COMMANDS: Command[] = [
   detect, profiles, plan, lint, renderCommand, provision, unmount, doctor,
   snapshotRun, snapshotCreate, snapshotList, snapshotPrune, snapshotDelete, snapshotPin, snapshotUnpin,
   snapshotWrap, snapshotDiff, snapshotRestoreFile, snapshotSimulate,
-  backupInit, backupRunCommand, backupList, backupCheck, backupPruneCommand, backupKeyAdd, backupKeyList, backupKeyRemove, restore,
+  backupInit, backupRunCommand, backupStatus, backupList, backupCheck, backupPruneCommand, backupKeyAdd, backupKeyList, backupKeyRemove, restore,
   demo,
 ];
