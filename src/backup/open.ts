@@ -1,27 +1,53 @@
 // Opens a host's repository from a location and secret files. Secrets are read from files (agenix,
 // sops-nix, OpNix paths), never taken on argv, and never logged.
+//
+// Locations: a directory (or file://DIR) for the local backend, or an S3 / Backblaze B2 URL
+//   s3://BUCKET[/PREFIX]?region=us-west-004[&endpoint=https://s3.us-west-004.backblazeb2.com]
+//        [&credentials=/run/secrets/b2][&partSize=16MiB][&queueSize=4][&maxAttempts=10][&timeout=120]
+// whose credentials file (key id and application key on two lines, or JSON {keyId, applicationKey})
+// comes from credentials= or $PANTHER_S3_CREDENTIALS_FILE; the full form is in repo/backend/s3-url.ts.
+// S3 backends are wrapped in RetryBackend: B2's 503s and dropped connections are retried with
+// backoff, and a run that still cannot reach the bucket stops with backend-unavailable and resumes
+// next time. The S3 SDK is loaded only when an s3:// URL is used.
 import { readFile, mkdir } from 'node:fs/promises';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import { initRepository, LocalBackend, openRepository, type Repository } from '../repo/index.ts';
 import type { Backend } from '../repo/index.ts';
+import type { S3Backend } from '../repo/backend/s3.ts';
+import type { RetryBackend } from '../repo/backend/retry.ts';
+
+// S3_DEFAULTS.partSize, without loading the SDK to read it.
+const S3_PART_SIZE = 16 * 1024 * 1024;
 
 export interface RepoLocation {
-  /** A local directory; later an s3:// URL. */
+  /** A local directory, file://DIR, or s3://BUCKET/PREFIX?… (see above). */
   url: string;
   host: string;
   passphraseFile?: string;
   identityFile?: string;
 }
 
-export async function openBackend(url: string): Promise<Backend> {
+export async function openBackend(url: string, env: Record<string, string | undefined> = process.env): Promise<Backend> {
+  if (/^s3:\/\//i.test(url)) return openS3Backend(url, env);
   if (/^[a-z0-9]+:\/\//i.test(url) && !url.startsWith('file://')) {
-    throw new PantherError('backend-unsupported', `${url}: only local repositories are supported so far`, {
-      exitCode: ExitCode.usage, hint: 'pass a directory, e.g. --repo /var/lib/panther/repo',
+    throw new PantherError('backend-unsupported', `${url.replace(/\/\/[^/@]*@/, '//[redacted]@')}: unsupported repository URL`, {
+      exitCode: ExitCode.usage, hint: 'pass a directory (--repo /var/lib/panther/repo) or s3://BUCKET/PREFIX?region=REGION',
     });
   }
   const path = url.replace(/^file:\/\//, '');
   await mkdir(path, { recursive: true });
   return new LocalBackend(path);
+}
+
+/** The S3 backend of an s3:// URL in RetryBackend; `.inner` is the S3 backend (its stats count every request sent). */
+export async function openS3Backend(url: string, env: Record<string, string | undefined> = process.env): Promise<RetryBackend & { inner: S3Backend }> {
+  const [{ parseS3Url }, { openS3Backend: open }, { RetryBackend, RetryPolicy }] = await Promise.all([
+    import('../repo/backend/s3-url.ts'), import('../repo/backend/s3.ts'), import('../repo/backend/retry.ts'),
+  ]);
+  const config = parseS3Url(url, env);
+  const policy = new RetryPolicy({ bufferLimit: config.partSize ?? S3_PART_SIZE, ...(config.maxAttempts === undefined ? {} : { maxAttempts: config.maxAttempts }) });
+  const s3 = await open(config, policy);
+  return new RetryBackend(s3, policy) as RetryBackend & { inner: S3Backend };
 }
 
 export async function readSecret(path: string, what: string): Promise<string> {

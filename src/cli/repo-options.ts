@@ -15,7 +15,10 @@ export const REPO_OPTIONS: OptionSpec = {
   'identity-file': { type: 'string' },
 };
 
-export const REPO_HELP = `  --repo URL              the repository: a directory (default $PANTHER_REPO or ${DEFAULT_REPO})
+export const REPO_HELP = `  --repo URL              the repository: a directory (default $PANTHER_REPO or ${DEFAULT_REPO}), or
+                          s3://BUCKET[/PREFIX]?region=…[&endpoint=URL][&credentials=FILE] (Backblaze
+                          B2's S3 API; credentials file: key id and application key on two lines,
+                          or $PANTHER_S3_CREDENTIALS_FILE)
   --host NAME             the host prefix inside it (default: the plan's host)
   --passphrase-file FILE  file holding the passphrase (default $PANTHER_PASSPHRASE_FILE)
   --identity-file FILE    an age identity (AGE-SECRET-KEY-…) instead of a passphrase

@@ -8,7 +8,8 @@
 // (prune/). backend/ stores named objects and knows nothing of the rest.
 //
 // What it does not: run btrfs, choose what to back up or which points to keep (backup/ and
-// snapshot/ do), hold locks (not yet), talk S3 (backend/s3 comes later).
+// snapshot/ do). backend/ holds the stores (local, memory, S3 with B2-safe settings) and the wrappers
+// composed around them (retry, bandwidth limit, metering, fault injection for tests).
 //
 // Where to start: repository.ts (init/open and the API), then writer/backup-writer.ts and
 // restore/restore-stream.ts for the data path; store.ts for how objects are named and verified.
@@ -30,3 +31,5 @@ export { RepoExit } from './errors.ts';
 export type { Backend, ObjectInfo, ByteRange } from './backend/backend.ts';
 export { LocalBackend } from './backend/local.ts';
 export { MemoryBackend } from './backend/memory.ts';
+export { RetryBackend, RetryPolicy } from './backend/retry.ts';
+export { parseS3Url } from './backend/s3-url.ts';

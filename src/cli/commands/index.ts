@@ -10,6 +10,7 @@ import { backupStatus } from './backup-status.ts';
 import { demo } from './demo.ts';
 import { restore } from './restore.ts';
 import { doctor } from './doctor.ts';
+import { doctorRemote } from './doctor-remote.ts';
 import { provision } from './provision.ts';
 import { unmount } from './unmount.ts';
 import { snapshotCreate } from './snapshot-create.ts';
@@ -29,7 +30,7 @@ import { profiles } from './profiles.ts';
 import { renderCommand } from './render.ts';
 
 export const COMMANDS: Command[] = [
-  detect, profiles, plan, lint, renderCommand, provision, unmount, doctor,
+  detect, profiles, plan, lint, renderCommand, provision, unmount, doctor, doctorRemote,
   snapshotRun, snapshotCreate, snapshotList, snapshotPrune, snapshotDelete, snapshotPin, snapshotUnpin,
   snapshotWrap, snapshotDiff, snapshotRestoreFile, snapshotSimulate,
   backupInit, backupRunCommand, backupStatus, backupList, backupCheck, backupPruneCommand, backupKeyAdd, backupKeyList, backupKeyRemove, restore,

@@ -1,0 +1,193 @@
+// `panther doctor remote`: what a host's (restricted) application key can do in the bucket, and
+// whether the bucket's lifecycle rule keeps only the last version of the repository's objects.
+// It writes, reads, lists and deletes one small probe object under `<host>/locks/`, reads the
+// lifecycle rules (a host key usually may not: then it says so and prints the rule to set), and
+// tries to count hidden versions (needs ListObjectVersions). It never changes bucket settings.
+// Cost: about 8 requests (2 Class C lists, 3 Class B reads, the rest free).
+import { randomBytes } from 'node:crypto';
+import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
+import { formatBytes } from '../../core/bytes.ts';
+import type { DoctorFinding, DoctorSeverity } from '../../provision/doctor/types.ts';
+import { parseS3Url, describeS3Url } from '../../repo/backend/s3-url.ts';
+import { credentialsFileMode, looksLikeMasterKeyId, readS3Credentials } from '../../repo/backend/s3-credentials.ts';
+import { S3Backend } from '../../repo/backend/s3.ts';
+import { RetryBackend, RetryPolicy } from '../../repo/backend/retry.ts';
+import type { RetryOptions } from '../../repo/backend/retry.ts';
+import { countVersions, evaluateLifecycle, MAX_NONCURRENT_DAYS, readLifecycle, recommendedRule } from '../../repo/backend/s3-lifecycle.ts';
+import { assertHost } from '../../repo/names.ts';
+import { emit, str, type Command } from '../command.ts';
+import { optionalPlan } from '../repo-options.ts';
+
+export interface RemoteReport {
+  target: string;
+  host: string;
+  findings: DoctorFinding[];
+  counts: Record<DoctorSeverity, number>;
+}
+
+export interface RemoteOptions {
+  url: string;
+  host: string;
+  env?: Record<string, string | undefined>;
+  now?: () => Date;
+  retry?: Partial<RetryOptions>;
+}
+
+// Errors after which every further request would fail the same way.
+const FATAL = new Set(['s3-no-bucket', 's3-bad-credentials', 's3-clock-skew', 's3-endpoint-unknown', 'backend-unavailable']);
+
+export async function checkRemote(options: RemoteOptions): Promise<RemoteReport> {
+  const findings: DoctorFinding[] = [];
+  const report = (): RemoteReport => ({
+    target: describeS3Url(options.url), host: options.host, findings,
+    counts: { error: findings.filter((f) => f.severity === 'error').length, warning: findings.filter((f) => f.severity === 'warning').length, info: findings.filter((f) => f.severity === 'info').length },
+  });
+  const add = (severity: DoctorSeverity, id: string, subject: string, expected: string, found: string, fix: string): void => {
+    findings.push({ id, severity, subject, expected, found, fix });
+  };
+  const failed = (id: string, subject: string, expected: string, error: unknown, severity: DoctorSeverity = 'error'): boolean => {
+    const e = error instanceof PantherError ? error : new PantherError('error', String((error as Error)?.message ?? error));
+    add(severity, id, subject, expected, `${e.code}: ${e.message}`, e.hint ?? 'see the message');
+    return FATAL.has(e.code);
+  };
+
+  let s3: S3Backend;
+  let policy: RetryPolicy;
+  try {
+    assertHost(options.host);
+    const config = parseS3Url(options.url, options.env ?? process.env);
+    const credentials = await readS3Credentials(config.credentialsFile);
+    const { mode, tooOpen } = await credentialsFileMode(config.credentialsFile);
+    if (tooOpen) add('warning', 'remote-credentials-mode', config.credentialsFile, 'mode 0400 or 0600', `mode 0${mode.toString(8)}`, `chmod 600 ${config.credentialsFile} (agenix/sops-nix: set mode and owner on the secret)`);
+    if (looksLikeMasterKeyId(credentials.keyId)) {
+      add('error', 'remote-master-key', config.credentialsFile, 'an application key', 'a 12-digit key id, the form of the master key (which the S3 API refuses)', 'create an application key restricted to the bucket and the host prefix');
+    }
+    policy = new RetryPolicy({ maxAttempts: 4, maxElapsedMs: 60_000, baseDelayMs: 500, ...options.retry });
+    s3 = new S3Backend(config, credentials, policy);
+  } catch (error) {
+    failed('remote-config', describeS3Url(options.url), 'a usable s3:// URL and credentials file', error);
+    return report();
+  }
+  const backend = new RetryBackend(s3, policy);
+  const where = `${s3.config.bucket}/${s3.key(`${options.host}/`)}`;
+
+  try {
+    for await (const _ of backend.list(`${options.host}/`)) break; // one page: one Class C call
+  } catch (error) {
+    if (failed('remote-list', where, 'the key may list the host prefix (listFiles)', error)) return report();
+  }
+
+  const stamp = (options.now ?? (() => new Date()))().toISOString().replace(/[-:]|\.\d+/g, '');
+  const probe = `${options.host}/locks/doctor-probe-${stamp}-${randomBytes(4).toString('hex')}`;
+  const content = randomBytes(64);
+  let written = false;
+  try {
+    await backend.put(probe, content);
+    written = true;
+  } catch (error) {
+    if (failed('remote-put', probe, 'the key may write under the host prefix (writeFiles)', error)) return report();
+  }
+  if (written) {
+    try {
+      const size = await backend.head(probe);
+      const bytes = Buffer.from(await backend.get(probe));
+      if (size !== content.length || !bytes.equals(content)) add('error', 'remote-read', probe, `${content.length} bytes as written`, `head ${size}, get ${bytes.length} bytes${bytes.equals(content) ? '' : ' that differ'}`, 'the service returns other bytes than stored: do not use this endpoint');
+    } catch (error) {
+      failed('remote-read', probe, 'the key may read under the host prefix (readFiles)', error);
+    }
+    try {
+      let seen = false;
+      for await (const info of backend.list(probe)) seen ||= info.name === probe;
+      if (!seen) add('error', 'remote-list-probe', probe, 'a written object is listed at once', 'not listed', 'the key may be restricted to a narrower prefix than the repository; check its namePrefix');
+    } catch (error) {
+      failed('remote-list-probe', probe, 'the key may list the host prefix (listFiles)', error);
+    }
+    try {
+      await backend.delete(probe);
+      if (await backend.head(probe) !== null) add('warning', 'remote-delete', probe, 'deleted objects disappear', 'still there after delete', 'check the key capabilities (deleteFiles)');
+    } catch (error) {
+      failed('remote-delete', probe, 'the key may delete (hide) objects (deleteFiles): prune needs it; backups do not', error, 'warning');
+    }
+  }
+
+  try {
+    if (await backend.head(`${options.host}/config`) === null) {
+      add('warning', 'remote-no-repository', `${where}config`, 'a repository', 'no config object', `create one: panther backup init --repo '${describeS3Url(options.url)}' --host ${options.host}`);
+    }
+  } catch (error) {
+    failed('remote-read', `${where}config`, 'the key may read the repository config (readFiles)', error);
+  }
+
+  lifecycle: try {
+    const rulePrefix = s3.config.prefix === '' ? `${options.host}/` : s3.config.prefix;
+    const rule = recommendedRule(s3.config.bucket, rulePrefix);
+    const read = await readLifecycle(s3);
+    if ('denied' in read) {
+      add('warning', 'remote-lifecycle-unreadable', s3.config.bucket, `a lifecycle rule on "${rulePrefix}" that deletes hidden versions after 1 day and cancels unfinished uploads`,
+        `cannot tell: ${read.message} (host keys usually may not read bucket settings)`, `make sure this rule exists (check with an admin key: panther doctor remote):\n${rule}`);
+      break lifecycle;
+    }
+    const verdict = evaluateLifecycle(read.rules, s3.key(`${options.host}/`));
+    for (const r of verdict.hidingLiveData) {
+      add('error', 'remote-lifecycle-hides-live-data', `${s3.config.bucket} rule ${r.ID ?? '(no id)'}`, 'no rule hides current objects under the repository',
+        `hides objects ${r.Expiration?.Days ?? '?'} day(s) after upload (daysFromUploadingToHiding), then deletes them: older backups become unrestorable`, `remove "days till hide" from that rule; the rule to have:\n${rule}`);
+    }
+    if (verdict.noncurrentDays === null) {
+      add('error', 'remote-lifecycle-missing', s3.config.bucket, `hidden versions under "${rulePrefix}" deleted after 1–${MAX_NONCURRENT_DAYS} days`,
+        'no rule deletes hidden versions: every pruned or replaced object stays billed forever', rule);
+    } else if (verdict.noncurrentDays > MAX_NONCURRENT_DAYS) {
+      add('warning', 'remote-lifecycle-slow', s3.config.bucket, `hidden versions deleted after ≤ ${MAX_NONCURRENT_DAYS} days`, `after ${verdict.noncurrentDays} days: pruned data stays billed that long`, rule);
+    }
+    if (verdict.abortDays === null) {
+      add('warning', 'remote-multipart-cleanup', s3.config.bucket, 'unfinished multipart uploads cancelled after ~1 day', 'no rule cancels them: a backup killed mid-pack leaves its uploaded parts behind', rule);
+    }
+  } catch (error) {
+    failed('remote-lifecycle', s3.config.bucket, 'the lifecycle rules are readable', error, 'warning');
+  }
+
+  try {
+    const counted = await countVersions(s3, s3.key(`${options.host}/`));
+    if ('denied' in counted) {
+      add('info', 'remote-hidden-versions', where, 'hidden versions counted', `not possible with this key: ${counted.message}`, 'counting needs ListObjectVersions (listFiles on B2); the lifecycle rule is what bounds them');
+    } else {
+      add('info', 'remote-hidden-versions', where, 'few hidden versions (the lifecycle rule deletes them)',
+        `${counted.hidden} hidden version(s), ${formatBytes(counted.hiddenBytes)} billed, ${counted.deleteMarkers} delete marker(s)${counted.complete ? '' : ' in the first 1000 listed'}`, 'nothing to do if the lifecycle rule is in place');
+    }
+  } catch (error) {
+    failed('remote-hidden-versions', where, 'hidden versions counted', error, 'info');
+  }
+  return report();
+}
+
+export function describeRemote(r: RemoteReport): string {
+  const lines = [`doctor remote ${r.host} at ${r.target}`];
+  for (const f of r.findings) {
+    lines.push(`${f.severity.toUpperCase().padEnd(7)} ${f.id} [${f.subject}]`, `        expected: ${f.expected}`, `        found:    ${f.found}`, `        fix:      ${f.fix.split('\n').join('\n                  ')}`);
+  }
+  lines.push(r.counts.error + r.counts.warning === 0 ? 'clean: the key can list, write, read and delete, and the lifecycle rule is in place' : `${r.counts.error} error(s), ${r.counts.warning} warning(s), ${r.counts.info} info`);
+  return lines.join('\n');
+}
+
+export const doctorRemote: Command = {
+  name: 'doctor remote',
+  summary: "check an S3/B2 repository bucket with this host's key: list, write, read, delete, lifecycle rule",
+  usage: 'panther doctor remote [--repo s3://BUCKET/PREFIX?region=…] [--host NAME] [--plan FILE] [--json]',
+  help: `  --repo URL   the s3:// repository (default $PANTHER_REPO); credentials from credentials=FILE in the
+               URL or $PANTHER_S3_CREDENTIALS_FILE
+  --host NAME  the host prefix (default: the plan's host)
+  --json       { target, host, findings: [{ id, severity, subject, expected, found, fix }], counts }
+
+Writes and deletes one small probe object under <host>/locks/, reads the bucket's lifecycle rules and
+counts hidden versions where the key allows; prints the lifecycle rule to set when it cannot tell.
+Exit 0 when no finding is an error, 1 otherwise.`,
+  options: { repo: { type: 'string' }, host: { type: 'string' }, plan: { type: 'string' } },
+  async run(values, _positionals, io) {
+    const url = str(values, 'repo') ?? process.env['PANTHER_REPO'];
+    if (url === undefined || !/^s3:\/\//i.test(url)) throw usageError('doctor remote checks an s3:// repository', 'pass --repo s3://BUCKET/PREFIX?region=REGION or set PANTHER_REPO');
+    const host = str(values, 'host') ?? (await optionalPlan(values))?.host;
+    if (host === undefined) throw new PantherError('usage', 'which host?', { exitCode: ExitCode.usage, hint: 'pass --host NAME or --plan FILE' });
+    const report = await checkRemote({ url, host });
+    emit(io, report, () => describeRemote(report));
+    return report.counts.error > 0 ? ExitCode.failed : ExitCode.ok;
+  },
+};

@@ -1,0 +1,247 @@
+// S3 backend for Backblaze B2 (and any S3-compatible store): one object per repository object, under
+// `<prefix><name>` in one bucket. Client settings that keep B2 happy are in s3-client.ts; errors and
+// their hints in s3-errors.ts. This class makes one attempt per operation: wrap it in RetryBackend.
+//
+// put: a body of at most partSize bytes goes in one PutObject with a known Content-Length; a longer
+// one (packs) as a multipart upload (lib-storage), whose parts the SDK retries under the same policy.
+// Both are atomic: an object appears only when PutObject or CompleteMultipartUpload succeeds. A
+// multipart upload that fails is aborted; one cut by kill -9 stays as an unfinished large file,
+// invisible to listings, until the bucket's lifecycle rule cancels it (doctor remote checks the rule).
+// delete: one DeleteObject per name (never DeleteObjects, whose checksum headers B2 refuses). On B2
+// it hides the object; the lifecycle rule deletes hidden versions.
+import { Readable } from 'node:stream';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { PantherError } from '../../core/errors.ts';
+import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import { assertObjectName, assertPrefix, assertRange, badRange, notFound, objectNameProblem } from './backend.ts';
+import { makeClient } from './s3-client.ts';
+import type { ClientStats } from './s3-client.ts';
+import { readS3Credentials } from './s3-credentials.ts';
+import type { S3Credentials } from './s3-credentials.ts';
+import { mapS3Error, shortRead } from './s3-errors.ts';
+import type { S3Op } from './s3-errors.ts';
+import { RetryPolicy } from './retry.ts';
+import { sdkRetryStrategy } from './retry-sdk.ts';
+
+const MIB = 1024 * 1024;
+
+export interface S3BackendConfig {
+  /** e.g. https://s3.us-west-004.backblazeb2.com */
+  endpoint: string;
+  region: string;
+  bucket: string;
+  /** Key prefix inside the bucket ('' or ending in '/'), before the `<host>/` names. */
+  prefix?: string;
+  /** File holding the key id and application key (s3-credentials.ts). */
+  credentialsFile: string;
+  /** Multipart part size; B2 needs ≥ 5 MB (recommends 100 MB). Default 16 MiB. */
+  partSize?: number;
+  /** Parts uploaded at once per object; memory ≈ partSize × queueSize. Default 4. */
+  queueSize?: number;
+  /** Attempts per request of a multipart upload (retried by the SDK; RetryBackend has its own limit, openBackend sets both). */
+  maxAttempts?: number;
+  /** Socket inactivity limit per request. Default 120 s. */
+  timeoutMs?: number;
+}
+
+export const S3_DEFAULTS = { partSize: 16 * MIB, queueSize: 4, maxAttempts: 10, timeoutMs: 120_000 } as const;
+
+export async function openS3Backend(config: S3BackendConfig, policy?: RetryPolicy): Promise<S3Backend> {
+  return new S3Backend(config, await readS3Credentials(config.credentialsFile), policy);
+}
+
+export class S3Backend implements Backend {
+  readonly config: Required<S3BackendConfig>;
+  readonly stats: ClientStats = { requests: {}, strippedHeaders: 0 };
+  /** One attempt per request: RetryBackend retries whole operations. */
+  readonly client: S3Client;
+  /** For lib-storage's multipart requests, retried per request under the policy. */
+  readonly #partClient: S3Client;
+  readonly #secrets: readonly string[];
+
+  constructor(config: S3BackendConfig, credentials: S3Credentials, policy = new RetryPolicy()) {
+    const prefix = config.prefix ?? '';
+    if (prefix !== '') assertPrefix(prefix.endsWith('/') ? prefix : `${prefix}/`);
+    this.config = { ...S3_DEFAULTS, ...config, prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
+    if (this.config.partSize < 5 * MIB) throw new RangeError('partSize must be at least 5 MiB (S3 and B2 minimum)');
+    this.#secrets = [credentials.keyId, credentials.applicationKey];
+    const base = { endpoint: config.endpoint, region: config.region, credentials, timeoutMs: this.config.timeoutMs, maxSockets: 4 * this.config.queueSize + 4 };
+    this.client = makeClient(base, this.stats);
+    const partPolicy = new RetryPolicy({ ...policy.options, maxAttempts: this.config.maxAttempts }, policy.stats);
+    this.#partClient = makeClient({ ...base, retryStrategy: sdkRetryStrategy(partPolicy) }, this.stats);
+  }
+
+  /** Where objects go, for messages: never includes credentials. */
+  describe(): string {
+    return `s3://${this.config.bucket}/${this.config.prefix} at ${this.config.endpoint}`;
+  }
+
+  key(name: string): string {
+    return `${this.config.prefix}${name}`;
+  }
+
+  error(error: unknown, op: S3Op, name: string, key = this.key(name)): Error {
+    return mapS3Error(error, { op, name, key, bucket: this.config.bucket, endpoint: this.config.endpoint, secrets: this.#secrets });
+  }
+
+  async put(name: string, data: PutData): Promise<void> {
+    assertObjectName(name);
+    if (data instanceof Uint8Array) {
+      return data.length <= this.config.partSize ? this.#putObject(name, data) : this.#multipart(name, (async function* () { yield data; })());
+    }
+    // Read ahead one part: a stream that ends within it is sent with its length in one request.
+    const iterator = data[Symbol.asyncIterator]();
+    const head: Uint8Array[] = [];
+    let buffered = 0;
+    while (buffered <= this.config.partSize) {
+      const next = await iterator.next();
+      if (next.done === true) return this.#putObject(name, head.length === 1 ? head[0]! : Buffer.concat(head));
+      head.push(next.value);
+      buffered += next.value.length;
+    }
+    return this.#multipart(name, (async function* () { yield* head; yield* { [Symbol.asyncIterator]: () => iterator }; })());
+  }
+
+  async #putObject(name: string, bytes: Uint8Array): Promise<void> {
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: this.key(name), Body: bytes, ContentLength: bytes.length }));
+    } catch (error) {
+      throw this.error(error, 'put', name);
+    }
+  }
+
+  async #multipart(name: string, source: AsyncIterable<Uint8Array>): Promise<void> {
+    let sent = 0;
+    let sourceDone = false;
+    let sourceError: unknown;
+    const counted = (async function* () {
+      try {
+        for await (const part of source) { sent += part.length; yield part; }
+        sourceDone = true;
+      } catch (error) {
+        sourceError = error;
+        throw error;
+      }
+    })();
+    const upload = new Upload({
+      client: this.#partClient,
+      params: { Bucket: this.config.bucket, Key: this.key(name), Body: Readable.from(counted, { objectMode: false }) },
+      partSize: this.config.partSize,
+      queueSize: this.config.queueSize,
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      if (sourceError !== undefined) throw sourceError;
+      if (sourceDone && (error as { name?: string }).name === 'NoSuchUpload') return this.#completedAnyway(name, sent);
+      throw this.error(error, 'put', name);
+    }
+  }
+
+  // CompleteMultipartUpload was sent, its answer lost (timeout, reset), and the SDK's retry found the
+  // upload gone: the first one most likely succeeded. The object is there if it has every byte we
+  // sent; the server may still be assembling it, so look a few times. If it never appears, the put
+  // failed in a way another attempt can fix.
+  async #completedAnyway(name: string, sent: number): Promise<void> {
+    for (const waitMs of [0, 250, 1000, 2500]) {
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      if (await this.head(name).catch(() => null) === sent) return;
+    }
+    throw new PantherError('s3-unavailable', `put ${name}: the multipart upload vanished before its object appeared`, {
+      subject: name, hint: 'its completion was probably lost in transit; this is retried',
+      details: { op: 'put', object: name, retryable: true, reason: 'NoSuchUpload' },
+    });
+  }
+
+  async get(name: string, range?: ByteRange): Promise<Uint8Array> {
+    const parts: Uint8Array[] = [];
+    for await (const part of this.getStream(name, range)) parts.push(part);
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  async *getStream(name: string, range?: ByteRange): AsyncIterable<Uint8Array> {
+    assertObjectName(name);
+    if (range !== undefined) {
+      assertRange(range);
+      if (range.length === 0) return yield await this.#emptyRange(name, range);
+    }
+    let response;
+    try {
+      const header = range === undefined ? undefined : `bytes=${range.offset}-${range.offset + range.length - 1}`;
+      response = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(name), Range: header }));
+    } catch (error) {
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416 && range !== undefined) {
+        return yield await this.#emptyRange(name, range);
+      }
+      throw this.error(error, 'get', name);
+    }
+    const expected = response.ContentLength;
+    let got = 0;
+    try {
+      for await (const chunk of response.Body as AsyncIterable<Uint8Array>) {
+        got += chunk.length;
+        yield chunk;
+      }
+    } catch (error) {
+      throw this.error(error, 'get', name);
+    }
+    if (expected !== undefined && got !== expected) throw shortRead(name, got, expected);
+    if (got === 0) yield new Uint8Array(0);
+  }
+
+  // A zero-length range, or one starting at the end (S3 answers 416): empty if the object has that
+  // many bytes, bad-range if fewer.
+  async #emptyRange(name: string, range: ByteRange): Promise<Uint8Array> {
+    const size = await this.head(name);
+    if (size === null) throw notFound(name);
+    if (range.offset > size) throw badRange(name, range, size);
+    return new Uint8Array(0);
+  }
+
+  async head(name: string): Promise<number | null> {
+    assertObjectName(name);
+    try {
+      const response = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: this.key(name) }));
+      return response.ContentLength ?? 0;
+    } catch (error) {
+      // A HEAD answer has no body, so a missing bucket also looks like 404; the next list or get says which.
+      if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+      throw this.error(error, 'head', name);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    assertPrefix(prefix);
+    const root = this.config.prefix;
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: root + prefix, ContinuationToken: token }));
+      } catch (error) {
+        throw this.error(error, 'list', prefix, root + prefix);
+      }
+      for (const object of page.Contents ?? []) {
+        const key = object.Key ?? '';
+        const name = key.slice(root.length);
+        // Keys that are not valid object names are not repository objects (FORMAT.md §2): skip them.
+        if (!key.startsWith(root) || objectNameProblem(name) !== undefined) continue;
+        yield { name, size: object.Size ?? 0 };
+      }
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  }
+
+  async delete(name: string): Promise<void> {
+    assertObjectName(name);
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(name) }));
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchKey') return;
+      throw this.error(error, 'delete', name);
+    }
+  }
+}
