@@ -33,3 +33,4 @@ export { LocalBackend } from './backend/local.ts';
 export { MemoryBackend } from './backend/memory.ts';
 export { RetryBackend, RetryPolicy } from './backend/retry.ts';
 export { parseS3Url } from './backend/s3-url.ts';
+export { acquireRepoLock, listRepoLocks, removeStaleLocks, describeLock } from './lock/index.ts';

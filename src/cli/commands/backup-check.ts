@@ -1,4 +1,5 @@
 import { openRepo } from '../../backup/open.ts';
+import { withRepoLock } from '../../backup/repo-lock.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, str, type Command } from '../command.ts';
 import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
@@ -17,8 +18,9 @@ Every problem names the object and the backup points it affects. Exit 1 when any
     const percentText = str(values, 'read-data');
     const readData = percentText === undefined ? 0 : Number(percentText.replace(/%$/, ''));
     if (!(readData >= 0 && readData <= 100)) throw usageError(`--read-data ${percentText}: a percentage from 0 to 100`);
-    const repo = await openRepo(repoLocation(values, await optionalPlan(values)));
-    const report = await repo.check({ readData, onProgress: (phase, done, total) => { if (io.tty) process.stderr.write(`\r\x1b[K${phase} ${done}/${total}`); } });
+    const location = repoLocation(values, await optionalPlan(values));
+    const repo = await openRepo(location);
+    const report = await withRepoLock(repo, 'shared', 'backup check', location.url, () => repo.check({ readData, onProgress: (phase, done, total) => { if (io.tty) process.stderr.write(`\r\x1b[K${phase} ${done}/${total}`); } }));
     emit(io, report, () => [
       ...report.problems.map((p) => `${p.severity.toUpperCase()} ${p.code} ${p.object}: ${p.message}${p.manifests.length === 0 ? '' : `\n  affects: ${p.manifests.join(', ')}`}`),
       `${report.ok ? 'no errors' : 'ERRORS FOUND'}: ${report.stats.manifests} points, ${report.stats.packs} packs, ${report.stats.chunks} chunks; read ${report.stats.packsRead} packs`,

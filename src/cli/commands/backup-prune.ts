@@ -1,5 +1,6 @@
 import { backupPrune } from '../../backup/prune.ts';
 import { openRepo } from '../../backup/open.ts';
+import { withRepoLock } from '../../backup/repo-lock.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { emit, flag, type Command } from '../command.ts';
 import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
@@ -16,9 +17,16 @@ ${LOCK_HELP}
   options: { ...SNAPSHOT_OPTIONS, ...REPO_OPTIONS, 'dry-run': { type: 'boolean' } },
   async run(values, _positionals, io) {
     const engine = await snapshotContext(values, io);
-    const repo = await openRepo(repoLocation(values, engine.plan));
+    const location = repoLocation(values, engine.plan);
+    const repo = await openRepo(location);
     const dryRun = flag(values, 'dry-run');
-    const report = await withHostLock(values, 'backup prune', () => backupPrune(repo, engine.plan, engine.now(), dryRun));
+    // Prune holds the repository alone: a writer must never see a pack it relies on deleted.
+    const report = await withHostLock(values, 'backup prune', () => withRepoLock(repo, 'exclusive', 'backup prune', location.url, async (_signal, verify) => {
+      await verify();
+      const result = await backupPrune(repo, engine.plan, engine.now(), dryRun);
+      await verify();
+      return result;
+    }));
     const r = report.repository;
     emit(io, report, () => [
       ...report.decisions.map((d) => `${d.keep ? 'keep  ' : dryRun ? 'delete' : 'DELETED'} ${d.snapshot.padEnd(36)} ${d.reasons.join('; ')}`),

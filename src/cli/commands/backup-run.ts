@@ -11,6 +11,7 @@ import { formatBandwidth, parseBandwidth } from '../../repo/backend/limit-rate.t
 import { emit, flag, str, type Command, type Values } from '../command.ts';
 import { backupProgressPrinter } from '../output/progress.ts';
 import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+import { withRepoLock } from '../../backup/repo-lock.ts';
 import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
 
 export const WINDOW_HELP = `  --window HH:MM-HH:MM  upload only inside this window tonight (what the systemd timers pass, already
@@ -52,18 +53,20 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
     const plan = engine.plan;
     const bitsPerSecond = bandwidthOf(values, plan);
     const window = windowOf(values, plan);
-    const { repo, limited } = await openCappedRepo(repoLocation(values, plan), bitsPerSecond);
+    const location = repoLocation(values, plan);
+    const { repo, limited } = await openCappedRepo(location, bitsPerSecond);
     const subvolumes = values['subvol'] as string[] | undefined;
     const maxChain = values['max-chain'] === undefined ? undefined : Number(values['max-chain']);
-    const report = await withHostLock(values, 'backup run', () => backupRun({
+    // Host lock first (one run per machine), then the repository's shared lease (no prune meanwhile).
+    const report = await withHostLock(values, 'backup run', () => withRepoLock(repo, 'shared', 'backup run', location.url, (lockSignal) => backupRun({
       engine, repo, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
       bandwidth: { bitsPerSecond, stats: () => limited.stats().upload },
       stateDir: stateDirOf(values),
       ...(subvolumes === undefined ? {} : { subvolumes }),
       ...(maxChain === undefined ? {} : { maxChain }),
-      ...(engine.signal === undefined ? {} : { signal: engine.signal }),
+      signal: engine.signal === undefined ? lockSignal : AbortSignal.any([engine.signal, lockSignal]),
       onProgress: backupProgressPrinter(io),
-    }));
+    })));
     emit(io, report, () => describeRun(report));
     if (report.stopped?.by === 'signal') return RepoExit.interrupted;
     return report.items.some((i) => i.error !== undefined) ? ExitCode.failed : ExitCode.ok;

@@ -7,6 +7,9 @@ import { backupList } from './backup-list.ts';
 import { backupPruneCommand } from './backup-prune.ts';
 import { backupRunCommand } from './backup-run.ts';
 import { backupStatus } from './backup-status.ts';
+import { backupUnlock } from './backup-unlock.ts';
+import { costCommand } from './cost.ts';
+import { costSimulateCommand } from './cost-simulate.ts';
 import { demo } from './demo.ts';
 import { restore } from './restore.ts';
 import { doctor } from './doctor.ts';
@@ -33,6 +36,7 @@ export const COMMANDS: Command[] = [
   detect, profiles, plan, lint, renderCommand, provision, unmount, doctor, doctorRemote,
   snapshotRun, snapshotCreate, snapshotList, snapshotPrune, snapshotDelete, snapshotPin, snapshotUnpin,
   snapshotWrap, snapshotDiff, snapshotRestoreFile, snapshotSimulate,
-  backupInit, backupRunCommand, backupStatus, backupList, backupCheck, backupPruneCommand, backupKeyAdd, backupKeyList, backupKeyRemove, restore,
+  backupInit, backupRunCommand, backupStatus, backupList, backupCheck, backupPruneCommand, backupKeyAdd, backupKeyList, backupKeyRemove, backupUnlock, restore,
+  costCommand, costSimulateCommand,
   demo,
 ];

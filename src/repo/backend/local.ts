@@ -116,7 +116,9 @@ export class LocalBackend implements Backend {
       if (entry.isDirectory()) {
         if (prefix.startsWith(`${name}/`) || `${name}/`.startsWith(prefix)) await this.#walk(name, prefix, out);
       } else if (entry.isFile() && name.startsWith(prefix)) {
-        out.push({ name, size: (await stat(join(dir, entry.name))).size });
+        // Deleted between readdir and stat (a released lock, a pruned pack): it is simply gone.
+        const info = await stat(join(dir, entry.name)).catch((error: unknown) => { if (isMissing(error)) return null; throw error; });
+        if (info !== null) out.push({ name, size: info.size });
       }
     }
   }

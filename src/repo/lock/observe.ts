@@ -1,0 +1,74 @@
+// One look at the locks of a host: list `<host>/locks/`, read the objects that matter, judge each
+// live, expired or unreadable by this observer's clock, and (if asked) delete the expired ones.
+// Deleting someone else's expired lock is safe: an expired holder has already stopped (§6.5).
+import type { Backend } from '../backend/backend.ts';
+import type { LockClock } from './clock.ts';
+import type { LockParams } from './params.ts';
+import type { LockContent, LockKind, LockName } from './lock-object.ts';
+import { decodeLock, expiresMs, locksPrefix, parseLockName } from './lock-object.ts';
+
+export interface LockEntry extends LockName {
+  /**
+   * live: may be held. expired: past expiry + skew by this observer's clock. unreadable: the body
+   * is not a lock this reader understands (treated as a live exclusive lock). unread: not fetched,
+   * because it cannot conflict with the observer (a shared lock seen by a shared contender).
+   */
+  status: 'live' | 'expired' | 'unreadable' | 'unread';
+  content?: LockContent;
+  problem?: string;
+  /** Deleted by this observation (expired). */
+  removed?: boolean;
+}
+
+export interface ObserveOptions {
+  clock: LockClock;
+  params: LockParams;
+  /** Read only the objects whose name says this kind; undefined = read all. */
+  readKinds?: readonly LockKind[];
+  removeExpired: boolean;
+  /** Never judged or deleted: the observer's own object. */
+  own?: string;
+}
+
+export async function observeLocks(backend: Backend, host: string, options: ObserveOptions): Promise<LockEntry[]> {
+  const listed: LockName[] = [];
+  for await (const info of backend.list(locksPrefix(host))) {
+    const parsed = parseLockName(host, info.name);
+    if (parsed !== undefined) listed.push(parsed);
+  }
+  const entries: LockEntry[] = [];
+  for (const parsed of listed) {
+    // Its presence is all that matters about one's own object; its body is known.
+    if (parsed.name === options.own) {
+      entries.push({ ...parsed, status: 'live' });
+      continue;
+    }
+    if (options.readKinds !== undefined && !options.readKinds.includes(parsed.kind)) {
+      entries.push({ ...parsed, status: 'unread' });
+      continue;
+    }
+    // The clock is read before the GET: the body then reflects every write that completed before
+    // this reading, which is what makes an "expired" verdict safe (§6.5, step 3).
+    const judgedAt = options.clock.now();
+    let bytes: Uint8Array;
+    try {
+      bytes = await backend.get(parsed.name);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'object-not-found') continue; // released since the list
+      throw error;
+    }
+    const content = decodeLock(host, parsed, bytes);
+    if (typeof content === 'string') {
+      entries.push({ ...parsed, status: 'unreadable', problem: `lock object ${parsed.name} ${content}` });
+      continue;
+    }
+    const expired = judgedAt > expiresMs(content) + options.params.skewMs;
+    const entry: LockEntry = { ...parsed, status: expired ? 'expired' : 'live', content };
+    if (expired && options.removeExpired) {
+      await backend.delete(parsed.name);
+      entry.removed = true;
+    }
+    entries.push(entry);
+  }
+  return entries;
+}
