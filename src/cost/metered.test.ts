@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryBackend } from './memory.ts';
-import { MeteredBackend, addUsage, measureStored } from './metered.ts';
-import { runBackendConformance } from './conformance.ts';
-import { B2_PRICES, callsByClass } from '../../cost/prices.ts';
+import { MemoryBackend } from '../repo/backend/memory.ts';
+import { MeteredBackend, addUsage, measureStored } from '../repo/backend/metered.ts';
+import { runBackendConformance } from '../repo/backend/conformance.ts';
+import { B2_PRICES, callsByClass } from './prices.ts';
 
 runBackendConformance('metered over memory', async () => ({ backend: new MeteredBackend(new MemoryBackend()) }));
 

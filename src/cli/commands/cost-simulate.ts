@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
+import { isMonth, nextMonth } from '../../cost/calendar.ts';
+import { ASSUMED_RATIOS, defaultFleet, parseFleet, simulateFleet, type Fleet, type FleetSimulation } from '../../cost/index.ts';
+import { windowHours } from '../../cost/window.ts';
+import { emit, str, type Command } from '../command.ts';
+import { readPrices } from './cost.ts';
+
+export const costSimulateCommand: Command = {
+  name: 'cost simulate',
+  summary: "a fleet's stored TB, monthly bill and nights to seed over a year: our repository vs btrbk raw files",
+  usage: 'panther cost simulate [--fleet FILE] [--start YYYY-MM] [--months N] [--budget USD] [--prices FILE] [--json]',
+  help: `Plays each host's backups day by day (seed over the nightly windows, then a point a night,
+retention every night) for two approaches with the same data, tiers and windows:
+  panther    zstd + dedup; incremental until a chain holds 14 streams, then a full send that dedups
+             against the store; kept points keep their chains
+  btrbk-raw  btrfs send | zstd files, no dedup; a full at the first backup of each month, daily
+             incrementals; every kept month costs its full plus its incrementals
+Storage model (src/cost/chain-model.ts): a host's data F changes by r a day on a hot set h·F; two states
+g days apart differ in h·(1 − (1 − r/h)^g) of F; incrementals store that difference, raw fulls store F,
+deduplicated fulls store F once plus, per older kept full, the part changed before the next kept one.
+
+  --fleet FILE    JSON over the default fleet: { "budgetUsd", "compression", "dedup", "hotFraction",
+                  "maxChain", "linkEfficiency", "callsPerRun": {"B","C"}, "hosts": [ { "name", "usedGB",
+                  "dailyChange", "hotFraction", "growthPerMonth", "retention": {"daily","weekly","monthly",
+                  "yearly"}, "window": {"weekdays","weekends"}, "staggerMinutes", "bandwidthBitsPerSecond",
+                  "budgetUsd" } ] }; hosts named like the spec's inherit their defaults
+  --start YYYY-MM first month (default: next month)
+  --months N      months to play (default 12)
+  --budget USD    the fleet's monthly budget (default $10, the spec's upper bound)
+  --prices FILE   as for panther cost
+
+Default fleet: the spec's five hosts with retention, windows, cap and budgets from the built-in
+profiles; the data sizes and change rates are assumptions (--json prints them under "fleet").`,
+  options: {
+    fleet: { type: 'string' },
+    start: { type: 'string' },
+    months: { type: 'string' },
+    budget: { type: 'string' },
+    prices: { type: 'string' },
+  },
+  async run(values, _positionals, io) {
+    const fleet = await readFleet(str(values, 'fleet'));
+    const budget = str(values, 'budget');
+    if (budget !== undefined) {
+      if (!(Number(budget) >= 0)) throw usageError(`--budget ${budget}: a number of dollars ≥ 0`);
+      fleet.budgetUsd = Number(budget);
+    }
+    // The CLI is the edge that may read the clock: the simulation itself is given its first month.
+    const start = str(values, 'start') ?? nextMonth(new Date().toISOString().slice(0, 7));
+    if (!isMonth(start)) throw usageError(`--start ${start}: expected YYYY-MM`, 'e.g. --start 2027-01');
+    const monthsText = str(values, 'months') ?? '12';
+    if (!/^\d+$/.test(monthsText) || Number(monthsText) < 1 || Number(monthsText) > 120) throw usageError(`--months ${monthsText}: a whole number from 1 to 120`);
+    const result = simulateFleet(fleet, { start, months: Number(monthsText), prices: await readPrices(str(values, 'prices')) });
+    emit(io, result, () => formatSimulation(result));
+    return ExitCode.ok;
+  },
+};
+
+async function readFleet(file: string | undefined): Promise<Fleet> {
+  if (file === undefined) return defaultFleet();
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (cause) {
+    throw new PantherError('fleet-unreadable', `${file}: cannot read the fleet (${(cause as Error).message})`, {
+      subject: file, cause, exitCode: ExitCode.usage, hint: 'pass a JSON file; `panther cost simulate --json` shows the default under "fleet"',
+    });
+  }
+  return parseFleet(json, file);
+}
+
+const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(0)}`;
+const tb = (bytes: number): string => `${(bytes / 1e12).toFixed(2)}`;
+const usd = (n: number): string => `$${n.toFixed(2)}`;
+
+export function formatSimulation(r: FleetSimulation): string {
+  const f = r.fleet;
+  const lines = [
+    `Fleet simulation ${r.months[0]} → ${r.months[r.months.length - 1]}, budget ${usd(r.budgetUsd)}/month. Assumptions:`,
+    `  zstd ${f.compression} (stored/raw), dedup ${f.dedup} (ours only), rewrites on a hot set of ${f.hotFraction} of the data, chain ≤ ${f.maxChain}, link efficiency ${f.linkEfficiency}`,
+    ...f.hosts.map((h) => {
+      const w = windowHours(h.window, h.staggerMinutes ?? 0);
+      return `  ${h.name.padEnd(9)} ${String(h.usedGB).padStart(5)} GB used, ${(h.dailyChange * 100).toFixed(1)} %/day, retention ${h.retention.daily}/${h.retention.weekly}/${h.retention.monthly}, ` +
+        `${h.bandwidthBitsPerSecond / 1e6} Mbit/s × ${w.weekday} h / ${w.weekend} h${h.budgetUsd === undefined ? '' : `, budget ${usd(h.budgetUsd)}`}${h.note === undefined ? '' : ` — ${h.note}`}`;
+    }),
+    `  (ratios: ${ASSUMED_RATIOS.why})`,
+  ];
+  const names = f.hosts.map((h) => h.name);
+  const width = Math.max(8, ...names.map((n) => n.length + 1));
+  for (const a of r.approaches) {
+    lines.push('', `${a.approach}: ${a.label}`);
+    lines.push(`  month    ${names.map((n) => n.padStart(width)).join('')}  ${'total TB'.padStart(9)} ${'bill'.padStart(8)} ${'budget'.padStart(7)}`);
+    a.months.forEach((m, i) => {
+      const cells = a.hosts.map((h) => { const hm = h.months[i]!; return `${gb(hm.storedBytes)}${hm.fits ? ' ' : '!'}`.padStart(width); });
+      lines.push(`  ${m.month}  ${cells.join('')}  ${tb(m.storedBytes).padStart(9)} ${usd(m.billUsd).padStart(8)} ${`${(m.fractionOfBudget * 100).toFixed(0)} %`.padStart(7)}${m.level === 'ok' ? '' : `  ${m.level}`}`);
+    });
+    lines.push(`  (GB stored per host at month end; "!" = that month's uploads need more nights than the month has)`);
+    lines.push(`  nights to seed: ${a.hosts.map((h) => `${h.name} ${h.seedNights ?? `> ${r.months.length} months`} (${gb(h.seedBytes)} GB)`).join(', ')}`);
+  }
+  lines.push('', 'Summary:');
+  for (const a of r.approaches) {
+    const last = a.months[a.months.length - 1]!;
+    const peak = a.months.reduce((x, y) => (y.billUsd > x.billUsd ? y : x));
+    const over = a.months.filter((m) => m.billUsd > r.budgetUsd);
+    const first80 = a.months.find((m) => m.level !== 'ok');
+    const tight = a.hosts.filter((h) => h.months.some((m) => !m.fits)).map((h) => h.name);
+    lines.push(`  ${a.approach.padEnd(9)} month ${a.months.length}: ${tb(last.storedBytes)} TB, ${usd(last.billUsd)}/month (${(last.fractionOfBudget * 100).toFixed(0)} % of ${usd(r.budgetUsd)}); ` +
+      `peak ${usd(peak.billUsd)} in ${peak.month}; ${over.length} month(s) over budget` +
+      (first80 === undefined ? '' : `, first ≥ 80 % in ${first80.month}`) +
+      (tight.length === 0 ? '; uploads fit the windows' : `; uploads exceed the window for ${tight.join(', ')}`));
+  }
+  return lines.join('\n');
+}
