@@ -78,8 +78,9 @@ async function identity(loc: RepoLocation): Promise<{ passphrase: string } | { i
   });
 }
 
-export async function openRepo(loc: RepoLocation): Promise<Repository> {
-  return openRepository(await openBackend(loc.url), { host: loc.host, identity: await identity(loc) });
+/** Opens the repository; `wrap` composes wrappers (bandwidth cap, metering) around the backend. */
+export async function openRepo(loc: RepoLocation, wrap: (backend: Backend) => Backend = (b) => b): Promise<Repository> {
+  return openRepository(wrap(await openBackend(loc.url)), { host: loc.host, identity: await identity(loc) });
 }
 
 export async function initRepo(loc: RepoLocation & { recipients: string[] }, scryptLogN?: number): Promise<Repository> {

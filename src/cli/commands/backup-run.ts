@@ -1,14 +1,17 @@
-import { openBackend, readSecret, type RepoLocation } from '../../backup/open.ts';
+import { openRepo, type RepoLocation } from '../../backup/open.ts';
 import { backupRun, type BackupItem, type BackupRunReport, type BackupWindowOption } from '../../backup/run.ts';
 import { scheduleFromFlag, scheduleFromPlan } from '../../backup/window.ts';
 import { DEFAULT_STATE_DIR } from '../../backup/window-progress.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import type { StoragePlan } from '../../plan/types.ts';
-import { openRepository, RepoExit, type Repository } from '../../repo/index.ts';
+import { RepoExit, type Repository } from '../../repo/index.ts';
+import { MeteredBackend, measureStored } from '../../repo/backend/metered.ts';
+import { recordRun } from '../../cost/ledger.ts';
+import { B2_PRICES } from '../../cost/prices.ts';
 import { LimitBackend } from '../../repo/backend/limit.ts';
 import { formatBandwidth, parseBandwidth } from '../../repo/backend/limit-rate.ts';
-import { emit, flag, str, type Command, type Values } from '../command.ts';
+import { emit, flag, str, type Command, type Io, type Values } from '../command.ts';
 import { backupProgressPrinter } from '../output/progress.ts';
 import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
@@ -54,7 +57,8 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
     const bitsPerSecond = bandwidthOf(values, plan);
     const window = windowOf(values, plan);
     const location = repoLocation(values, plan);
-    const { repo, limited } = await openCappedRepo(location, bitsPerSecond);
+    const { repo, limited, metered } = await openCappedRepo(location, bitsPerSecond);
+    const started = new Date().toISOString();
     const subvolumes = values['subvol'] as string[] | undefined;
     const maxChain = values['max-chain'] === undefined ? undefined : Number(values['max-chain']);
     // Host lock first (one run per machine), then the repository's shared lease (no prune meanwhile).
@@ -67,6 +71,7 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
       signal: engine.signal === undefined ? lockSignal : AbortSignal.any([engine.signal, lockSignal]),
       onProgress: backupProgressPrinter(io),
     })));
+    if (!flag(values, 'dry-run')) await recordCost(values, repo, metered, started, io);
     emit(io, report, () => describeRun(report));
     if (report.stopped?.by === 'signal') return RepoExit.interrupted;
     return report.items.some((i) => i.error !== undefined) ? ExitCode.failed : ExitCode.ok;
@@ -101,21 +106,28 @@ function bandwidthOf(values: Values, plan: StoragePlan): number | null {
  * The repository over a capped backend. Same as backup/open.ts openRepo, with the LimitBackend in
  * between; the key handling is repeated here until openRepo takes a backend wrapper.
  */
-async function openCappedRepo(loc: RepoLocation, bitsPerSecond: number | null): Promise<{ repo: Repository; limited: LimitBackend }> {
-  const limited = new LimitBackend(await openBackend(loc.url), { uploadBitsPerSecond: bitsPerSecond });
-  let identity: { passphrase: string } | { identity: string };
-  if (loc.identityFile !== undefined) {
-    const line = (await readSecret(loc.identityFile, 'age identity')).split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-'));
-    if (line === undefined) throw new PantherError('identity-invalid', `${loc.identityFile} holds no AGE-SECRET-KEY- line`, { hint: 'generate one with age-keygen -o FILE' });
-    identity = { identity: line.trim() };
-  } else if (loc.passphraseFile !== undefined) {
-    identity = { passphrase: await readSecret(loc.passphraseFile, 'passphrase') };
-  } else {
-    throw new PantherError('no-secret', 'no key given for the repository', {
-      exitCode: ExitCode.usage, hint: 'pass --passphrase-file FILE or --identity-file FILE (or set PANTHER_PASSPHRASE_FILE)',
-    });
+/** The repository behind a metering layer (for the cost ledger) and the bandwidth cap. */
+async function openCappedRepo(loc: RepoLocation, bitsPerSecond: number | null): Promise<{ repo: Repository; limited: LimitBackend; metered: MeteredBackend }> {
+  let limited: LimitBackend | undefined;
+  let metered: MeteredBackend | undefined;
+  const repo = await openRepo(loc, (backend) => {
+    metered = new MeteredBackend(backend);
+    limited = new LimitBackend(metered, { uploadBitsPerSecond: bitsPerSecond });
+    return limited;
+  });
+  return { repo, limited: limited!, metered: metered! };
+}
+
+/** Adds this run's object-store use to the host's cost ledger; a ledger problem never fails a backup. */
+async function recordCost(values: Values, repo: Repository, metered: MeteredBackend, started: string, io: Io): Promise<void> {
+  try {
+    await recordRun(stateDirOf(values), repo.host, {
+      kind: 'backup', started, finished: new Date().toISOString(), usage: metered.usage(),
+      stored: await measureStored(metered, `${repo.host}/`),
+    }, B2_PRICES.hiddenVersionDays);
+  } catch (error) {
+    io.err(`cost ledger not updated: ${(error as Error).message}`);
   }
-  return { repo: await openRepository(limited, { host: loc.host, identity }), limited };
 }
 
 function describeItem(i: BackupItem): string {
