@@ -26,6 +26,7 @@ import { restorePoint } from '../backup/restore.ts';
 import { backupRun } from '../backup/run.ts';
 import { formatBytes } from '../core/bytes.ts';
 import { compareTrees } from './compare-trees.ts';
+import { offsiteTour } from './offsite.ts';
 import { randomBytes } from 'node:crypto';
 
 export const EXAMPLES = resolve(import.meta.dirname, '..', '..', 'examples');
@@ -145,6 +146,7 @@ async function backupTour(plan: StoragePlan, root: string, workDir: string, opts
   const check = await repo.check({ readData: 100 });
   opts.log(`  backup check --read-data 100: ${check.ok ? 'ok' : 'ERRORS'} (${check.stats.manifests} points, ${check.stats.packs} packs, ${check.stats.chunks} chunks)`);
   if (differences.length > 0 || !check.ok) throw new Error('demo: the restore or the check failed');
+  await offsiteTour(plan, engine, workDir, secret, opts.log);
 }
 
 function describeRun(report: Awaited<ReturnType<typeof backupRun>>): string {

@@ -14,9 +14,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from 'fauxqs';
-import { S3Store } from '../../node_modules/fauxqs/dist/s3/s3Store.js';
-import { FileS3Persistence } from '../../node_modules/fauxqs/dist/s3/fileS3Persistence.js';
+import type { S3Store } from '../../node_modules/fauxqs/dist/s3/s3Store.js';
+import { startLocalS3 } from '../../src/demo/local-s3.ts';
 import { startB2Proxy } from './b2-proxy.ts';
 import type { B2Proxy, ProxyOptions } from './b2-proxy.ts';
 import { S3Backend } from '../../src/repo/backend/s3.ts';
@@ -49,18 +48,12 @@ export interface S3TestServer {
 
 export async function startS3Server(options: { buckets?: readonly string[] } = {}): Promise<S3TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'panther-s3-'));
-  const store = new S3Store();
-  const persistence = new FileS3Persistence(join(dataDir, 's3'));
-  store.persistence = persistence;
-  const app = buildApp({ logger: false, defaultRegion: TEST_REGION, stores: { sqsStore: undefined as never, snsStore: undefined as never, s3Store: store } });
-  app.addHook('preClose', () => { persistence.close(); });
-  const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  const port = Number(new URL(address).port);
-  for (const bucket of options.buckets ?? [TEST_BUCKET]) store.createBucket(bucket);
+  const local = await startLocalS3(dataDir, options.buckets ?? [TEST_BUCKET]);
+  const { store } = local;
   let stopped = false;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
+    endpoint: local.endpoint,
+    port: local.port,
     dataDir,
     store,
     createBucket: (name) => store.createBucket(name),
@@ -68,7 +61,7 @@ export async function startS3Server(options: { buckets?: readonly string[] } = {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await app.close();
+      await local.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
