@@ -321,7 +321,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * The send stream, failing if btrfs send fails: a stream that merely ends early must never become
  * a backup point, so the writer only sees the end after the process exited 0.
  */
-async function* checkedStream(stdout: AsyncIterable<Uint8Array>, done: Promise<void>, kill: () => void): AsyncGenerator<Uint8Array> {
+export async function* checkedStream(stdout: AsyncIterable<Uint8Array>, done: Promise<void>, kill: () => void): AsyncGenerator<Uint8Array> {
   let finished = false;
   try {
     for await (const chunk of stdout) yield chunk;

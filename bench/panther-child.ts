@@ -1,0 +1,85 @@
+// The panther side of the benchmark, run as its own process so GNU time sees its CPU and RSS.
+// It makes the library calls `panther backup init|run` and `panther restore` make, minus the plan:
+//   init            initRepo (src/backup/open.ts), master key wrapped for an age recipient
+//   backup          btrfs send [-p parent] → repo.backup, as backupOne in src/backup/run.ts does
+//   backup-stdin    stdin → repo.backup (the RSS check's synthetic stream)
+//   restore         restorePoint (src/backup/restore.ts): chain → verified → btrfs receive → moved
+//   restore-stdout  streamPoint: the verified stream to stdout (`panther restore --stdout`)
+//   open            open the repository, load the index and the points: the fixed cost of any run
+// The result goes to --result FILE as JSON.
+import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { initRepo, openRepo } from '../src/backup/open.ts';
+import { loadPoints } from '../src/backup/points.ts';
+import { restorePoint, streamPoint } from '../src/backup/restore.ts';
+import { sendStream, showSubvolume } from '../src/btrfs/index.ts';
+import type { Repository } from '../src/repo/index.ts';
+import { checkedStream } from '../src/backup/run.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    repo: { type: 'string' }, host: { type: 'string' }, recipient: { type: 'string' }, 'identity-file': { type: 'string' },
+    subvolume: { type: 'string' }, snapshot: { type: 'string' }, parent: { type: 'string' }, name: { type: 'string' },
+    point: { type: 'string' }, to: { type: 'string' }, result: { type: 'string' },
+  },
+});
+
+function need(key: keyof typeof values): string {
+  const value = values[key];
+  if (typeof value !== 'string') throw new Error(`panther-child: --${key} is required`);
+  return value;
+}
+
+const open = (): Promise<Repository> => openRepo({ url: need('repo'), host: need('host'), identityFile: need('identity-file') });
+
+
+async function backup(): Promise<unknown> {
+  const repo = await open();
+  const subvolume = need('subvolume');
+  const path = need('snapshot');
+  const parentPath = values.parent;
+  let parentPoint: string | null = null;
+  if (parentPath !== undefined) {
+    const points = await loadPoints(repo);
+    const found = points.find((p) => p.subvolume === subvolume && p.snapshotName === basename(parentPath));
+    if (found === undefined) throw new Error(`no backup point of ${basename(parentPath)} to send against`);
+    parentPoint = found.id;
+  }
+  const { uuid } = await showSubvolume(path);
+  const sender = sendStream(path, parentPath === undefined ? {} : { parent: parentPath });
+  const result = await repo.backup(checkedStream(sender.stdout, sender.done, sender.kill), {
+    subvolume, snapshot: { name: basename(path), uuid, time: new Date().toISOString() }, parent: parentPoint,
+    extra: { send: parentPoint === null ? 'full' : 'incremental', host: repo.host },
+  });
+  return { point: result.manifestId, progress: result.progress };
+}
+
+async function backupStdin(): Promise<unknown> {
+  const repo = await open();
+  const result = await repo.backup(process.stdin, {
+    subvolume: need('subvolume'), snapshot: { name: need('name'), uuid: '00000000-0000-0000-0000-000000000000', time: new Date().toISOString() }, parent: null,
+  });
+  return { point: result.manifestId, progress: result.progress };
+}
+
+async function main(): Promise<void> {
+  const mode = positionals[0];
+  let result: unknown;
+  if (mode === 'init') {
+    const repo = await initRepo({ url: need('repo'), host: need('host'), recipients: [need('recipient')] });
+    result = { repository: repo.config.id };
+  } else if (mode === 'backup') result = await backup();
+  else if (mode === 'backup-stdin') result = await backupStdin();
+  else if (mode === 'restore') result = await restorePoint(await open(), need('point'), need('to'), () => undefined);
+  else if (mode === 'open') {
+    const repo = await open();
+    await repo.index();
+    result = { points: (await loadPoints(repo)).length };
+  } else if (mode === 'restore-stdout') result = await streamPoint(await open(), need('point'), process.stdout);
+  else throw new Error(`panther-child: unknown mode ${String(mode)}`);
+  if (values.result !== undefined) await writeFile(values.result, JSON.stringify(result));
+}
+
+await main();

@@ -1,0 +1,128 @@
+// `npm run bench`: panther against restic, borg and `btrfs send | zstd -3 -T0 | age` on the same
+// deterministic data on a loop btrfs, in one run; prints tables, ratios and the issue's targets.
+// Needs root. Everything it makes lives below one temp directory and is removed at the end, on
+// failure and on Ctrl-C (unless --keep). See docs/BENCHMARK.md.
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { generateX25519Identity, identityToRecipient } from 'age-encryption';
+import { applyDayOfChanges, buildData, buildTiny, changeTiny, shapeFor, snapshot } from './dataset.ts';
+import { createBenchFs } from './fixture.ts';
+import { parseOptions, USAGE, type BenchOptions } from './options.ts';
+import { renderReport } from './report.ts';
+import { evaluateTargets, type BenchResults } from './results.ts';
+import { rssCheck } from './rss.ts';
+import { runScenarios, type World } from './scenarios.ts';
+import { TOOL_PROGRAMS, type Secrets } from './tools.ts';
+import { treeDigest } from './verify.ts';
+
+const t0 = performance.now();
+const log = (line: string): void => { process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}\n`); };
+
+function executable(path: string): boolean {
+  try { accessSync(path, constants.X_OK); return true; } catch { return false; }
+}
+
+const onPath = (tool: string): boolean => (process.env['PATH'] ?? '').split(delimiter).some((dir) => executable(join(dir, tool)));
+
+function preflight(opts: BenchOptions): void {
+  const problems: string[] = [];
+  if (process.getuid?.() !== 0) problems.push('run as root (loop devices, mounts, btrfs send/receive)');
+  const packages: Record<string, string> = { restic: 'restic', borg: 'borgbackup', zstd: 'zstd', age: 'age', 'age-keygen': 'age', btrfs: 'btrfs-progs', 'mkfs.btrfs': 'btrfs-progs', losetup: 'mount', '/usr/bin/time': 'time' };
+  const needed = ['btrfs', 'mkfs.btrfs', 'losetup', ...opts.tools.flatMap((t) => TOOL_PROGRAMS[t])];
+  const missing = needed.filter((p) => !onPath(p));
+  if (!executable('/usr/bin/time')) missing.push('/usr/bin/time');
+  if (missing.length > 0) problems.push(`missing ${missing.join(', ')}: apt-get install -y ${[...new Set(missing.map((m) => packages[m] ?? m))].join(' ')}`);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+}
+
+function version(cmd: string, args: string[]): string {
+  try { return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0]!.trim(); } catch { return 'unknown'; }
+}
+
+async function makeSecrets(dir: string): Promise<Secrets> {
+  await mkdir(dir, { mode: 0o700 });
+  const passwordFile = join(dir, 'password');
+  await writeFile(passwordFile, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  const identity = await generateX25519Identity();
+  const identityFile = join(dir, 'identity.txt');
+  await writeFile(identityFile, `${identity}\n`, { mode: 0o600 });
+  return { passwordFile, identityFile, recipient: await identityToRecipient(identity) };
+}
+
+async function run(opts: BenchOptions): Promise<BenchResults> {
+  const shape = shapeFor(opts.sizeGb);
+  const imageMiB = Math.max(8192, Math.ceil(opts.sizeGb * 6 * 1024));
+  const loadBefore = loadavg();
+  log(`loop btrfs of ${imageMiB} MiB (sparse), tools: ${opts.tools.join(', ')}`);
+  const fs = await createBenchFs(imageMiB);
+  try {
+    const buildStart = performance.now();
+    const snaps = join(fs.mnt, 'snapshots');
+    await mkdir(snaps);
+    const at = (name: string): string => join(snaps, name);
+    log('building @data');
+    await buildData(join(fs.mnt, '@data'), shape);
+    await snapshot(join(fs.mnt, '@data'), at('s1'));
+    log('one day of changes');
+    const changes = await applyDayOfChanges(join(fs.mnt, '@data'), shape);
+    await snapshot(join(fs.mnt, '@data'), at('s2'));
+    let tiny: { t1: string; t2: string } | null = null;
+    if (opts.tinyFiles > 0) {
+      log(`building @tiny (${opts.tinyFiles} files)`);
+      await buildTiny(join(fs.mnt, '@tiny'), opts.tinyFiles);
+      await snapshot(join(fs.mnt, '@tiny'), at('t1'));
+      await changeTiny(join(fs.mnt, '@tiny'), opts.tinyFiles, opts.tinyChanges);
+      await snapshot(join(fs.mnt, '@tiny'), at('t2'));
+      tiny = { t1: at('t1'), t2: at('t2') };
+    }
+    execFileSync('sync', ['-f', fs.mnt]);
+    // Reading both snapshots once also warms the page cache, so no tool pays for the first read.
+    const d1 = await treeDigest(at('s1'));
+    const s2 = await treeDigest(at('s2'));
+    const buildSeconds = (performance.now() - buildStart) / 1000;
+    log(`dataset ready in ${buildSeconds.toFixed(0)} s: s1 ${d1.files} files ${(d1.bytes / 2 ** 20).toFixed(0)} MiB, s2 ${s2.files} files`);
+
+    const world: World = { dir: fs.dir, mnt: fs.mnt, secrets: await makeSecrets(join(fs.dir, 'secrets')), snapshots: { s1: at('s1'), s2: at('s2'), t1: tiny?.t1 ?? null, t2: tiny?.t2 ?? null }, s2 };
+    const measured = await runScenarios(world, opts, log);
+    const notes: string[] = [];
+    if (loadBefore[0]! > cpus().length * 0.5) notes.push(`The machine was busy (load average ${loadBefore[0]!.toFixed(1)} on ${cpus().length} CPUs at the start): wall times are noisy; CPU seconds are the steadier comparison.`);
+    let rss: BenchResults['rss'] = [];
+    if (!opts.tools.includes('panther') || opts.rssSizesGb.length === 0) notes.push('RSS check against stream size skipped.');
+    else {
+      if (opts.rssSizesGb.length === 1) notes.push(`RSS flatness not checked: only a ${opts.rssSizesGb[0]} GB stream (pass --rss-sizes 2,8).`);
+      rss = await rssCheck({ scratch: join(fs.dir, 'scratch', 'panther-rss'), secrets: world.secrets, viewDir: '', subvolume: '@stream' }, join(fs.dir, 'repos'), opts.rssSizesGb, log);
+    }
+    if (opts.keep) log(`kept: ${fs.dir} (btrfs at ${fs.mnt} on ${fs.device}); remove with: umount -R ${fs.mnt}; losetup -d ${fs.device}; rm -rf ${fs.dir}`);
+    return {
+      options: opts,
+      machine: { cpus: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), loadBefore, loadAfter: loadavg() },
+      versions: {
+        node: process.version, restic: version('restic', ['version']).split(' ')[1] ?? '?', borg: version('borg', ['--version']).split(' ')[1] ?? '?',
+        zstd: version('zstd', ['--version']).match(/v[\d.]+/)?.[0] ?? '?', age: version('age', ['--version']), btrfs: version('btrfs', ['--version']).split(' ')[1] ?? '?',
+      },
+      dataset: { shape, changes, s1: { files: d1.files, bytes: d1.bytes }, s2: { files: s2.files, bytes: s2.bytes }, buildSeconds },
+      ...measured, rss, notes, totalSeconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    if (!opts.keep) {
+      const problems = fs.release();
+      if (problems.length > 0) log(`cleanup left: ${problems.join('; ')}`);
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  let opts: BenchOptions | 'help';
+  try { opts = parseOptions(process.argv.slice(2)); } catch (error) { process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`); return 2; }
+  if (opts === 'help') { process.stdout.write(`${USAGE}\n`); return 0; }
+  try { preflight(opts); } catch (error) { process.stderr.write(`bench: ${(error as Error).message}\n`); return 1; }
+  const results = await run(opts);
+  process.stdout.write(opts.json ? `${JSON.stringify({ ...results, targets: evaluateTargets(results) }, null, 2)}\n` : `${renderReport(results)}\n`);
+  return 0;
+}
+
+process.exitCode = await main();
