@@ -1,4 +1,5 @@
 // Chain selection: send a snapshot in full or incrementally, and against which parent. Pure.
+import { PantherError } from '../core/errors.ts';
 //
 // Mechanism (docs/DECISIONS.md): incremental sends against the newest point whose snapshot is still
 // on disk, until the chain reaches `maxChain` points; then a full send. A full send of a mostly
@@ -44,11 +45,28 @@ export function chainLength(points: ReadonlyMap<string, PointView>, id: string):
 export function chainOf(points: ReadonlyMap<string, PointView>, id: string): string[] {
   const chain: string[] = [];
   for (let cur: string | null = id; cur !== null; cur = points.get(cur)?.parent ?? null) {
-    if (!points.has(cur)) throw new Error(`backup point ${cur} (in the chain of ${id}) is missing`);
+    if (!points.has(cur)) {
+      throw new PantherError('chain-broken', `backup point ${cur.slice(0, 12)} (in the restore chain of ${id.slice(0, 12)}) is missing or damaged`, {
+        hint: 'panther backup check --read-data 100 names the damaged objects; restore an older point whose chain is intact',
+      });
+    }
     chain.unshift(cur);
     if (chain.length > points.size) throw new Error(`backup point chain of ${id} has a cycle`);
   }
   return chain;
+}
+
+/** `ids` plus every point whose chain runs through one of them: what damage to `ids` costs. */
+export function withDescendants(points: readonly PointView[], ids: Iterable<string>): string[] {
+  const affected = new Set(ids);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of points) {
+      if (p.parent !== null && affected.has(p.parent) && !affected.has(p.id)) { affected.add(p.id); grew = true; }
+    }
+  }
+  return [...affected];
 }
 
 export function selectSend(target: SnapshotView, subvolume: string, onDisk: readonly SnapshotView[], points: readonly PointView[], maxChain = DEFAULT_MAX_CHAIN): SendChoice {

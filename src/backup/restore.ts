@@ -21,6 +21,15 @@ export interface RestoreReport {
 export async function findPoint(repo: Repository, ref: string): Promise<{ id: string; chain: string[]; names: string[]; snapshot: string }> {
   const points = await loadPoints(repo);
   const matches = points.filter((p) => p.id === ref || p.id.startsWith(ref) || p.snapshotName === ref);
+  if (matches.length === 0) {
+    // A point whose manifest cannot be read still exists: say it is damaged, not "no such point".
+    const damaged = (await repo.listManifests()).find((e) => e.damaged !== undefined && (e.id === ref || e.id.startsWith(ref)));
+    if (damaged !== undefined) {
+      throw new PantherError('point-damaged', `backup point ${damaged.id.slice(0, 12)} is damaged: ${damaged.damaged}`, {
+        hint: 'panther backup check names what is damaged; restore another point (panther backup list)',
+      });
+    }
+  }
   if (matches.length !== 1) {
     throw new PantherError(matches.length === 0 ? 'no-such-point' : 'ambiguous-point', `${matches.length === 0 ? 'no' : `${matches.length}`} backup point(s) match "${ref}"`, {
       exitCode: ExitCode.usage, hint: 'name a point by id (or a unique id prefix) or by snapshot name: panther backup list',

@@ -1,5 +1,7 @@
 import { openRepo } from '../../backup/open.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
+import { withDescendants } from '../../backup/chain.ts';
+import { loadPoints } from '../../backup/points.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, str, type Command } from '../command.ts';
 import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
@@ -21,6 +23,9 @@ Every problem names the object and the backup points it affects. Exit 1 when any
     const location = repoLocation(values, await optionalPlan(values));
     const repo = await openRepo(location);
     const report = await withRepoLock(repo, 'shared', 'backup check', location.url, () => repo.check({ readData, onProgress: (phase, done, total) => { if (io.tty) process.stderr.write(`\r\x1b[K${phase} ${done}/${total}`); } }));
+    // A point is restorable only with its whole chain: damage to one point costs every later incremental.
+    const points = await loadPoints(repo);
+    for (const problem of report.problems) problem.manifests = withDescendants(points, problem.manifests);
     emit(io, report, () => [
       ...report.problems.map((p) => `${p.severity.toUpperCase()} ${p.code} ${p.object}: ${p.message}${p.manifests.length === 0 ? '' : `\n  affects: ${p.manifests.join(', ')}`}`),
       `${report.ok ? 'no errors' : 'ERRORS FOUND'}: ${report.stats.manifests} points, ${report.stats.packs} packs, ${report.stats.chunks} chunks; read ${report.stats.packsRead} packs`,
