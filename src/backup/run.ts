@@ -20,12 +20,15 @@ import type { Forecast, UploadEstimate } from './forecast.ts';
 import { describeForecast, forecastFor, type SizedPoint } from './forecast-upload.ts';
 import { stopWhen } from './window-stop.ts';
 import { uploadDecision, windowState, type StopMarginInput, type WindowSchedule, type WindowState } from './window.ts';
+import { PantherError } from '../core/errors.ts';
 import {
   beginRun, finishRun, readBackupState, recordItem, writeBackupState,
   type BackupState, type BandwidthRecord, type InProgress, type ItemRecord, type RunOutcome,
 } from './window-progress.ts';
 
 export const PARENT_HOLD = 'backup:parent';
+/** Every btrfs send stream starts with this magic (send-stream.md). */
+const SEND_MAGIC = Buffer.from('btrfs-stream\0', 'latin1');
 
 export interface BackupWindowOption {
   /** Tonight's window: `--window` (what the timers pass) or the plan's. */
@@ -221,7 +224,8 @@ async function backupOne(ctx: RunContext, loc: Located, allPoints: SizedPoint[])
     stopAt = decision.stopAt;
   }
 
-  const sender = sendStream(path, choice.kind === 'incremental' ? { parent: `${loc.dir}/${choice.parentSnapshot}` } : {});
+  // Protocol 2: holes travel as holes (fallocate punch), so sparse files stay sparse after restore.
+  const sender = sendStream(path, { protocol2: true, ...(choice.kind === 'incremental' ? { parent: `${loc.dir}/${choice.parentSnapshot}` } : {}) });
   const stop = stopWhen(ctx.clock, stopAt);
   const signal = opts.signal === undefined ? stop.signal : AbortSignal.any([opts.signal, stop.signal]);
   let last: BackupProgress | undefined;
@@ -230,7 +234,7 @@ async function backupOne(ctx: RunContext, loc: Located, allPoints: SizedPoint[])
       subvolume: s.name,
       snapshot: { name: target.name, uuid: target.uuid, time: target.time },
       parent: choice.kind === 'incremental' ? choice.parentPoint : null,
-      extra: { send: choice.kind, sendParent: choice.kind === 'incremental' ? choice.parentSnapshot : null, host: engine.plan.host },
+      extra: { sendProtocol: 2, send: choice.kind, sendParent: choice.kind === 'incremental' ? choice.parentSnapshot : null, host: engine.plan.host },
     }, {
       signal,
       onProgress: (p) => { last = { ...p }; opts.onProgress?.(s.name, p); },
@@ -323,9 +327,21 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  */
 export async function* checkedStream(stdout: AsyncIterable<Uint8Array>, done: Promise<void>, kill: () => void): AsyncGenerator<Uint8Array> {
   let finished = false;
+  let seen = 0;
+  let head = Buffer.alloc(0);
   try {
-    for await (const chunk of stdout) yield chunk;
+    for await (const chunk of stdout) {
+      if (head.length < SEND_MAGIC.length) head = Buffer.concat([head, Buffer.from(chunk)]).subarray(0, SEND_MAGIC.length);
+      seen += chunk.length;
+      yield chunk;
+    }
     await done;
+    // Belt and braces: never let an empty or foreign stream become a backup point.
+    if (seen < SEND_MAGIC.length || !head.equals(SEND_MAGIC)) {
+      throw new PantherError('send-stream-invalid', `btrfs send produced ${seen === 0 ? 'no data' : 'a stream that is not a send stream'}`, {
+        hint: 'nothing was committed; run the backup again and report this if it repeats',
+      });
+    }
     finished = true;
   } finally {
     if (!finished) { kill(); await done.catch(() => undefined); }

@@ -12,6 +12,8 @@ export interface SendOptions {
   noData?: boolean;
   /** Send protocol 2 with compressed extents passed through as they are on disk. */
   compressedData?: boolean;
+  /** Send protocol 2 (holes as fallocate punches, larger writes) without passing compressed extents. */
+  protocol2?: boolean;
 }
 
 export function sendArgs(snapshot: string, opts: SendOptions = {}): string[] {
@@ -20,6 +22,7 @@ export function sendArgs(snapshot: string, opts: SendOptions = {}): string[] {
   if (opts.parent !== undefined) args.push('-p', safePath(opts.parent, 'parent snapshot'));
   if (opts.noData) args.push('--no-data');
   if (opts.compressedData) args.push('--proto', '2', '--compressed-data');
+  else if (opts.protocol2) args.push('--proto', '2');
   args.push('--', snapshot);
   return args;
 }

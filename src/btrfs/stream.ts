@@ -2,7 +2,7 @@
 // in memory whole. `done` settles when the process exits; a non-zero exit becomes the same
 // PantherError as `run` gives.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { commandFailed, missingTool } from './failure.ts';
 
 export interface StreamProcess {
@@ -34,5 +34,10 @@ export function spawnStream(cmd: string, args: readonly string[], subject: strin
       else reject(commandFailed({ cmd, args, subject, code, stdout: '', stderr, ...(signal === null ? {} : { signal }) }));
     });
   });
-  return { stdout: child.stdout!, stdin: child.stdin!, done, kill: () => { child.kill('SIGKILL'); }, pid: child.pid };
+  // Attach a reader at once: a short stream whose process exits before the consumer starts reading
+  // must not be lost (seen: a small `btrfs send` read 100 ms late came back empty). The PassThrough
+  // keeps backpressure, so memory stays bounded by its buffer.
+  const stdout = new PassThrough({ highWaterMark: 1024 * 1024 });
+  child.stdout!.pipe(stdout);
+  return { stdout, stdin: child.stdin!, done, kill: () => { child.kill('SIGKILL'); }, pid: child.pid };
 }

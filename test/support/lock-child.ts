@@ -36,7 +36,9 @@ const onEvent = (e: LockEvent): void => {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function acquire(kind: LockKind, waitMs: number): Promise<RepoLock> {
-  return acquireRepoLock(backend, args.host, kind, { holder: `lock-child ${args.mode}`, params: args.params, waitMs, onEvent });
+  // Each child poses as its own machine: these tests exercise the lease protocol between hosts,
+  // where a dead holder is only known by its lease expiring (same-host holders are checked by pid).
+  return acquireRepoLock(backend, args.host, kind, { holder: `lock-child ${args.mode}`, params: args.params, waitMs, onEvent, hostname: `lock-child-${process.pid}` });
 }
 
 if (args.mode === 'race') {

@@ -6,6 +6,7 @@ import type { LockClock } from './clock.ts';
 import type { LockParams } from './params.ts';
 import type { LockContent, LockKind, LockName } from './lock-object.ts';
 import { decodeLock, expiresMs, locksPrefix, parseLockName } from './lock-object.ts';
+import { hostname } from 'node:os';
 
 export interface LockEntry extends LockName {
   /**
@@ -62,7 +63,9 @@ export async function observeLocks(backend: Backend, host: string, options: Obse
       entries.push({ ...parsed, status: 'unreadable', problem: `lock object ${parsed.name} ${content}` });
       continue;
     }
-    const expired = judgedAt > expiresMs(content) + options.params.skewMs;
+    // A holder on this machine whose process is gone cannot be doing anything: its lock is stale now,
+    // not only when its lease runs out (as restic does). Other hosts are judged by the lease alone.
+    const expired = judgedAt > expiresMs(content) + options.params.skewMs || deadOnThisHost(content.hostname, content.pid);
     const entry: LockEntry = { ...parsed, status: expired ? 'expired' : 'live', content };
     if (expired && options.removeExpired) {
       await backend.delete(parsed.name);
@@ -71,4 +74,14 @@ export async function observeLocks(backend: Backend, host: string, options: Obse
     entries.push(entry);
   }
   return entries;
+}
+
+function deadOnThisHost(host: string, pid: number): boolean {
+  if (host !== hostname() || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
