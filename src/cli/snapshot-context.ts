@@ -33,10 +33,8 @@ export async function snapshotContext(values: Values, io: Io): Promise<EngineCon
   if (fixed !== undefined && Number.isNaN(Date.parse(fixed))) {
     throw new PantherError('usage', `--now ${fixed}: not a time`, { exitCode: ExitCode.usage, hint: 'ISO-8601, e.g. 2026-11-24T02:00:00Z' });
   }
-  const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort(new Error(`interrupted by ${signal}`)));
   return {
-    plan, root: str(values, 'root') ?? '/', creator: `${userInfo().username}@panther`, log: (l) => io.err(l), signal: controller.signal,
+    plan, root: str(values, 'root') ?? '/', creator: `${userInfo().username}@panther`, log: (l) => io.err(l), signal: interruptSignal(),
     now: () => (fixed === undefined ? new Date().toISOString() : new Date(fixed).toISOString()),
   };
 }
@@ -49,4 +47,16 @@ export async function withHostLock<T>(values: Values, purpose: string, fn: () =>
   } finally {
     await lock.release();
   }
+}
+
+let interrupted: AbortController | undefined;
+
+/** One signal per process that aborts on SIGINT/SIGTERM (listeners registered once, not per command). */
+function interruptSignal(): AbortSignal {
+  if (interrupted === undefined) {
+    const controller = new AbortController();
+    interrupted = controller;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort(new Error(`interrupted by ${signal}`)));
+  }
+  return interrupted.signal;
 }
