@@ -5,33 +5,16 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { initRepository, openRepository, LocalBackend } from '../../src/repo/index.ts';
 import { MeteredBackend, measureStored } from '../../src/repo/backend/metered.ts';
 import { compressible, pseudoRandom, inReads } from '../../src/repo/testing/pseudo-random.ts';
 import { SMALL_PARAMS } from '../../src/repo/testing/repos.ts';
 import { B2_PRICES, callsByClass, checkBudget, readLedger, recordRun } from '../../src/cost/index.ts';
-import { costCommand } from '../../src/cli/commands/cost.ts';
-import type { Command, Io } from '../../src/cli/command.ts';
-import { isPantherError } from '../../src/core/errors.ts';
+import { runCli } from '../support/cli.ts';
 
 const HOST = 'zephyrus';
 const PASSPHRASE = 'cost ledger test passphrase';
 
-/** Runs a command object the way cli/main.ts does (the command is not registered yet). */
-async function runCommand(command: Command, argv: string[]): Promise<{ code: number; stdout: string; json: () => any }> {
-  let stdout = '';
-  const parsed = parseArgs({ args: argv, options: { ...command.options, json: { type: 'boolean' } }, allowPositionals: false, strict: true });
-  const io: Io = { out: (t) => { stdout += `${t}\n`; }, err: () => undefined, json: parsed.values['json'] === true, tty: false };
-  let code: number;
-  try {
-    code = await command.run(parsed.values, parsed.positionals, io);
-  } catch (error) {
-    if (!isPantherError(error)) throw error;
-    code = error.exitCode;
-  }
-  return { code, stdout, json: () => JSON.parse(stdout) };
-}
 
 async function filesUnder(dir: string): Promise<{ bytes: number; objects: number }> {
   let bytes = 0;
@@ -99,7 +82,7 @@ test('cost: a ledger written by real backups through the metered wrapper, priced
     const prices = join(dir, 'prices.json');
     await writeFile(prices, JSON.stringify({ storage: { usdPerTBMonth: 6000, freeGB: 0 } }));
     const budget = 0.05;
-    const { code, json } = await runCommand(costCommand, ['--state-dir', state, '--host', HOST, '--now', '2027-03-16T00:00:00Z', '--prices', prices, '--budget', String(budget), '--json']);
+    const { code, json } = await runCli('cost', ...['--state-dir', state, '--host', HOST, '--now', '2027-03-16T00:00:00Z', '--prices', prices, '--budget', String(budget), '--json']);
     assert.equal(code, 0);
     const e = json();
     assert.equal(e.host, HOST);
@@ -119,7 +102,7 @@ test('cost: a ledger written by real backups through the metered wrapper, priced
     assert.equal(e.forecast.length, 3);
     assert.equal(e.policy.policy, 'report');
 
-    const text = await runCommand(costCommand, ['--state-dir', state, '--host', HOST, '--now', '2027-03-16T00:00:00Z', '--prices', prices, '--budget', String(budget)]);
+    const text = await runCli('cost', ...['--state-dir', state, '--host', HOST, '--now', '2027-03-16T00:00:00Z', '--prices', prices, '--budget', String(budget)]);
     assert.match(text.stdout, /^panther cost — zephyrus/);
     assert.match(text.stdout, /2027-03 estimate/);
     assert.match(text.stdout, /alert-80 at 80 %, warning-90 at 90 %/);
@@ -131,17 +114,17 @@ test('cost: a ledger written by real backups through the metered wrapper, priced
 test('cost: a spec host without a plan takes its built-in budget and retention; bad flags are usage errors', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'panther-cost-it-'));
   try {
-    const e = await runCommand(costCommand, ['--state-dir', dir, '--host', 'hetzner', '--plan', join(dir, 'none.json'), '--now', '2027-03-16T00:00:00Z', '--json']);
+    const e = await runCli('cost', ...['--state-dir', dir, '--host', 'hetzner', '--plan', join(dir, 'none.json'), '--now', '2027-03-16T00:00:00Z', '--json']);
     assert.equal(e.code, 1, 'an explicit --plan that cannot be read is an error');
-    const ok = await runCommand(costCommand, ['--state-dir', dir, '--host', 'hetzner', '--now', '2027-03-16T00:00:00Z', '--policy', 'thin', '--json']);
+    const ok = await runCli('cost', ...['--state-dir', dir, '--host', 'hetzner', '--now', '2027-03-16T00:00:00Z', '--policy', 'thin', '--json']);
     assert.equal(ok.code, 0);
     assert.equal(ok.json().budget.monthlyUsd, 3);
     assert.equal(ok.json().policy.action, 'none');
     assert.ok(ok.json().notes.some((n: string) => n.includes('production-vps')));
-    assert.equal((await runCommand(costCommand, ['--state-dir', dir, '--host', 'hetzner', '--policy', 'shred'])).code, 2);
-    assert.equal((await runCommand(costCommand, ['--state-dir', dir, '--host', 'hetzner', '--now', 'yesterday'])).code, 2);
+    assert.equal((await runCli('cost', ...['--state-dir', dir, '--host', 'hetzner', '--policy', 'shred'])).code, 2);
+    assert.equal((await runCli('cost', ...['--state-dir', dir, '--host', 'hetzner', '--now', 'yesterday'])).code, 2);
     await writeFile(join(dir, 'p.json'), '{"storage":{"usdPerTBMonth":"six"}}');
-    assert.equal((await runCommand(costCommand, ['--state-dir', dir, '--host', 'hetzner', '--prices', join(dir, 'p.json')])).code, 2);
+    assert.equal((await runCli('cost', ...['--state-dir', dir, '--host', 'hetzner', '--prices', join(dir, 'p.json')])).code, 2);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
