@@ -29,7 +29,8 @@ const ROOT = resolve(import.meta.dirname, '..', '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 const TRIALS = Number(process.env['PANTHER_KILL_TRIALS'] ?? 16);
-const SEED = Number(process.env['PANTHER_KILL_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
+// A fixed default seed keeps CI's trial schedule reproducible; set PANTHER_KILL_SEED to explore others.
+const SEED = Number(process.env['PANTHER_KILL_SEED'] ?? 1072288620);
 const MiB = 1024 * 1024;
 const NOW = '2026-09-01T02:00:00.000Z';
 const PACK = DEFAULT_PARAMS.packSize;
