@@ -60,6 +60,15 @@ export interface DemoOptions {
 
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const workDir = await mkdtemp(join(tmpdir(), 'panther-demo-'));
+  try {
+    return await demoIn(workDir, opts);
+  } finally {
+    // Also after a failure: nothing of the demo stays behind unless --keep asked for it.
+    if (!opts.keep) await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function demoIn(workDir: string, opts: DemoOptions): Promise<DemoResult> {
   const profiles = await loadProfiles();
   const inventoryFile = join(EXAMPLES, 'inventory.json');
   const inventory = await readInventory(inventoryFile);
@@ -91,7 +100,6 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     });
   }
   const provisioned = opts.planOnly ? null : await provisionDemo(plans.get('hetzner')!, workDir, opts);
-  if (!opts.keep) await rm(workDir, { recursive: true, force: true });
   return { workDir, hosts, provisioned };
 }
 
