@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 
 packages=(
   btrfs-progs   # mkfs.btrfs, btrfs subvolume/property/send/receive
-  util-linux    # losetup, mount, findmnt, blkid
+  util-linux    # losetup, mount, findmnt, blkid, partx, wipefs
+  fdisk         # sfdisk (Debian 12 ships it in fdisk, not util-linux)
+  mount         # mount, umount, losetup (priority required, but not Essential)
   e2fsprogs     # chattr, lsattr
   gdisk         # sgdisk for GPT
   dosfstools    # mkfs.vfat for the ESP

@@ -46,7 +46,7 @@ test('plan refuses to guess without an inventory, and accepts --profile as a dec
   assert.match(refused.stderr, /pin the host in an inventory|--profile/);
   const chosen = await runCli('plan', '--facter', SHARED('vps-virtio-blk.json'), '--profile', 'utility-vps', '--host', 'netcup', '--json');
   assert.equal(chosen.code, 0, chosen.stderr);
-  // netcup's virtio disk has no serial, so no by-id name (facter.md §2): the by-path name is the stable one.
+  // netcup's virtio disk has no serial, so no by-id name (docs/knowledge/facter.md §2): the by-path name is the stable one.
   assert.equal(chosen.json().pools[0].device, '/dev/disk/by-path/pci-0000:00:10.0');
 });
 

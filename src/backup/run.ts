@@ -27,7 +27,7 @@ import {
 } from './window-progress.ts';
 
 export const PARENT_HOLD = 'backup:parent';
-/** Every btrfs send stream starts with this magic (send-stream.md). */
+/** Every btrfs send stream starts with this magic (docs/knowledge/send-stream.md). */
 const SEND_MAGIC = Buffer.from('btrfs-stream\0', 'latin1');
 
 export interface BackupWindowOption {

@@ -13,7 +13,7 @@
 // subvolume*.ts, property.ts, attrs.ts + nocow.ts (No_COW recipe), usage.ts, filesystem-show.ts,
 // device-stats.ts, scrub.ts, swapfile.ts, mount.ts + findmnt.ts, loop.ts, probe.ts,
 // partition.ts + partition-table.ts, mkfs.ts. The btrfs facts the code relies on (NOCOW only on
-// empty files, compression vs +C, mkswapfile) are in the shared knowledge note btrfs.md.
+// empty files, compression vs +C, mkswapfile) are in the shared knowledge note docs/knowledge/btrfs.md.
 
 export { run } from './exec.ts';
 export type { RunOptions, RunResult } from './exec.ts';

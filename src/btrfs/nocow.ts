@@ -1,4 +1,4 @@
-// The No_COW recipe (btrfs.md §3): chattr +C while the target is empty, then read the flag back,
+// The No_COW recipe (docs/knowledge/btrfs.md §3): chattr +C while the target is empty, then read the flag back,
 // because chattr exits 0 without setting C on a non-empty file.
 import { stat, readdir } from 'node:fs/promises';
 import { changeAttrs, readAttrs } from './attrs.ts';

@@ -1,5 +1,5 @@
 // `btrfs property`: per-subvolume read-only flag and per-file/directory compression algorithm
-// (btrfs.md §4: the level cannot be set this way; it comes from the compress= mount option).
+// (docs/knowledge/btrfs.md §4: the level cannot be set this way; it comes from the compress= mount option).
 import { run } from './exec.ts';
 import { safePath } from './args.ts';
 import { readAttrs } from './attrs.ts';

@@ -1,5 +1,5 @@
 // Swapfiles via `btrfs filesystem mkswapfile` (progs ≥ 6.1), which does the NOCOW + preallocate +
-// mkswap recipe of btrfs.md §6 in one step. We check the result ourselves: progs 6.2 prints
+// mkswap recipe of docs/knowledge/btrfs.md §6 in one step. We check the result ourselves: progs 6.2 prints
 // "ERROR: cannot set NOCOW flag" and still exits 0 (seen on a non-btrfs directory), and exits 0
 // after "cannot fallocate file: No space left on device" with an empty file left behind.
 import { stat, unlink } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 // The object store's price list as data, and the arithmetic that applies it. Defaults are Backblaze
-// B2's list prices (shared knowledge backblaze-b2.md §1, third-party 2026 pages: check
+// B2's list prices (shared knowledge docs/knowledge/backblaze-b2.md §1, third-party 2026 pages: check
 // backblaze.com/cloud-storage/pricing before quoting them); `--prices FILE` replaces any field.
 //
 // Units: B2 sells decimal units (1 GB = 10^9 bytes, 1 TB = 10^12). Free allowances for downloads and

@@ -1,4 +1,4 @@
-// How many bytes a host can upload each night: its cap times its window (NOTES 12; backblaze-b2.md
+// How many bytes a host can upload each night: its cap times its window (NOTES 12; docs/knowledge/backblaze-b2.md
 // §7: 10 Mbit/s for 3 h = 13.5 GB). Nights are named by the UTC day their window opens on; Saturday
 // and Sunday nights get the weekend window, as the rendered timers do (render/systemd.ts).
 import { PantherError, ExitCode } from '../core/errors.ts';

@@ -9,8 +9,8 @@ import { loadBuiltinProfiles } from '../plan/builtin-profiles.ts';
 import type { ProfileDef } from '../plan/profile-types.ts';
 import type { Detection } from './types.ts';
 
-// Real reports live outside the project (/work/shared), synthetic ones in test/fixtures/facter.
-const REAL = fileURLToPath(new URL('../../../shared/fixtures/facter/', import.meta.url));
+// Real reports (copied from public repositories, provenance in its README) are in test/fixtures/facter/real/, synthetic ones beside it.
+const REAL = fileURLToPath(new URL('../../test/fixtures/facter/real/', import.meta.url));
 const SYNTH = fileURLToPath(new URL('../../test/fixtures/facter/', import.meta.url));
 const HOSTS = fileURLToPath(new URL('../../examples/facter/', import.meta.url));
 const PROFILES = loadBuiltinProfiles();

@@ -19,7 +19,7 @@ const MIN_BYTES = 1e9;
 // A cloud config drive is a few hundred sectors (observed: 964); 64 MiB leaves room for larger seeds.
 const CONFIG_DRIVE_MAX_BYTES = 64 * 1024 ** 2;
 
-// Kernel names that are never disks to install on, whatever their size (facter.md §4).
+// Kernel names that are never disks to install on, whatever their size (docs/knowledge/facter.md §4).
 const NOT_DISKS: Array<[RegExp, string]> = [
   [/^zram\d+$/, 'zram (compressed swap in RAM), not a disk'],
   [/^ram\d+$/, 'RAM disk, not a disk'],
@@ -92,7 +92,7 @@ function kernelName(e: RawObject, names: string[]): { name: string | null; block
     const block = sysfs.startsWith('/class/block/');
     return { name: sysfs.split('/').pop() ?? null, block };
   }
-  // Pre-sysfs_id entries: fall back to a plain /dev node, never /dev/root (sorts first, facter.md §2).
+  // Pre-sysfs_id entries: fall back to a plain /dev node, never /dev/root (sorts first, docs/knowledge/facter.md §2).
   const node = str(e.unix_device_name) ?? names.find((n) => /^\/dev\/[^/]+$/.test(n) && n !== '/dev/root');
   return node === undefined || node === null ? { name: null, block: false } : { name: node.slice(5), block: true };
 }

@@ -60,7 +60,7 @@ export function evaluate(profile: DetectableProfile, report: HostReport, conside
 
   // A VPS with a second, non-volume disk: the disk holding the running root or the NixOS root
   // label is the system disk, but only as a tie-break that lowers confidence; /dev/root has been
-  // seen on a VM's install medium (facter.md §8), which is why install media are excluded first.
+  // seen on a VM's install medium (docs/knowledge/facter.md §8), which is why install media are excluded first.
   if (kind === 'vps' && m.disks.count === 1 && pool.length > 1) {
     const marked = pool.filter((d) => d.holdsRoot === true || (d.labels ?? []).includes('nixos'));
     if (marked.length === 1 && marked[0] !== undefined) {

@@ -4,7 +4,7 @@
 // confidence, refusing when the report does not determine one. It does not plan, partition or
 // read an inventory; a detected profile is evidence the inventory should agree with (NOTES 7).
 // Start at parse.ts (readFacterReport), then detect.ts (detectProfile); the report format and its
-// traps are described in /work/shared/knowledge/facter.md.
+// traps are described in docs/knowledge/facter.md.
 export { parseFacterReport, readFacterReport } from './parse.ts';
 export { detectProfile } from './detect.ts';
 export { SIZE_TOLERANCE } from './fit.ts';

@@ -1,6 +1,6 @@
 // What kind of machine a report describes, from virtualisation, SMBIOS vendor and chassis type.
 // Deliberately ignores hardware.system.form_factor: hwinfo calls any machine with a bound battery
-// driver (or a touchpad) a "laptop", and desktops were observed reporting it (facter.md §7).
+// driver (or a touchpad) a "laptop", and desktops were observed reporting it (docs/knowledge/facter.md §7).
 import type { Firmware, MachineEvidence, MachineKind } from './types.ts';
 import { idName, idValue, isObject, str, type RawObject } from './raw.ts';
 
@@ -27,7 +27,7 @@ const CHASSIS_NAMES: Record<number, string> = {
 
 // Providers whose SMBIOS strings identify a cloud VM even when `virtualisation` says "none"
 // (v0.4.4+ reports "none" when systemd-detect-virt is missing). Hetzner needs the product too:
-// its dedicated servers also say "Hetzner" (facter.md §7).
+// its dedicated servers also say "Hetzner" (docs/knowledge/facter.md §7).
 const CLOUD_VENDORS: Array<{ name: string; test: (vendor: string, product: string) => boolean }> = [
   { name: 'Hetzner Cloud', test: (v, p) => /hetzner/i.test(v) && /vserver/i.test(p) },
   { name: 'netcup', test: (v) => /netcup/i.test(v) },

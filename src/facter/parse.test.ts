@@ -7,8 +7,8 @@ import { parseFacterReport, readFacterReport } from './parse.ts';
 import { jsonErrorPosition } from './json-position.ts';
 import type { Disk, HostReport } from './types.ts';
 
-// Real reports live outside the project (/work/shared), synthetic ones in test/fixtures/facter.
-const REAL = fileURLToPath(new URL('../../../shared/fixtures/facter/', import.meta.url));
+// Real reports (copied from public repositories, provenance in its README) are in test/fixtures/facter/real/, synthetic ones beside it.
+const REAL = fileURLToPath(new URL('../../test/fixtures/facter/real/', import.meta.url));
 const SYNTH = fileURLToPath(new URL('../../test/fixtures/facter/', import.meta.url));
 const HOSTS = fileURLToPath(new URL('../../examples/facter/', import.meta.url));
 const realPath = (f: string) => REAL + f;
@@ -69,7 +69,7 @@ test('real reports: disks, sizes, transports and stable names', async () => {
     { device: '/dev/sda', stableDevice: '/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_60374697', sizeBytes: 163842097152, logicalSectorSize: 512, transport: 'virtio-scsi', removable: false, model: 'QEMU HARDDISK' },
   ]);
   const netcup = await readFacterReport(realPath('vps-virtio-blk.json'));
-  // No serial → no by-id; by-path is the stable name (facter.md §2).
+  // No serial → no by-id; by-path is the stable name (docs/knowledge/facter.md §2).
   assert.deepEqual(facts(netcup), [
     { device: '/dev/vda', stableDevice: '/dev/disk/by-path/pci-0000:00:10.0', sizeBytes: 85899345920, logicalSectorSize: 512, transport: 'virtio-blk', removable: false, model: 'Disk' },
   ]);
@@ -229,7 +229,7 @@ test('stable name: readable by-id, then any by-id, then by-path, then the kernel
   assert.equal(names(['/dev/disk/by-id/nvme-eui.0025', '/dev/disk/by-id/nvme-Foo_123', '/dev/disk/by-path/pci-1', '/dev/nvme0n1']), '/dev/disk/by-id/nvme-Foo_123');
   assert.equal(names(['/dev/disk/by-id/nvme-eui.0025', '/dev/disk/by-path/pci-1', '/dev/nvme0n1']), '/dev/disk/by-id/nvme-eui.0025');
   assert.equal(names(['/dev/disk/by-path/pci-1', '/dev/nvme0n1']), '/dev/disk/by-path/pci-1');
-  // /dev/root sorts first and must not be taken as the node (facter.md §2).
+  // /dev/root sorts first and must not be taken as the node (docs/knowledge/facter.md §2).
   assert.equal(names(['/dev/nvme0n1', '/dev/root']), '/dev/nvme0n1');
   const rooted = parseFacterReport(report([{ ...block('sda', 4e9), unix_device_names: ['/dev/root', '/dev/sda'] }]), 'f');
   assert.deepEqual([rooted.disks[0]?.device, rooted.disks[0]?.holdsRoot], ['/dev/sda', true]);

@@ -1,6 +1,6 @@
 // nixos-facter JSON → HostReport: the disks one could install on, everything else with a reason,
 // and the facts that say what kind of machine this is. Accepts every report era from the
-// version-2 pre-release on (facter.md §9); rejects the flat-array spike format.
+// version-2 pre-release on (docs/knowledge/facter.md §9); rejects the flat-array spike format.
 import { readFile } from 'node:fs/promises';
 import { PantherError } from '../core/errors.ts';
 import type { Disk, HostReport, IgnoredDevice } from './types.ts';
@@ -50,7 +50,7 @@ export function parseFacterReport(json: unknown, source: string): HostReport {
     if ('disk' in outcome) disks.push(outcome.disk);
     else ignored.push(outcome.ignored);
   });
-  // hardware.disk is ordered by hwinfo index, not by name (facter.md §2); sort for stable output.
+  // hardware.disk is ordered by hwinfo index, not by name (docs/knowledge/facter.md §2); sort for stable output.
   disks.sort((a, b) => a.device.localeCompare(b.device, 'en', { numeric: true }));
   return { source, format: detectFormat(json, hardware), machine, disks, ignored };
 }

@@ -1,5 +1,5 @@
 // Reading loosely typed facter JSON without trusting its shape: every accessor tolerates a missing
-// or oddly typed key, because the field set changed in nearly every nixos-facter release (facter.md §9).
+// or oddly typed key, because the field set changed in nearly every nixos-facter release (docs/knowledge/facter.md §9).
 import type { ReportFormat } from './types.ts';
 
 export type RawObject = Record<string, unknown>;
@@ -16,7 +16,7 @@ export function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-/** IDs are `{hex?, name?, value}` objects, or plain strings for hwinfo's "special" IDs (facter.md §5). */
+/** IDs are `{hex?, name?, value}` objects, or plain strings for hwinfo's "special" IDs (docs/knowledge/facter.md §5). */
 export function idName(id: unknown): string | null {
   if (typeof id === 'string') return str(id);
   return isObject(id) ? str(id.name) : null;
@@ -41,7 +41,7 @@ function hasHexId(entry: RawObject): boolean {
 }
 
 /**
- * Which release era wrote the report, judged by key presence since `version` stayed 1 (facter.md §9).
+ * Which release era wrote the report, judged by key presence since `version` stayed 1 (docs/knowledge/facter.md §9).
  * Informational only: parsing never branches on it.
  */
 export function detectFormat(root: RawObject, hardware: RawObject): ReportFormat {

@@ -46,7 +46,7 @@ export interface MachineEvidence {
   kindReason?: string;
 }
 
-/** Which shape of facter report this was (facter.md §9); informational. */
+/** Which shape of facter report this was (docs/knowledge/facter.md §9); informational. */
 export type ReportFormat = 'version-2' | 'v0.1' | 'v0.2+' | 'v0.3.3+' | 'v0.4.1+';
 
 export interface HostReport {

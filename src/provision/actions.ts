@@ -48,7 +48,7 @@ export function planActions(plan: StoragePlan): Action[] {
     }
     actions.push({ kind: 'mkfs-btrfs', pool: pool.name, label: pool.label });
     for (const s of pool.subvolumes) actions.push({ kind: 'create-subvolume', pool: pool.name, subvolume: s.name });
-    // Properties go on the still-empty subvolume roots: +C only takes on empty files (btrfs.md §3).
+    // Properties go on the still-empty subvolume roots: +C only takes on empty files (docs/knowledge/btrfs.md §3).
     for (const s of pool.subvolumes) {
       if (!s.cow) actions.push({ kind: 'set-nocow', pool: pool.name, subvolume: s.name });
       else actions.push({ kind: 'set-compression', pool: pool.name, subvolume: s.name, algorithm: s.compression });

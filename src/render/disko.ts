@@ -1,6 +1,6 @@
 // StoragePlan → a disko configuration: a plain attribute set `{ disko.devices = …; }`, no function and
 // no nixpkgs, so it can be imported by a flake or evaluated on its own (`nix-instantiate --eval`).
-// One disk per pool, each its own btrfs filesystem (disko-and-nixos.md §3).
+// One disk per pool, each its own btrfs filesystem (docs/knowledge/disko-and-nixos.md §3).
 import { toDiskoSize } from '../core/bytes.ts';
 import type { PoolPlan, StoragePlan, SubvolumePlan } from '../plan/types.ts';
 import { effectiveMountOptions, generatedHeader, poolCompression, subvolumeSummary } from './describe.ts';

@@ -1,6 +1,6 @@
 // The disko postCreateHook for one pool: sets what mount options cannot (NOTES 1) on the subvolumes
 // disko just created. disko runs it after every subvolume exists, in the btrfs content's subshell with
-// `$device` set, and after its own temporary mounts are gone (disko-and-nixos.md §1), so it mounts the
+// `$device` set, and after its own temporary mounts are gone (docs/knowledge/disko-and-nixos.md §1), so it mounts the
 // top level itself. Rendered as shell lines; every plan-derived word goes through shellQuote.
 import type { PoolPlan } from '../plan/types.ts';
 import { shellQuote, shellWord } from './shell.ts';

@@ -29,7 +29,7 @@ function tmpfiles(plan: StoragePlan): NixEntry {
   return {
     path: ['systemd', 'tmpfiles', 'rules'],
     comment: [
-      'No-CoW is a file attribute, not a mount option (NOTES 1; btrfs.md §3): disko\'s postCreateHook sets',
+      'No-CoW is a file attribute, not a mount option (NOTES 1; docs/knowledge/btrfs.md §3): disko\'s postCreateHook sets',
       'it once on the empty subvolume roots. These rules set it again at every boot, so a subvolume that',
       'is re-created later (restore, rollback) is no-CoW again before its service writes. `h` affects only',
       'files created afterwards; existing files keep their attributes.',

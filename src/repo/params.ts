@@ -1,5 +1,5 @@
 // Repository parameters fixed at init and stored in the config (docs/FORMAT.md §3.1). Defaults:
-// chunks 512 KiB / 1 MiB / 8 MiB (restic's range; node-deps.md §4 measured FastCDC at this size),
+// chunks 512 KiB / 1 MiB / 8 MiB (restic's range; docs/knowledge/node-deps.md §4 measured FastCDC at this size),
 // zstd level 3, packs of 32 MiB (B2: ~13 s each at 10 Mbit/s, few objects, small loss on a crash).
 import { PantherError, ExitCode } from '../core/errors.ts';
 

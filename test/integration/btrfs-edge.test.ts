@@ -1,5 +1,5 @@
 // The btrfs edge against real btrfs on loop devices: every wrapper once, the No_COW and
-// compression traps of btrfs.md §3–§4, and the error a user sees on a non-btrfs path.
+// compression traps of docs/knowledge/btrfs.md §3–§4, and the error a user sees on a non-btrfs path.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile, stat } from 'node:fs/promises';
@@ -175,7 +175,7 @@ describe('btrfs edge on a loop btrfs', { skip }, () => {
     assert.deepEqual(mounts.map((m) => [m.target, m.subvol]), [[root, '/@root'], [join(root, 'home'), '/@root-home']]);
     assert.equal(mounts[0]?.options['noatime'], true);
     assert.equal(mounts[1]?.options['nodev'], true);
-    // compress= is per filesystem (btrfs.md §1): the first mount's option shows on every mount.
+    // compress= is per filesystem (docs/knowledge/btrfs.md §1): the first mount's option shows on every mount.
     assert.equal(mounts[1]?.options['compress'], 'zstd:3');
     assert.equal(mounts[0]?.device, fs.devices[0]);
     assert.equal((await findMountOf(join(root, 'home')))?.subvol, '/@root-home');

@@ -1,5 +1,5 @@
 // A fault-injecting HTTP proxy that makes a local S3 server behave like Backblaze B2's S3 API where
-// it matters to us (backblaze-b2.md §6): it refuses checksum headers and aws-chunked bodies (400
+// it matters to us (docs/knowledge/backblaze-b2.md §6): it refuses checksum headers and aws-chunked bodies (400
 // "Unsupported header"), conditional writes (501 "… implies functionality that is not implemented")
 // and tagging (400); it answers 503 "service_unavailable" at a rate, resets connections (before the
 // request reaches the server, or after the server did the work, mid-response), delays answers or

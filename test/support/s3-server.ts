@@ -7,7 +7,7 @@
 // call listen ourselves. fauxqs's package exports only its root, so the store and the file
 // persistence are imported by path (pinned by package-lock; fauxqs ^2.4.1).
 //
-// Limits worth knowing (node-deps.md §3): fastify's bodyLimit is 11 MiB, so a single PUT or an
+// Limits worth knowing (docs/knowledge/node-deps.md §3): fastify's bodyLimit is 11 MiB, so a single PUT or an
 // UploadPart larger than that fails (keep test part sizes ≤ 10 MiB); the server does not verify
 // SigV4 signatures or Content-MD5, so integrity is checked by the client, and access control is
 // simulated by the proxy.

@@ -1,5 +1,5 @@
 // NOTES 1: btrfs takes compress, nodatacow, autodefrag, ssd, discard, space_cache … from the first mount
-// of a filesystem and silently ignores them on every later subvolume mount (btrfs.md §1, tested). Only
+// of a filesystem and silently ignores them on every later subvolume mount (docs/knowledge/btrfs.md §1, tested). Only
 // VFS options differ per mount, so anything else on a subvolume is either dead or changes the pool.
 import type { Finding, PoolPlan, StoragePlan, SubvolumePlan } from '../types.ts';
 import { DEFAULT_LEVEL, filesystemState, levelText, parseOption, poolCompression, type ParsedOption } from './options.ts';
@@ -60,7 +60,7 @@ export function checkFsOptionDiffers(plan: StoragePlan): Finding[] {
   const findings: Finding[] = [];
   for (const pool of plan.pools) {
     const mounted = pool.subvolumes.filter((s) => s.mountPoint !== null);
-    // Each mount is rendered with the pool's options followed by its own (btrfs.md §1 "Consequences").
+    // Each mount is rendered with the pool's options followed by its own (docs/knowledge/btrfs.md §1 "Consequences").
     const states = mounted.map((sub) => ({ sub, state: filesystemState([...pool.filesystemOptions, ...sub.mountOptions]) }));
     const families = new Set(states.flatMap(({ state }) => [...state.keys()]));
     for (const family of families) {

@@ -1,6 +1,6 @@
 // NOTES 2 and 3: what no-CoW costs. nodatacow/+C implies nodatasum and disables compression
 // (ch-mount-options.rst); scrub verifies metadata only for such files and cannot repair them
-// (ch-scrub-intro.rst). /nix never needs it: hard links are directory entries, not copies (btrfs.md §8).
+// (ch-scrub-intro.rst). /nix never needs it: hard links are directory entries, not copies (docs/knowledge/btrfs.md §8).
 import type { Finding, StoragePlan, SubvolumePlan } from '../types.ts';
 import { finding, isNix, isSwap, overrideOf, shown, subvolumeSubject, subvolumes, type RuleInfo } from './rule.ts';
 
@@ -26,14 +26,14 @@ export const NOCOW_RULES: RuleInfo[] = [
 export function checkNixNocow(plan: StoragePlan): Finding[] {
   return subvolumes(plan).filter(({ sub }) => isNix(sub) && !sub.cow).map(({ pool, sub }) =>
     finding('nix-nocow', 'warning', subvolumeSubject(pool, sub),
-      `${shown(sub.name)} holds the Nix store and is planned no-CoW. The reason usually given ("hard links can't use CoW") is false: a hard link is a second directory entry for the same inode and copies nothing (btrfs.md §8). No-CoW only costs here: store files lose compression (the store compresses roughly 2×) and data checksums, so scrub cannot detect a corrupted store path.`,
+      `${shown(sub.name)} holds the Nix store and is planned no-CoW. The reason usually given ("hard links can't use CoW") is false: a hard link is a second directory entry for the same inode and copies nothing (docs/knowledge/btrfs.md §8). No-CoW only costs here: store files lose compression (the store compresses roughly 2×) and data checksums, so scrub cannot detect a corrupted store path.`,
       `remove ${overrideOf(sub, 'cow')} = false; if you measured a reason to keep it, acknowledge with overrides.acknowledge["nix-nocow"] = "<why>"`));
 }
 
 export function checkNixNocowRequested(plan: StoragePlan): Finding[] {
   return subvolumes(plan).filter(({ sub }) => isNix(sub) && sub.cow && sub.requestedMountOptions.includes('nodatacow')).map(({ pool, sub }) =>
     finding('nix-nocow-requested', 'info', subvolumeSubject(pool, sub),
-      `the spec asks for ${sub.requestedMountOptions.map(shown).join(',')} on ${shown(sub.mountPoint ?? sub.name)}; the plan keeps CoW with ${sub.compression} compression. The request contradicts itself (nodatacow disables compression; in one option list the later option wins) and rests on a false premise (hard links do not need nodatacow, btrfs.md §8).`,
+      `the spec asks for ${sub.requestedMountOptions.map(shown).join(',')} on ${shown(sub.mountPoint ?? sub.name)}; the plan keeps CoW with ${sub.compression} compression. The request contradicts itself (nodatacow disables compression; in one option list the later option wins) and rests on a false premise (hard links do not need nodatacow, docs/knowledge/btrfs.md §8).`,
       `nothing to do; to force no-CoW set ${overrideOf(sub, 'cow')} = false (lint then warns nix-nocow until acknowledged)`));
 }
 

@@ -1,5 +1,5 @@
 // What we know about each mount option: is it real (btrfs(5) "MOUNT OPTIONS", mount(8)), does it act per
-// mount or on the whole filesystem (btrfs.md §1), and which "family" it belongs to so that `ssd` and
+// mount or on the whole filesystem (docs/knowledge/btrfs.md §1), and which "family" it belongs to so that `ssd` and
 // `nossd`, or `compress=zstd:1` and `compress=no`, are recognised as two values of one setting.
 // Kernel option table checked against fs/btrfs/super.c `btrfs_fs_parameters` (6.x).
 

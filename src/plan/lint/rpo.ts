@@ -1,6 +1,6 @@
 // NOTES 8: the recovery point a snapshot schedule really gives is the interval of its most frequent
 // active tier; the spec's daily snapshots cannot meet a 1 h or 15 min objective. No-CoW subvolumes pay
-// for frequent snapshots: after each snapshot every block is COWed once on its next overwrite (btrfs.md §5).
+// for frequent snapshots: after each snapshot every block is COWed once on its next overwrite (docs/knowledge/btrfs.md §5).
 import type { Finding, StoragePlan, SubvolumePlan } from '../types.ts';
 import { finding, overrideOf, shown, subvolumeSubject, subvolumes, type RuleInfo } from './rule.ts';
 
@@ -68,7 +68,7 @@ export function checkRpoNoCritical(plan: StoragePlan): Finding[] {
 export function checkNocowFrequentSnapshots(plan: StoragePlan): Finding[] {
   return subvolumes(plan).filter(({ sub }) => !sub.cow && achievedRpoMinutes(sub, plan) < TIER_MINUTES.daily).map(({ pool, sub }) =>
     finding('nocow-frequent-snapshots', 'info', subvolumeSubject(pool, sub),
-      `${shown(sub.name)} is no-CoW and snapshotted ${describe(achievedRpoMinutes(sub, plan))}: after each snapshot the first overwrite of every shared block is a one-time COW (btrfs.md §5, tested), so frequent snapshots fragment the files and take extra space. Accepted here to meet the RPO.`,
+      `${shown(sub.name)} is no-CoW and snapshotted ${describe(achievedRpoMinutes(sub, plan))}: after each snapshot the first overwrite of every shared block is a one-time COW (docs/knowledge/btrfs.md §5, tested), so frequent snapshots fragment the files and take extra space. Accepted here to meet the RPO.`,
       sub.critical
         ? 'nothing to do while the RPO needs it; prefer application dumps (pg_dump, RDB) for long-term copies'
         : `snapshot it at most daily (remove it from the profile's frequent tier) unless an RPO needs it`));

@@ -1,6 +1,6 @@
 // NOTES 5: btrfs swapfiles must be NODATACOW, uncompressed, preallocated, on one device; a subvolume with
 // an active swapfile cannot be snapshotted (ETXTBSY, tested). So swap gets its own no-CoW subvolume that
-// is never snapshotted and never backed up (ch-swapfile.rst, btrfs.md §6).
+// is never snapshotted and never backed up (ch-swapfile.rst, docs/knowledge/btrfs.md §6).
 import { formatBytes } from '../../core/bytes.ts';
 import type { Finding, StoragePlan } from '../types.ts';
 import { finding, overrideOf, shown, subvolumeSubject, subvolumes, type Located, type RuleInfo } from './rule.ts';

@@ -1,7 +1,7 @@
 // A Backend that counts what a run costs on a metered object store: calls per operation and UTC day
 // (B2 prices calls by class and resets its free allowances at 00:00 UTC), bytes up and down, and the
 // bytes of objects deleted or overwritten (on B2 those linger as hidden versions, billed until the
-// lifecycle rule removes them: backblaze-b2.md §5). It counts what goes over the wire to S3, not
+// lifecycle rule removes them: docs/knowledge/backblaze-b2.md §5). It counts what goes over the wire to S3, not
 // Backend calls: a listing is one call per page of keys, a large put is a multipart upload.
 //
 // Prices are not known here (cost/prices.ts maps operations to classes and dollars); this file only

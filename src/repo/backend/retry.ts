@@ -1,4 +1,4 @@
-// Retries for a remote backend. B2 answers 503 "too busy" as a matter of course (backblaze-b2.md
+// Retries for a remote backend. B2 answers 503 "too busy" as a matter of course (docs/knowledge/backblaze-b2.md
 // §6.5), home links drop connections, and a nightly run must not fail for either. Policy:
 // exponential backoff with full jitter (delay = random(0, min(cap, base·2^n))), so many hosts that
 // fail together do not retry together; only transient failures are retried (5xx, 408, 429,

@@ -1,4 +1,4 @@
-// The AWS SDK v3 client set up for Backblaze B2's S3 API (backblaze-b2.md §6, node-deps.md §3):
+// The AWS SDK v3 client set up for Backblaze B2's S3 API (docs/knowledge/backblaze-b2.md §6, docs/knowledge/node-deps.md §3):
 // - path-style addressing (B2 accepts it; local servers need it);
 // - checksums only when an operation requires one. The SDK's default (WHEN_SUPPORTED) adds
 //   x-amz-checksum-crc32 / x-amz-sdk-checksum-algorithm and aws-chunked bodies, which B2 rejects

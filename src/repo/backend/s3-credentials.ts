@@ -52,7 +52,7 @@ export function parseS3Credentials(text: string, path = 'credentials'): S3Creden
   return { keyId: keyId as string, applicationKey: applicationKey as string };
 }
 
-/** B2's master key id is the 12-hex-digit account id; the S3 API refuses it (backblaze-b2.md §3). */
+/** B2's master key id is the 12-hex-digit account id; the S3 API refuses it (docs/knowledge/backblaze-b2.md §3). */
 export function looksLikeMasterKeyId(keyId: string): boolean {
   return /^[0-9a-f]{12}$/.test(keyId);
 }

@@ -21,7 +21,7 @@ export interface S3ErrorContext {
   secrets: readonly string[];
 }
 
-/** B2 capabilities an operation needs (backblaze-b2.md §3). */
+/** B2 capabilities an operation needs (docs/knowledge/backblaze-b2.md §3). */
 const CAPABILITY: Record<S3Op, string> = {
   put: 'writeFiles',
   get: 'readFiles',

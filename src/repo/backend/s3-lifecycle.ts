@@ -2,7 +2,7 @@
 //
 // On B2 every bucket is versioned: a DeleteObject (prune) only hides the object, and re-uploading a
 // name hides the old version; hidden versions are billed until a lifecycle rule deletes them
-// (backblaze-b2.md §5). A multipart upload cut by kill -9 stays as an unfinished large file until
+// (docs/knowledge/backblaze-b2.md §5). A multipart upload cut by kill -9 stays as an unfinished large file until
 // cancelled. So the repository prefix needs, in B2 terms, "keep only the last version":
 //   daysFromHidingToDeleting = 1 (S3: NoncurrentVersionExpiration.NoncurrentDays),
 //   daysFromStartingToCancelingUnfinishedLargeFiles = 1 (S3: AbortIncompleteMultipartUpload),
