@@ -95,7 +95,8 @@ export async function partitionGpt(device: string, parts: readonly PartitionSpec
 /** The partitions the kernel has registered for a whole-disk device (sysfs), not what is on disk. */
 export async function kernelPartitions(device: string): Promise<string[]> {
   safeDevice(device);
-  const name = basename(await realpath(device));
+  // A device that does not exist has nothing registered.
+  const name = basename(await realpath(device).catch(() => device));
   const entries = await readdir(`/sys/class/block/${name}`, { withFileTypes: true }).catch(() => []);
   const parts: string[] = [];
   for (const e of entries) {
@@ -112,7 +113,7 @@ export async function kernelPartitions(device: string): Promise<string[]> {
 export async function forgetPartitions(device: string): Promise<string[]> {
   const parts = await kernelPartitions(device);
   if (parts.length === 0) return [];
-  const inUse = await devicesInUse(await realpath(device));
+  const inUse = await devicesInUse(await realpath(device).catch(() => device));
   if (inUse.length > 0) {
     throw new PantherError('device-busy', `${device}: in use (${inUse.join(', ')} mounted or active swap)`, {
       subject: device, exitCode: ExitCode.refused, hint: 'unmount it and swapoff first',
