@@ -1,6 +1,6 @@
 import { unmountRoot, RECORDED_PLAN } from '../../provision/index.ts';
 import { readPlan } from '../../plan/read-plan.ts';
-import { usageError } from '../../core/errors.ts';
+import { ExitCode, usageError } from '../../core/errors.ts';
 import { emit, flag, str, type Command } from '../command.ts';
 
 export const unmount: Command = {
@@ -13,8 +13,9 @@ export const unmount: Command = {
   --allow-live-root   allow DIR to be / (its plan's mounts below /, never / itself)
 
 Only mounts of the plan's devices (or btrfs filesystems labelled as its pools) are touched; anything
-else mounted below DIR is left alone, and so is a plan mount holding or covered by one of them.
-Partitions provision registered on loop devices are removed again.`,
+else mounted below DIR is left alone, and so is a plan mount holding or covered by one of them (then
+the exit code is 1: unmount that mount yourself and run unmount again). Partitions provision
+registered on loop devices are removed again.`,
   options: { root: { type: 'string' }, plan: { type: 'string' }, 'allow-live-root': { type: 'boolean' } },
   async run(values, _positionals, io) {
     const root = str(values, 'root');
@@ -29,6 +30,7 @@ Partitions provision registered on loop devices are removed again.`,
       ...result.kept.map((k) => `left mounted: ${k.target} (${k.reason})`),
       ...(result.forgotten.length === 0 ? [] : [`removed partition entries: ${result.forgotten.join(', ')}`]),
     ].join('\n'));
-    return 0;
+    // "/" is never unmounted by design; any other plan mount left behind is an unfinished job.
+    return result.kept.some((k) => k.target !== '/') ? ExitCode.failed : ExitCode.ok;
   },
 };
