@@ -96,6 +96,15 @@ export async function findMounts(root: string): Promise<MountEntry[]> {
   return parseFindmntJson(stdout);
 }
 
+/**
+ * Every mount of this mount namespace, pseudo filesystems (tmpfs, bind mounts) included, in mount
+ * order: of two mounts on one target the later is on top.
+ */
+export async function listAllMounts(): Promise<MountEntry[]> {
+  const { stdout } = await run('findmnt', ['--json', '--list', '--output', COLUMNS], { subject: 'mount table', allowExit: [1] });
+  return parseFindmntJson(stdout);
+}
+
 /** The mount holding `path` (like `findmnt -T path`). */
 export async function findMountOf(path: string): Promise<MountEntry | null> {
   safePath(path);

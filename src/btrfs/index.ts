@@ -51,14 +51,14 @@ export type { SwapfileResult, MkswapfileOptions } from './swapfile.ts';
 
 export { mount, umount, kernelSupports } from './mount.ts';
 export type { MountOptions, UmountOptions } from './mount.ts';
-export { findMounts, findMountOf, parseFindmntJson, mountInfoOptions } from './findmnt.ts';
+export { findMounts, findMountOf, listAllMounts, parseFindmntJson, mountInfoOptions } from './findmnt.ts';
 export type { MountEntry } from './findmnt.ts';
 export { attachLoop, detachLoop, listLoops, parseLosetupJson } from './loop.ts';
 export type { LoopDevice, AttachOptions, ListLoopsOptions } from './loop.ts';
 
 export { probeDevice, devicesInUse, parseBlkidExport, blockDeviceSize } from './probe.ts';
 export type { DeviceProbe } from './probe.ts';
-export { partitionGpt, partitionPath, sgdiskArgs, PARTITION_TYPES } from './partition.ts';
+export { partitionGpt, partitionPath, sgdiskArgs, PARTITION_TYPES, kernelPartitions, forgetPartitions } from './partition.ts';
 export type { PartitionSpec, PartitionType, PartitionGptOptions } from './partition.ts';
 export { readPartitionTable, parseSfdiskJson, GPT_TYPE_GUIDS } from './partition-table.ts';
 export type { PartitionTable, PartitionEntry } from './partition-table.ts';

@@ -27,13 +27,16 @@ export interface AttachOptions {
   /** Let the kernel scan the partition table (needed for partitioned images). Default true. */
   partscan?: boolean;
   readOnly?: boolean;
+  /** Attach to this loop device (/dev/loopN) instead of the first free one. */
+  device?: string;
 }
 
-/** Attaches `image` to the first free loop device and returns its path (/dev/loopN). */
+/** Attaches `image` to the first free (or the given) loop device and returns its path (/dev/loopN). */
 export async function attachLoop(image: string, opts: AttachOptions = {}): Promise<string> {
   safePath(image, 'image file');
-  const flags = ['--find', '--show', ...(opts.partscan === false ? [] : ['--partscan']), ...(opts.readOnly ? ['--read-only'] : [])];
-  const { stdout } = await run('losetup', [...flags, '--', image], { subject: image });
+  const flags = [...(opts.device === undefined ? ['--find'] : []), '--show', ...(opts.partscan === false ? [] : ['--partscan']), ...(opts.readOnly ? ['--read-only'] : [])];
+  const target = opts.device === undefined ? [] : [checkLoopDevice(opts.device)];
+  const { stdout } = await run('losetup', [...flags, '--', ...target, image], { subject: image });
   const device = stdout.trim();
   if (!LOOP_DEVICE.test(device)) {
     throw new PantherError('unexpected-output', `losetup --show printed ${JSON.stringify(device)} instead of a loop device`, { subject: image });

@@ -1,7 +1,8 @@
 // GPT partitioning with sgdisk. The kernel may lack a GPT parser (or udev may be absent, as in
 // containers), so after writing the table we ask partx to register the partitions and then wait
 // for their device nodes instead of trusting that they appear.
-import { access } from 'node:fs/promises';
+import { access, readdir, realpath } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run } from './exec.ts';
 import { safeDevice, safeText } from './args.ts';
@@ -80,12 +81,47 @@ export async function partitionGpt(device: string, parts: readonly PartitionSpec
     });
   }
   if (opts.force) await run('wipefs', ['--all', '--', device], { subject: device });
+  // Partitions the kernel still holds from an earlier table (a loop device without --partscan keeps
+  // them even across losetup -d) would overlap the new ones, and partx --update cannot add those.
+  await forgetPartitions(device);
   await run('sgdisk', [...args, '--', device], { subject: device });
   // Registers the partitions from userspace when the kernel did not (no GPT parser, no udev).
   await run('partx', ['--update', '--', device], { subject: device });
   const paths = parts.map((_, i) => partitionPath(device, i + 1));
   await waitForNodes(paths, opts.settleTimeoutMs ?? 10_000);
   return paths;
+}
+
+/** The partitions the kernel has registered for a whole-disk device (sysfs), not what is on disk. */
+export async function kernelPartitions(device: string): Promise<string[]> {
+  safeDevice(device);
+  // A device that does not exist has nothing registered.
+  const name = basename(await realpath(device).catch(() => device));
+  const entries = await readdir(`/sys/class/block/${name}`, { withFileTypes: true }).catch(() => []);
+  const parts: string[] = [];
+  for (const e of entries) {
+    if (!e.name.startsWith(name)) continue;
+    if (await access(`/sys/class/block/${name}/${e.name}/partition`).then(() => true, () => false)) parts.push(`/dev/${e.name}`);
+  }
+  return parts.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
+/**
+ * Removes the kernel's partition entries of `device` (`partx --delete`); the table on disk stays.
+ * Refuses while one of them is mounted or used as swap. Returns what was removed.
+ */
+export async function forgetPartitions(device: string): Promise<string[]> {
+  const parts = await kernelPartitions(device);
+  if (parts.length === 0) return [];
+  const inUse = await devicesInUse(await realpath(device).catch(() => device));
+  if (inUse.length > 0) {
+    throw new PantherError('device-busy', `${device}: in use (${inUse.join(', ')} mounted or active swap)`, {
+      subject: device, exitCode: ExitCode.refused, hint: 'unmount it and swapoff first',
+    });
+  }
+  // partx --delete with no partitions exits 1 ("range <1:0>"), hence the check above.
+  await run('partx', ['--delete', '--', device], { subject: device });
+  return parts;
 }
 
 async function waitForNodes(paths: readonly string[], timeoutMs: number): Promise<void> {

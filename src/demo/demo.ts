@@ -183,7 +183,7 @@ async function provisionDemo(plan: StoragePlan, workDir: string, opts: DemoOptio
   process.once('SIGTERM', onSignal);
   try {
     opts.log(`provisioning hetzner's plan onto ${device} (a 2 GiB sparse image; sizes scaled down) below ${root}`);
-    const fitted = await targetPlan(plan, { primary: device });
+    const fitted = await targetPlan(plan, { primary: device }, { fitToDevice: true });
     const result = await provision(fitted, { root, yes: false, dryRun: false });
     opts.log(`  ${result.steps.length} steps: partition, mkfs, ${fitted.pools[0]!.subvolumes.length} subvolumes, no-CoW, compression, swapfile, ${result.mounted.length} mounts`);
     const report = await runDoctor({ root, plan: fitted, fstab: null, now: new Date() });

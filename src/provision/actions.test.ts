@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { specPlan } from '../../test/support/plans.ts';
 import { mountOrder, partitionsFor, planActions } from './actions.ts';
-import { scalePlan, MIN_POOL_BYTES } from './scale.ts';
 
 test('partitions follow the boot kind', () => {
   assert.deepEqual(partitionsFor('esp', 5).map((p) => p.role), ['esp', 'btrfs']);
@@ -35,16 +34,4 @@ test('mount order: a parent is always mounted before anything below it (property
       for (const later of ordered.slice(i + 1)) assert.ok(!(t !== '/' && t.startsWith(`${later}/`)) && !(later === '/' && t !== '/'), `${later} after ${t}`);
     }
   }));
-});
-
-test('scaling fits the ESP and swapfile onto a small device and refuses a tiny one', () => {
-  const plan = specPlan('hetzner');
-  const scaled = scalePlan(plan, { primary: 1024 ** 3 });
-  const pool = scaled.pools[0]!;
-  assert.equal(pool.deviceSizeBytes, 1024 ** 3);
-  assert.ok(pool.espSizeBytes <= 1024 ** 3 / 8);
-  const swap = pool.subvolumes.find((s) => s.swapfile !== null)!.swapfile!;
-  assert.ok(swap.sizeBytes <= 1024 ** 3 / 8 && swap.sizeBytes >= 16 * 1024 ** 2);
-  assert.equal(plan.pools[0]!.espSizeBytes, 512 * 1024 ** 2, 'the input plan is not changed');
-  assert.throws(() => scalePlan(plan, { primary: MIN_POOL_BYTES - 1 }), /at least/);
 });

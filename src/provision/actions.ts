@@ -2,6 +2,7 @@
 // runs it. Partition device paths are only known after partitioning, so steps name pools and
 // partition roles, and apply resolves them.
 import type { BootPartition, PoolPlan, StoragePlan } from '../plan/types.ts';
+import { underPool, underRoot } from './paths.ts';
 
 export type PartitionRole = 'bios' | 'esp' | 'btrfs';
 
@@ -67,6 +68,22 @@ export function planActions(plan: StoragePlan): Action[] {
 export function mountOrder<T extends { target: string }>(mounts: T[]): T[] {
   const depth = (t: string): number => (t === '/' ? 0 : t.split('/').length - 1);
   return mounts.map((m, i) => ({ m, i })).sort((a, b) => depth(a.m.target) - depth(b.m.target) || a.i - b.i).map((x) => x.m);
+}
+
+/**
+ * Throws "unsafe-path" (exit 3) when a subvolume, swapfile or mount point of the actions would
+ * resolve outside its pool or outside root. Pure; apply calls it before touching any device.
+ */
+export function checkActionPaths(actions: readonly Action[], root: string): void {
+  const pool = '/pool';
+  for (const a of actions) {
+    switch (a.kind) {
+      case 'create-subvolume': case 'set-nocow': case 'set-compression': underPool(pool, a.subvolume); break;
+      case 'mkswapfile': underPool(pool, a.subvolume, a.file); break;
+      case 'mount': underRoot(root, a.target); if (a.subvolume !== null) underPool(pool, a.subvolume); break;
+      default: break;
+    }
+  }
 }
 
 export function describeAction(a: Action): string {

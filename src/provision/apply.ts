@@ -10,8 +10,8 @@ import {
 import type { CompressionValue } from '../btrfs/index.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import type { StoragePlan } from '../plan/types.ts';
-import { describeAction, type Action, type PartitionRole } from './actions.ts';
-import { underRoot } from './paths.ts';
+import { checkActionPaths, describeAction, type Action, type PartitionRole } from './actions.ts';
+import { underPool, underRoot } from './paths.ts';
 
 export interface ApplyOptions {
   root: string;
@@ -54,6 +54,8 @@ export async function checkDevices(plan: StoragePlan, yes: boolean): Promise<voi
 }
 
 export async function applyActions(plan: StoragePlan, actions: Action[], opts: ApplyOptions): Promise<ApplyResult> {
+  // Before anything is touched: a name that leaves the pool or the root refuses the whole plan.
+  checkActionPaths(actions, opts.root);
   await checkDevices(plan, opts.yes);
   const parts = new Map<string, Partial<Record<PartitionRole, string>>>();
   const tops = new Map<string, string>();
@@ -87,23 +89,23 @@ export async function applyActions(plan: StoragePlan, actions: Action[], opts: A
         case 'mkfs-btrfs': {
           await mkfsBtrfs([partition(action.pool, 'btrfs')], { label: action.label, force: true });
           // The top level (subvolid 5) is mounted privately to create subvolumes beside each other.
-          const dir = join(work, action.pool);
+          const dir = underPool(work, action.pool);
           await mkdir(dir);
           await mount(partition(action.pool, 'btrfs'), dir, ['subvolid=5']);
           tops.set(action.pool, dir);
           break;
         }
         case 'create-subvolume':
-          await createSubvolume(join(top(action.pool), action.subvolume));
+          await createSubvolume(underPool(top(action.pool), action.subvolume));
           break;
         case 'set-nocow':
-          await setNoCow(join(top(action.pool), action.subvolume));
+          await setNoCow(underPool(top(action.pool), action.subvolume));
           break;
         case 'set-compression':
-          await setCompression(join(top(action.pool), action.subvolume), action.algorithm as CompressionValue);
+          await setCompression(underPool(top(action.pool), action.subvolume), action.algorithm as CompressionValue);
           break;
         case 'mkswapfile':
-          await mkswapfile(join(top(action.pool), action.subvolume, action.file), action.sizeBytes);
+          await mkswapfile(underPool(top(action.pool), action.subvolume, action.file), action.sizeBytes);
           break;
         case 'mount': {
           await releaseTops(tops);

@@ -44,7 +44,7 @@ test('refuses names, devices and mount points that disko would paste into shell 
   refused(withSubvolume((s) => { s.mountPoint = '/var/lib/post gres'; }), /mount point/);
   refused(withSubvolume((s) => { s.mountPoint = 'var/lib'; }), /not absolute/);
   refused(withSubvolume((_, plan) => { plan.pools[0]!.device = '/dev/sda"; rm -rf /'; }), /device/);
-  refused(withSubvolume((s) => s.mountOptions.push('noatime x')), /not a plain word/);
+  refused(withSubvolume((s) => s.mountOptions.push('noatime x')), /mount option "noatime x" contains " "/);
 });
 
 test('refuses a swapfile that disko cannot place', () => {
@@ -52,8 +52,19 @@ test('refuses a swapfile that disko cannot place', () => {
   refused(withSubvolume((s) => { s.swapfile = { path: '../escape', sizeBytes: 4 * 1024 ** 3 }; }, '@swap'), /inside the subvolume/);
 });
 
-test('a single quote in a subvolume name is allowed: the hook quotes it', () => {
-  const plan = withSubvolume((s) => { s.name = "@it's"; });
-  // Inside the Nix '' string the shell's '\'' appears with its '' escaped as '''.
-  assert.ok(renderDisko(plan).includes(`chattr +C "$top"/'@it'\\'''s'`));
+test('a single quote in a subvolume name is refused: disko pastes the name unquoted into mount -o subvol=', () => {
+  refused(withSubvolume((s) => { s.name = "@it's"; }), /subvolume name "@it's" contains "'"/);
+});
+
+test('names, options and labels disko uses unquoted: every shell metacharacter is refused, naming field and character', () => {
+  for (const c of [';', '{', '}', '#', '|', '&', '<', '>', '(', ')', '*', '?', '!', '~', '[', "'", ',', '=']) {
+    const char = new RegExp(`contains ${JSON.stringify(c).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+    refused(withSubvolume((s) => { s.name = `@pg${c}x`; }), new RegExp(`subvolume name .*${char.source}`));
+    if (c !== '=') refused(withSubvolume((s) => { s.mountOptions.push(`noatime${c}x`); }), new RegExp(`mount option .*${char.source}`));
+    refused(withSubvolume((_, plan) => { plan.pools[0]!.label = `hetzner${c}primary`; }), new RegExp(`label .*${char.source}`));
+  }
+  refused(withSubvolume((_, plan) => { plan.pools[0]!.filesystemOptions.push('compress=zstd;reboot'); }), /filesystem option "compress=zstd;reboot" contains ";"/);
+  refused(withSubvolume((s) => { s.name = '-rf'; }), /starts with "-"/);
+  refused(withSubvolume((s) => { s.name = '@a/../../b'; }), /"\.\." segment/);
+  refused(withSubvolume((s) => { s.name = '@a\nb'; }), /contains "\\n" \(U\+000A\)/);
 });

@@ -124,16 +124,16 @@ test('provision refuses a device with a filesystem without --yes; the dry run ch
     await mkdir(root);
     const digest = async (): Promise<string> => createHash('sha256').update(await readFile(device)).digest('hex');
     const before = await digest();
-    const dry = await runCli('provision', '--plan', planFile, '--device', `primary=${device}`, '--root', root, '--dry-run', '--json');
+    const dry = await runCli('provision', '--plan', planFile, '--device', `primary=${device}`, '--root', root, '--fit-to-device', '--dry-run', '--json');
     assert.equal(dry.code, 0, dry.stderr);
     assert.ok(dry.json().steps.length > 20);
     assert.match(dry.json().refusal, /holds a btrfs filesystem labelled precious/);
     assert.equal(await digest(), before, 'the dry run wrote to the device');
-    const refused = await runCli('provision', '--plan', planFile, '--device', `primary=${device}`, '--root', root);
+    const refused = await runCli('provision', '--plan', planFile, '--device', `primary=${device}`, '--root', root, '--fit-to-device');
     assert.equal(refused.code, 3, refused.stderr);
     assert.match(refused.stderr, /pass --yes/);
     assert.equal(await digest(), before, 'the refusal wrote to the device');
-    const forced = await runCli('provision', '--plan', planFile, '--device', `primary=${device}`, '--root', root, '--yes');
+    const forced = await runCli('provision', '--plan', planFile, '--device', `primary=${device}`, '--root', root, '--fit-to-device', '--yes');
     assert.equal(forced.code, 0, forced.stderr);
     const un = await runCli('unmount', '--root', root, '--json');
     assert.equal(un.code, 0);
@@ -147,7 +147,7 @@ test('provision refuses a device with a filesystem without --yes; the dry run ch
 test('a failure half way leaves nothing mounted and says what was done', { skip }, async () => {
   const loops = await createLoopDevices([512]);
   try {
-    const plan = await targetPlan(specPlan('ovh'), { primary: loops.devices[0]! });
+    const plan = await targetPlan(specPlan('ovh'), { primary: loops.devices[0]! }, { fitToDevice: true });
     const swap = plan.pools[0]!.subvolumes.find((s) => s.swapfile !== null)!;
     swap.swapfile!.sizeBytes = 64 * 1024 ** 3;
     const root = join(loops.dir, 'root');

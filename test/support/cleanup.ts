@@ -63,7 +63,12 @@ export function releaseDir(dir: string): string[] {
     if (!quietly('umount', ['--', target]) && !quietly('umount', ['-l', '--', target])) problems.push(`umount ${target}`);
   }
 
-  for (const loop of loops) if (!quietly('losetup', ['--detach', loop])) problems.push(`losetup --detach ${loop}`);
+  for (const loop of loops) {
+    // Partitions registered with partx outlive losetup --detach on a loop device without --partscan
+    // and would confuse the next user of the same number. Exits 1 when there are none.
+    quietly('partx', ['--delete', '--', loop]);
+    if (!quietly('losetup', ['--detach', loop])) problems.push(`losetup --detach ${loop}`);
+  }
 
   try { rmSync(dir, { recursive: true, force: true }); } catch (error) { problems.push(`rm ${dir}: ${String(error)}`); }
   live.delete(dir);

@@ -19,7 +19,7 @@ export async function provisionSpecHost(host: string, entry: Partial<InventoryEn
   const base = specPlan(host, entry);
   const loops = await createLoopDevices(base.pools.map(() => poolMiB));
   try {
-    const plan = await targetPlan(base, Object.fromEntries(base.pools.map((p, i) => [p.name, loops.devices[i]!])));
+    const plan = await targetPlan(base, Object.fromEntries(base.pools.map((p, i) => [p.name, loops.devices[i]!])), { fitToDevice: true });
     const root = join(loops.dir, 'root');
     await mkdir(root);
     await provision(plan, { root, yes: false, dryRun: false });

@@ -4,11 +4,14 @@ import type { StoragePlan } from '../../plan/types.ts';
 import { checkHealth } from './health-checks.ts';
 import { inspect } from './inspect.ts';
 import { checkIgnoredOptions, checkPlan } from './plan-checks.ts';
+import type { PlanSource } from './plan-source.ts';
 import { DEFAULT_THRESHOLDS, type DoctorFinding, type DoctorThresholds, type LiveState } from './types.ts';
 
 export interface DoctorReport {
   root: string;
   host: string | null;
+  /** Where the plan came from: --plan, the one recorded on the target, or both reconciled. */
+  planSource: PlanSource | null;
   findings: DoctorFinding[];
   counts: { error: number; warning: number; info: number };
   state: LiveState;
@@ -23,12 +26,17 @@ export function diagnose(state: LiveState, plan: StoragePlan | null, thresholds:
   ].sort((a, b) => order[a.severity] - order[b.severity]);
 }
 
-export async function runDoctor(opts: { root: string; plan: StoragePlan | null; fstab: string | null; now: Date; thresholds?: DoctorThresholds }): Promise<DoctorReport> {
+export async function runDoctor(opts: {
+  root: string; plan: StoragePlan | null; fstab: string | null; now: Date; thresholds?: DoctorThresholds;
+  planSource?: PlanSource | null; notes?: DoctorFinding[];
+}): Promise<DoctorReport> {
   const state = await inspect(opts);
-  const findings = diagnose(state, opts.plan, opts.thresholds);
+  const findings = [...diagnose(state, opts.plan, opts.thresholds), ...(opts.notes ?? [])];
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
-  return { root: opts.root, host: opts.plan?.host ?? null, findings, counts, state };
+  return { root: opts.root, host: opts.plan?.host ?? null, planSource: opts.planSource ?? (opts.plan === null ? null : 'given'), findings, counts, state };
 }
 
 export type { DoctorFinding, LiveState } from './types.ts';
+export { doctorPlan } from './plan-source.ts';
+export type { PlanChoice, PlanSource } from './plan-source.ts';
