@@ -5,6 +5,8 @@ import { ExitCode, PantherError, isPantherError } from '../core/errors.ts';
 import type { Command, Io } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { commandGroups, groupHelp, route, subcommandTable } from './route.ts';
+import { scrubSecrets, urlSecrets } from '../core/redact-url.ts';
+import { SHOWN_PARAMETERS } from '../repo/backend/s3-url.ts';
 
 const VERSION = '0.1.0';
 
@@ -71,7 +73,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.err(`panther ${command.name}: ${(error as Error).message}\nUsage: ${command.usage}  (--help for details)`);
     return ExitCode.usage;
   }
-  const commandIo: Io = { ...io, json: parsed.values['json'] === true };
+  // Second line of defence: whatever a message prints, no secret-looking part of the repository
+  // location reaches stdout or stderr (and so journald). The messages themselves use redactUrl.
+  const location = typeof parsed.values['repo'] === 'string' ? parsed.values['repo'] : 'repo' in command.options ? process.env['PANTHER_REPO'] : undefined;
+  const secrets = location === undefined ? [] : urlSecrets(location, SHOWN_PARAMETERS);
+  const commandIo: Io = secrets.length === 0 ? { ...io, json: parsed.values['json'] === true } : {
+    ...io, json: parsed.values['json'] === true,
+    out: (text) => io.out(scrubSecrets(text, secrets)),
+    err: (text) => io.err(scrubSecrets(text, secrets)),
+  };
   try {
     return await command.run(parsed.values, parsed.positionals, commandIo);
   } catch (error) {
