@@ -16,7 +16,7 @@ import type { RetryOptions } from '../../repo/backend/retry.ts';
 import { countVersions, evaluateLifecycle, MAX_NONCURRENT_DAYS, readLifecycle, recommendedRule } from '../../repo/backend/s3-lifecycle.ts';
 import { assertHost } from '../../repo/names.ts';
 import { emit, str, type Command } from '../command.ts';
-import { optionalPlan } from '../repo-options.ts';
+import { onlyHost, optionalPlan } from '../repo-options.ts';
 
 export interface RemoteReport {
   target: string;
@@ -174,7 +174,7 @@ export const doctorRemote: Command = {
   usage: 'panther doctor remote [--repo s3://BUCKET/PREFIX?region=…] [--host NAME] [--plan FILE] [--json]',
   help: `  --repo URL   the s3:// repository (default $PANTHER_REPO); credentials from credentials=FILE in the
                URL or $PANTHER_S3_CREDENTIALS_FILE
-  --host NAME  the host prefix (default: the plan's host)
+  --host NAME  the host prefix (default: the plan's host, else the bucket's only host when the key may list it)
   --json       { target, host, findings: [{ id, severity, subject, expected, found, fix }], counts }
 
 Writes and deletes one small probe object under <host>/locks/, reads the bucket's lifecycle rules and
@@ -184,8 +184,7 @@ Exit 0 when no finding is an error, 1 otherwise.`,
   async run(values, _positionals, io) {
     const url = str(values, 'repo') ?? process.env['PANTHER_REPO'];
     if (url === undefined || !/^s3:\/\//i.test(url)) throw usageError('doctor remote checks an s3:// repository', 'pass --repo s3://BUCKET/PREFIX?region=REGION or set PANTHER_REPO');
-    const host = str(values, 'host') ?? (await optionalPlan(values))?.host;
-    if (host === undefined) throw new PantherError('usage', 'which host?', { exitCode: ExitCode.usage, hint: 'pass --host NAME or --plan FILE' });
+    const host = str(values, 'host') ?? (await optionalPlan(values))?.host ?? await onlyHost(url, io);
     const report = await checkRemote({ url, host });
     emit(io, report, () => describeRemote(report));
     return report.counts.error > 0 ? ExitCode.failed : ExitCode.ok;
