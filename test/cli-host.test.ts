@@ -1,5 +1,6 @@
 // A repository holding one host needs no --host: commands that read a repository use its only host and
-// say so; with several hosts the error lists them; with none it says there is no repository.
+// say so; with several hosts the error lists them; with none it says there is no repository. The same
+// for backup status and cost, which read the state directory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -7,12 +8,15 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './support/cli.ts';
+import { emptyState, writeBackupState } from '../src/backup/window-progress.ts';
+import { writeLedger } from '../src/cost/ledger.ts';
+import { emptyLedger } from '../src/cost/usage.ts';
 
 let dir: string;
 let repo: string;
 let passphrase: string;
 const saved: Record<string, string | undefined> = {};
-const ENV = ['PANTHER_REPO', 'PANTHER_PLAN', 'PANTHER_PASSPHRASE_FILE'];
+const ENV = ['PANTHER_REPO', 'PANTHER_PLAN', 'PANTHER_PASSPHRASE_FILE', 'PANTHER_STATE_DIR'];
 const ONLY = /using host alpha, the only host in the repository/;
 
 async function init(host: string): Promise<void> {
@@ -92,4 +96,30 @@ test('several hosts: exit 2, lists them and says to pass --host; --host picks on
   assert.equal(picked.code, 0, picked.stderr);
   assert.equal(picked.json().host, 'beta');
   assert.doesNotMatch(picked.stderr, /using host/);
+});
+
+test('backup status and cost: the only host with a state file / ledger in the state directory', async () => {
+  const state = join(dir, 'state');
+  await writeBackupState(state, emptyState('alpha', '2026-11-24T02:00:00.000Z'));
+  await writeLedger(state, emptyLedger('alpha'));
+  const status = await runCli('backup', 'status', '--state-dir', state, '--json');
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stderr, /using host alpha, the only host in the state directory/);
+  assert.equal(status.json().host, 'alpha');
+  const cost = await runCli('cost', '--state-dir', state, '--now', '2026-11-24T12:00:00Z', '--json');
+  assert.equal(cost.code, 0, cost.stderr);
+  assert.match(cost.stderr, /using host alpha, the only host in the state directory/);
+  assert.equal(cost.json().host, 'alpha');
+
+  await writeBackupState(state, emptyState('beta', '2026-11-24T02:00:00.000Z'));
+  await writeLedger(state, emptyLedger('beta'));
+  for (const argv of [['backup', 'status'], ['cost']]) {
+    const r = await runCli(...argv, '--state-dir', state);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /which host\? the state directory .* holds 2 hosts: alpha, beta/);
+    assert.match(r.stderr, /hint: pass --host NAME/);
+  }
+  const empty = await runCli('backup', 'status', '--state-dir', join(dir, 'no-state'));
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /which host\?.*holds no backup-<host>\.json/);
 });
