@@ -42,3 +42,9 @@ test('an @ inside a query value or fragment: nothing of that value shows, the ne
   assert.equal(redactUrl('s3://b/p?x=1#ab@cd'), 's3://[redacted]@[redacted]');
   assert.equal(redactUrl('s3://id:a?b@bucket/p?region=x'), 's3://[redacted]@[redacted]');
 });
+
+test('redacting twice changes nothing more', () => {
+  for (const url of [`s3://id:${KEY}@b/p?region=r&x=1#f`, 's3://b/p?applicationKey=ab@cd&partSize=5', 's3://bucket:pw/p']) {
+    assert.equal(redactUrl(redactUrl(url)), redactUrl(url));
+  }
+});

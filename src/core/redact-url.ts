@@ -10,7 +10,7 @@ export const REDACTED = '[redacted]';
 // non-ASCII: all of them occur in application keys and passwords.
 const URL_IN_TEXT = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*):(\/{0,3})([^\s'"`<>]*)/g;
 // Sentence punctuation right after a URL ("… s3://b?region=x: not a URL") is not part of it.
-const TRAILING = /[.,;:)\]]+$/;
+const TRAILING = /[.,;:]+$/;
 /**
  * The parameters of a repository URL (repo/backend/s3-url.ts). Only these names are shown: anything
  * else in a name's place may be a pasted secret (or the part of one before an '=').

@@ -31,7 +31,7 @@ const REGION = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const URL_CREDENTIALS_FILE = 'the S3 credentials file named by credentials= in the repository URL';
 
 function bad(url: string, problem: string, hint: string): PantherError {
-  return new PantherError('bad-repository-url', `repository URL ${url}: ${problem}`, { exitCode: ExitCode.usage, hint });
+  return new PantherError('bad-repository-url', `repository URL ${redactUrl(url)}: ${problem}`, { exitCode: ExitCode.usage, hint });
 }
 
 /** The URL safe to print: nothing before the last '@', no query value (core/redact-url.ts). */
