@@ -11,6 +11,7 @@
 // next time. The S3 SDK is loaded only when an s3:// URL is used.
 import { readFile, mkdir } from 'node:fs/promises';
 import { ExitCode, PantherError } from '../core/errors.ts';
+import { redactUrl } from '../core/redact-url.ts';
 import { initRepository, LocalBackend, openRepository, type Repository } from '../repo/index.ts';
 import type { Backend } from '../repo/index.ts';
 import type { S3Backend } from '../repo/backend/s3.ts';
@@ -29,9 +30,10 @@ export interface RepoLocation {
 
 export async function openBackend(url: string, env: Record<string, string | undefined> = process.env): Promise<Backend> {
   if (/^s3:\/\//i.test(url)) return openS3Backend(url, env);
-  if (/^[a-z0-9]+:\/\//i.test(url) && !url.startsWith('file://')) {
-    throw new PantherError('backend-unsupported', `${url.replace(/\/\/[^/@]*@/, '//[redacted]@')}: unsupported repository URL`, {
-      exitCode: ExitCode.usage, hint: 'pass a directory (--repo /var/lib/panther/repo) or s3://BUCKET/PREFIX?region=REGION',
+  // "s3:/…", "b2:…": a URL mistyped, not a directory to create (and print) under the working directory.
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith('file://')) {
+    throw new PantherError('backend-unsupported', `${redactUrl(url)}: unsupported repository URL`, {
+      exitCode: ExitCode.usage, hint: 'pass a directory (--repo /var/lib/panther/repo, or ./NAME for a relative one) or s3://BUCKET/PREFIX?region=REGION',
     });
   }
   const path = url.replace(/^file:\/\//, '');
@@ -41,12 +43,12 @@ export async function openBackend(url: string, env: Record<string, string | unde
 
 /** The S3 backend of an s3:// URL in RetryBackend; `.inner` is the S3 backend (its stats count every request sent). */
 export async function openS3Backend(url: string, env: Record<string, string | undefined> = process.env): Promise<RetryBackend & { inner: S3Backend }> {
-  const [{ parseS3Url }, { openS3Backend: open }, { RetryBackend, RetryPolicy }] = await Promise.all([
-    import('../repo/backend/s3-url.ts'), import('../repo/backend/s3.ts'), import('../repo/backend/retry.ts'),
+  const [{ parseS3Location }, { S3Backend }, { readS3Credentials }, { RetryBackend, RetryPolicy }] = await Promise.all([
+    import('../repo/backend/s3-url.ts'), import('../repo/backend/s3.ts'), import('../repo/backend/s3-credentials.ts'), import('../repo/backend/retry.ts'),
   ]);
-  const config = parseS3Url(url, env);
+  const { config, credentialsShown } = parseS3Location(url, env);
   const policy = new RetryPolicy({ bufferLimit: config.partSize ?? S3_PART_SIZE, ...(config.maxAttempts === undefined ? {} : { maxAttempts: config.maxAttempts }) });
-  const s3 = await open(config, policy);
+  const s3 = new S3Backend(config, await readS3Credentials(config.credentialsFile, credentialsShown), policy);
   return new RetryBackend(s3, policy) as RetryBackend & { inner: S3Backend };
 }
 

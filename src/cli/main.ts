@@ -4,6 +4,9 @@ import { parseArgs } from 'node:util';
 import { ExitCode, PantherError, isPantherError } from '../core/errors.ts';
 import type { Command, Io } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+import { commandGroups, groupHelp, route, subcommandTable } from './route.ts';
+import { scrubSecrets, urlSecrets } from '../core/redact-url.ts';
+import { SHOWN_PARAMETERS } from '../repo/backend/s3-url.ts';
 
 const VERSION = '0.1.0';
 
@@ -15,7 +18,7 @@ export const EXIT_TABLE = `Exit codes:
   10 no repository or no key file      11 locked by another run
   12 wrong passphrase or identity      130 interrupted`;
 
-function topHelp(): string {
+export function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
     'panther — plan, snapshot, back up and prove btrfs storage for NixOS hosts',
@@ -30,30 +33,32 @@ function topHelp(): string {
   ].join('\n');
 }
 
-function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
-  // Longest match first so "snapshot run" wins over "snapshot".
-  const sorted = [...COMMANDS].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
-  for (const command of sorted) {
-    const words = command.name.split(' ');
-    if (words.every((w, i) => argv[i] === w)) return { command, rest: argv.slice(words.length) };
-  }
-  return undefined;
+/** A command's --help; a command that is also a group ("doctor") lists its subcommands too. */
+export function commandHelp(command: Command): string {
+  const subs = commandGroups(COMMANDS).has(command.name) ? `\n\nSubcommands:\n${subcommandTable(COMMANDS, command.name)}` : '';
+  return `Usage: ${command.usage}\n\n${command.summary}\n\n${command.help}${subs}\n\n${EXIT_TABLE}`;
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || (argv[0] === 'help' && argv.length === 1)) {
     io.out(topHelp());
     return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
   }
   if (argv[0] === '--version') { io.out(VERSION); return ExitCode.ok; }
-  const found = findCommand(argv);
-  if (found === undefined) {
-    io.err(`panther: unknown command "${argv.slice(0, 2).join(' ')}"\n\n${topHelp()}`);
+  // "panther help snapshot" is "panther snapshot --help".
+  if (argv[0] === 'help') return main([...argv.slice(1), '--help'], io);
+  const found = route(COMMANDS, argv);
+  if (found.kind === 'group') {
+    io.out(groupHelp(COMMANDS, found.group));
+    return found.help ? ExitCode.ok : ExitCode.usage;
+  }
+  if (found.kind === 'unknown') {
+    io.err(`panther: unknown command "${found.words}"\n\n${found.group === null ? topHelp() : groupHelp(COMMANDS, found.group)}`);
     return ExitCode.usage;
   }
   const { command, rest } = found;
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`Usage: ${command.usage}\n\n${command.summary}\n\n${command.help}\n\n${EXIT_TABLE}`);
+    io.out(commandHelp(command));
     return ExitCode.ok;
   }
   let parsed: ReturnType<typeof parseArgs>;
@@ -68,7 +73,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.err(`panther ${command.name}: ${(error as Error).message}\nUsage: ${command.usage}  (--help for details)`);
     return ExitCode.usage;
   }
-  const commandIo: Io = { ...io, json: parsed.values['json'] === true };
+  // Second line of defence: whatever a message prints, no secret-looking part of the repository
+  // location reaches stdout or stderr (and so journald). The messages themselves use redactUrl.
+  const location = typeof parsed.values['repo'] === 'string' ? parsed.values['repo'] : 'repo' in command.options ? process.env['PANTHER_REPO'] : undefined;
+  const secrets = location === undefined ? [] : urlSecrets(location, SHOWN_PARAMETERS);
+  const commandIo: Io = secrets.length === 0 ? { ...io, json: parsed.values['json'] === true } : {
+    ...io, json: parsed.values['json'] === true,
+    out: (text) => io.out(scrubSecrets(text, secrets)),
+    err: (text) => io.err(scrubSecrets(text, secrets)),
+  };
   try {
     return await command.run(parsed.values, parsed.positionals, commandIo);
   } catch (error) {

@@ -2,8 +2,11 @@
 import { readPlan } from '../plan/read-plan.ts';
 import type { StoragePlan } from '../plan/types.ts';
 import type { RepoLocation } from '../backup/open.ts';
+import { repositoryHosts } from '../backup/hosts.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
-import { str, type OptionSpec, type Values } from './command.ts';
+import { redactUrl } from '../core/redact-url.ts';
+import { RepoExit } from '../repo/errors.ts';
+import { str, type Io, type OptionSpec, type Values } from './command.ts';
 import { DEFAULT_PLAN } from './snapshot-context.ts';
 
 export const DEFAULT_REPO = '/var/lib/panther/repo';
@@ -19,22 +22,68 @@ export const REPO_HELP = `  --repo URL              the repository: a directory 
                           s3://BUCKET[/PREFIX]?region=…[&endpoint=URL][&credentials=FILE] (Backblaze
                           B2's S3 API; credentials file: key id and application key on two lines,
                           or $PANTHER_S3_CREDENTIALS_FILE)
-  --host NAME             the host prefix inside it (default: the plan's host)
+  --host NAME             the host prefix inside it (default: the plan's host; commands that read a
+                          repository: else its only host)
   --passphrase-file FILE  file holding the passphrase (default $PANTHER_PASSPHRASE_FILE)
   --identity-file FILE    an age identity (AGE-SECRET-KEY-…) instead of a passphrase
 Secrets are read from files only, never from the command line.`;
 
-export function repoLocation(values: Values, plan: StoragePlan | null): RepoLocation {
-  const host = str(values, 'host') ?? plan?.host;
-  if (host === undefined) throw new PantherError('usage', 'which host?', { exitCode: ExitCode.usage, hint: 'pass --host NAME or --plan FILE' });
+function repoUrl(values: Values): string {
+  return str(values, 'repo') ?? process.env['PANTHER_REPO'] ?? DEFAULT_REPO;
+}
+
+function location(values: Values, host: string): RepoLocation {
   const passphraseFile = str(values, 'passphrase-file') ?? process.env['PANTHER_PASSPHRASE_FILE'];
   const identityFile = str(values, 'identity-file');
   return {
-    url: str(values, 'repo') ?? process.env['PANTHER_REPO'] ?? DEFAULT_REPO,
+    url: repoUrl(values),
     host,
     ...(passphraseFile === undefined ? {} : { passphraseFile }),
     ...(identityFile === undefined ? {} : { identityFile }),
   };
+}
+
+/** The location with the host from --host or the plan: for commands that create or need a plan. */
+export function repoLocation(values: Values, plan: StoragePlan | null): RepoLocation {
+  const host = str(values, 'host') ?? plan?.host;
+  if (host === undefined) throw new PantherError('usage', 'which host?', { exitCode: ExitCode.usage, hint: 'pass --host NAME or --plan FILE' });
+  return location(values, host);
+}
+
+/**
+ * The location with the host from --host, the plan, or else the repository itself when it holds
+ * exactly one host (said on stderr). For commands that read an existing repository.
+ */
+export async function resolveRepoLocation(values: Values, plan: StoragePlan | null, io: Io): Promise<RepoLocation> {
+  const given = str(values, 'host') ?? plan?.host;
+  return location(values, given ?? await onlyHost(repoUrl(values), io));
+}
+
+/** The one host of the repository at `url`; an error naming them when there are none or several. */
+export async function onlyHost(url: string, io: Io): Promise<string> {
+  const where = redactUrl(url);
+  let hosts: string[];
+  try {
+    hosts = await repositoryHosts(url);
+  } catch (error) {
+    // A host key restricted to its prefix may not list the bucket: then the host has to be named.
+    if (error instanceof PantherError && error.code === 's3-access-denied') {
+      throw new PantherError('usage', `which host? the key may not list ${where}, so its hosts cannot be read`, { exitCode: ExitCode.usage, hint: 'pass --host NAME or --plan FILE' });
+    }
+    throw error;
+  }
+  if (hosts.length === 1) {
+    io.err(`using host ${hosts[0]}, the only host in the repository`);
+    return hosts[0]!;
+  }
+  if (hosts.length === 0) {
+    throw new PantherError('no-repository', `which host? ${where} holds no repository of any host`, {
+      exitCode: RepoExit.noRepository, hint: 'check --repo (or $PANTHER_REPO); create one with panther backup init --host NAME',
+    });
+  }
+  throw new PantherError('usage', `which host? ${where} holds ${hosts.length} hosts: ${hosts.join(', ')}`, {
+    exitCode: ExitCode.usage, hint: `pass --host NAME, e.g. --host ${hosts[0]}`, details: { hosts },
+  });
 }
 
 /** The plan when given (or at its default place), else null: repository commands work without one. */

@@ -4,7 +4,7 @@ import { withDescendants } from '../../backup/chain.ts';
 import { loadPoints } from '../../backup/points.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, str, type Command } from '../command.ts';
-import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+import { optionalPlan, REPO_HELP, REPO_OPTIONS, resolveRepoLocation } from '../repo-options.ts';
 
 export const backupCheck: Command = {
   name: 'backup check',
@@ -20,7 +20,7 @@ Every problem names the object and the backup points it affects. Exit 1 when any
     const percentText = str(values, 'read-data');
     const readData = percentText === undefined ? 0 : Number(percentText.replace(/%$/, ''));
     if (!(readData >= 0 && readData <= 100)) throw usageError(`--read-data ${percentText}: a percentage from 0 to 100`);
-    const location = repoLocation(values, await optionalPlan(values));
+    const location = await resolveRepoLocation(values, await optionalPlan(values), io);
     const repo = await openRepo(location);
     const report = await withRepoLock(repo, 'shared', 'backup check', location.url, () => repo.check({ readData, onProgress: (phase, done, total) => { if (io.tty) process.stderr.write(`\r\x1b[K${phase} ${done}/${total}`); } }));
     // A point is restorable only with its whole chain: damage to one point costs every later incremental.

@@ -1,4 +1,5 @@
 import { initRepo } from '../../backup/open.ts';
+import { redactUrl } from '../../core/redact-url.ts';
 import { emit, str, type Command } from '../command.ts';
 import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
 
@@ -17,8 +18,8 @@ The key files are standard age files: \`age -d\` opens them with the passphrase 
     const logN = str(values, 'scrypt-log-n');
     const repo = await initRepo({ ...loc, recipients: (values['recipient'] as string[] | undefined) ?? [] }, logN === undefined ? undefined : Number(logN));
     const keys = await repo.keys.list();
-    emit(io, { repository: repo.config.id, host: repo.host, url: loc.url, keys }, () =>
-      `created repository ${repo.config.id} for ${repo.host} at ${loc.url} with ${keys.length} key(s)`);
+    emit(io, { repository: repo.config.id, host: repo.host, url: redactUrl(loc.url), keys }, () =>
+      `created repository ${repo.config.id} for ${repo.host} at ${redactUrl(loc.url)} with ${keys.length} key(s)`);
     return 0;
   },
 };

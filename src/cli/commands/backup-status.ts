@@ -8,6 +8,7 @@ import { formatBandwidth } from '../../repo/backend/limit-rate.ts';
 import { emit, str, type Command } from '../command.ts';
 import { optionalPlan } from '../repo-options.ts';
 import { stateDirOf, windowTimezone } from './backup-run.ts';
+import { onlyStateHost } from '../state-host.ts';
 
 interface UploadForecast {
   remainingBytes: number;
@@ -33,7 +34,7 @@ export const backupStatus: Command = {
   summary: 'last night\'s backup, unfinished uploads and the nights they still need, the window now',
   usage: 'panther backup status [--plan FILE] [--host NAME] [--state-dir DIR] [--now ISO] [--json]',
   help: `  --plan FILE     the host's plan, for the window and the cap (default $PANTHER_PLAN or /etc/panther/plan.json)
-  --host NAME     whose state to show (default: the plan's host)
+  --host NAME     whose state to show (default: the plan's host, else the only host in the state directory)
   --state-dir DIR where \`backup run\` keeps progress (default $PANTHER_STATE_DIR or /var/lib/panther/state)
   --now ISO       act as if it were this time
 
@@ -42,13 +43,12 @@ the last runs saw, per subvolume. Remaining nights are estimates at the plan's c
   options: { plan: { type: 'string' }, host: { type: 'string' }, 'state-dir': { type: 'string' }, now: { type: 'string' } },
   async run(values, _positionals, io) {
     const plan = await optionalPlan(values);
-    const host = str(values, 'host') ?? plan?.host;
-    if (host === undefined) throw new PantherError('usage', 'which host?', { exitCode: ExitCode.usage, hint: 'pass --host NAME or --plan FILE' });
+    const dir = stateDirOf(values);
+    const host = str(values, 'host') ?? plan?.host ?? await onlyStateHost(dir, 'backup', io);
     const nowText = str(values, 'now');
     const nowMs = nowText === undefined ? Date.now() : Date.parse(nowText);
     if (Number.isNaN(nowMs)) throw new PantherError('usage', `--now ${nowText}: not a time`, { exitCode: ExitCode.usage, hint: 'ISO-8601, e.g. 2026-11-24T02:00:00Z' });
     const now = new Date(nowMs).toISOString();
-    const dir = stateDirOf(values);
     const state = await readBackupState(dir, host, now);
     const schedule = plan === null ? null : scheduleFromPlan(plan.backup, windowTimezone(plan));
     const bps = plan === null ? null : plan.backup.bandwidthBitsPerSecond;

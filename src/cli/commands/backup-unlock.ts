@@ -1,7 +1,7 @@
 import { openRepo } from '../../backup/open.ts';
 import { describeLock, removeStaleLocks } from '../../repo/lock/index.ts';
 import { emit, flag, type Command } from '../command.ts';
-import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+import { optionalPlan, REPO_HELP, REPO_OPTIONS, resolveRepoLocation } from '../repo-options.ts';
 
 export const backupUnlock: Command = {
   name: 'backup unlock',
@@ -11,7 +11,7 @@ export const backupUnlock: Command = {
   --force   also remove live locks; only do this when you know their holders are gone (docs/FORMAT.md §6)`,
   options: { ...REPO_OPTIONS, plan: { type: 'string' }, force: { type: 'boolean' } },
   async run(values, _p, io) {
-    const repo = await openRepo(repoLocation(values, await optionalPlan(values)));
+    const repo = await openRepo(await resolveRepoLocation(values, await optionalPlan(values), io));
     const report = await removeStaleLocks(repo.backend, repo.host, { force: flag(values, 'force') });
     emit(io, report, () => [
       ...report.removed.map((e) => `removed: ${describeLock(e)}`),

@@ -5,7 +5,8 @@ import { B2_PRICES, COST_POLICIES, DEFAULT_STATE_DIR, estimateCost, parsePrices,
 import type { TierCounts } from '../../cost/keep-points.ts';
 import { loadProfiles } from '../../plan/profiles.ts';
 import type { StoragePlan } from '../../plan/types.ts';
-import { emit, str, type Command, type Values } from '../command.ts';
+import { emit, str, type Command, type Io, type Values } from '../command.ts';
+import { onlyStateHost } from '../state-host.ts';
 import { optionalPlan } from '../repo-options.ts';
 
 export const costCommand: Command = {
@@ -13,7 +14,7 @@ export const costCommand: Command = {
   summary: "this month's object-store bill so far, the month's estimate, a forecast and the budget thresholds",
   usage: 'panther cost [--host NAME] [--plan FILE] [--state-dir DIR] [--prices FILE] [--budget USD] [--policy report|thin] [--now ISO] [--json]',
   help: `Reads the host's cost ledger (written by backup, prune and check runs) and prices it.
-  --host NAME       whose ledger (default: the plan's host)
+  --host NAME       whose ledger (default: the plan's host, else the only host with a ledger)
   --plan FILE       budget (backup.monthlyBudgetUsd) and retention tiers (default $PANTHER_PLAN or
                     /etc/panther/plan.json; without one, a spec host's built-in profile)
   --state-dir DIR   where ledgers live (default $PANTHER_STATE_DIR or ${DEFAULT_STATE_DIR}): cost-<host>.json
@@ -46,9 +47,9 @@ free allowances per UTC day. Exit 0 whatever the level; scripts read "budget.wor
     if (!COST_POLICIES.includes(policy)) throw usageError(`--policy ${policy}: expected ${COST_POLICIES.join(' or ')}`);
     const now = str(values, 'now') ?? new Date().toISOString();
     if (Number.isNaN(Date.parse(now)) || !/^\d{4}-\d{2}-\d{2}T/.test(now)) throw usageError(`--now ${now}: not an ISO time`, 'e.g. 2027-03-14T12:00:00Z');
-    const context = await hostContext(values);
-    const prices = await readPrices(str(values, 'prices'));
     const stateDir = str(values, 'state-dir') ?? process.env['PANTHER_STATE_DIR'] ?? DEFAULT_STATE_DIR;
+    const context = await hostContext(values, stateDir, io);
+    const prices = await readPrices(str(values, 'prices'));
     const ledger = await readLedger(stateDir, context.host);
     const months = str(values, 'months');
     if (months !== undefined && !/^\d+$/.test(months)) throw usageError(`--months ${months}: a whole number`);
@@ -71,15 +72,14 @@ interface HostContext {
   source: string | null;
 }
 
-async function hostContext(values: Values): Promise<HostContext> {
+async function hostContext(values: Values, stateDir: string, io: Io): Promise<HostContext> {
   let plan: StoragePlan | null = null;
   try {
     plan = await optionalPlan(values);
   } catch (error) {
     if (str(values, 'plan') !== undefined || process.env['PANTHER_PLAN'] !== undefined) throw error;
   }
-  const host = str(values, 'host') ?? plan?.host;
-  if (host === undefined) throw usageError('which host?', 'pass --host NAME or --plan FILE');
+  const host = str(values, 'host') ?? plan?.host ?? await onlyStateHost(stateDir, 'cost', io);
   const budgetText = str(values, 'budget');
   const budgetFlag = budgetText === undefined ? undefined : Number(budgetText);
   if (budgetFlag !== undefined && !(Number.isFinite(budgetFlag) && budgetFlag >= 0)) throw usageError(`--budget ${budgetText}: a number of dollars ≥ 0`);

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import type { DoctorFinding, DoctorSeverity } from '../../provision/doctor/types.ts';
-import { parseS3Url, describeS3Url } from '../../repo/backend/s3-url.ts';
+import { parseS3Location, describeS3Url, URL_CREDENTIALS_FILE } from '../../repo/backend/s3-url.ts';
 import { credentialsFileMode, looksLikeMasterKeyId, readS3Credentials } from '../../repo/backend/s3-credentials.ts';
 import { S3Backend } from '../../repo/backend/s3.ts';
 import { RetryBackend, RetryPolicy } from '../../repo/backend/retry.ts';
@@ -16,7 +16,7 @@ import type { RetryOptions } from '../../repo/backend/retry.ts';
 import { countVersions, evaluateLifecycle, MAX_NONCURRENT_DAYS, readLifecycle, recommendedRule } from '../../repo/backend/s3-lifecycle.ts';
 import { assertHost } from '../../repo/names.ts';
 import { emit, str, type Command } from '../command.ts';
-import { optionalPlan } from '../repo-options.ts';
+import { onlyHost, optionalPlan } from '../repo-options.ts';
 
 export interface RemoteReport {
   target: string;
@@ -55,12 +55,12 @@ export async function checkRemote(options: RemoteOptions): Promise<RemoteReport>
   let policy: RetryPolicy;
   try {
     assertHost(options.host);
-    const config = parseS3Url(options.url, options.env ?? process.env);
-    const credentials = await readS3Credentials(config.credentialsFile);
+    const { config, credentialsShown } = parseS3Location(options.url, options.env ?? process.env);
+    const credentials = await readS3Credentials(config.credentialsFile, credentialsShown);
     const { mode, tooOpen } = await credentialsFileMode(config.credentialsFile);
-    if (tooOpen) add('warning', 'remote-credentials-mode', config.credentialsFile, 'mode 0400 or 0600', `mode 0${mode.toString(8)}`, `chmod 600 ${config.credentialsFile} (agenix/sops-nix: set mode and owner on the secret)`);
+    if (tooOpen) add('warning', 'remote-credentials-mode', credentialsShown, 'mode 0400 or 0600', `mode 0${mode.toString(8)}`, `chmod 600 ${credentialsShown === URL_CREDENTIALS_FILE ? 'the file' : config.credentialsFile} (agenix/sops-nix: set mode and owner on the secret)`);
     if (looksLikeMasterKeyId(credentials.keyId)) {
-      add('error', 'remote-master-key', config.credentialsFile, 'an application key', 'a 12-digit key id, the form of the master key (which the S3 API refuses)', 'create an application key restricted to the bucket and the host prefix');
+      add('error', 'remote-master-key', credentialsShown, 'an application key', 'a 12-digit key id, the form of the master key (which the S3 API refuses)', 'create an application key restricted to the bucket and the host prefix');
     }
     policy = new RetryPolicy({ maxAttempts: 4, maxElapsedMs: 60_000, baseDelayMs: 500, ...options.retry });
     s3 = new S3Backend(config, credentials, policy);
@@ -112,7 +112,7 @@ export async function checkRemote(options: RemoteOptions): Promise<RemoteReport>
 
   try {
     if (await backend.head(`${options.host}/config`) === null) {
-      add('warning', 'remote-no-repository', `${where}config`, 'a repository', 'no config object', `create one: panther backup init --repo '${describeS3Url(options.url)}' --host ${options.host}`);
+      add('warning', 'remote-no-repository', `${where}config`, 'a repository', 'no config object', `create one: panther backup init --repo <this URL> --host ${options.host}`);
     }
   } catch (error) {
     failed('remote-read', `${where}config`, 'the key may read the repository config (readFiles)', error);
@@ -174,7 +174,7 @@ export const doctorRemote: Command = {
   usage: 'panther doctor remote [--repo s3://BUCKET/PREFIX?region=…] [--host NAME] [--plan FILE] [--json]',
   help: `  --repo URL   the s3:// repository (default $PANTHER_REPO); credentials from credentials=FILE in the
                URL or $PANTHER_S3_CREDENTIALS_FILE
-  --host NAME  the host prefix (default: the plan's host)
+  --host NAME  the host prefix (default: the plan's host, else the bucket's only host when the key may list it)
   --json       { target, host, findings: [{ id, severity, subject, expected, found, fix }], counts }
 
 Writes and deletes one small probe object under <host>/locks/, reads the bucket's lifecycle rules and
@@ -184,8 +184,7 @@ Exit 0 when no finding is an error, 1 otherwise.`,
   async run(values, _positionals, io) {
     const url = str(values, 'repo') ?? process.env['PANTHER_REPO'];
     if (url === undefined || !/^s3:\/\//i.test(url)) throw usageError('doctor remote checks an s3:// repository', 'pass --repo s3://BUCKET/PREFIX?region=REGION or set PANTHER_REPO');
-    const host = str(values, 'host') ?? (await optionalPlan(values))?.host;
-    if (host === undefined) throw new PantherError('usage', 'which host?', { exitCode: ExitCode.usage, hint: 'pass --host NAME or --plan FILE' });
+    const host = str(values, 'host') ?? (await optionalPlan(values))?.host ?? await onlyHost(url, io);
     const report = await checkRemote({ url, host });
     emit(io, report, () => describeRemote(report));
     return report.counts.error > 0 ? ExitCode.failed : ExitCode.ok;

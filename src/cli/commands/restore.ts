@@ -3,7 +3,7 @@ import { restorePoint, streamPoint } from '../../backup/restore.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, flag, str, type Command } from '../command.ts';
-import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+import { optionalPlan, REPO_HELP, REPO_OPTIONS, resolveRepoLocation } from '../repo-options.ts';
 
 export const restore: Command = {
   name: 'restore',
@@ -23,7 +23,7 @@ export const restore: Command = {
     const to = str(values, 'to');
     if (ref === undefined || positionals.length > 1) throw usageError('name one backup point', 'panther backup list shows them');
     if ((to === undefined) === !flag(values, 'stdout')) throw usageError('give exactly one of --to DIR and --stdout');
-    const location = repoLocation(values, await optionalPlan(values));
+    const location = await resolveRepoLocation(values, await optionalPlan(values), io);
     const repo = await openRepo(location);
     if (to === undefined) {
       const r = await withRepoLock(repo, 'shared', 'restore', location.url, (signal) => streamPoint(repo, ref, process.stdout, signal));

@@ -17,19 +17,20 @@ export interface S3Credentials {
 
 const FORMAT_HINT = 'write the key id on the first line and the application key on the second, or JSON {"keyId": …, "applicationKey": …}';
 
-export async function readS3Credentials(path: string): Promise<S3Credentials> {
+/** `what` names the file in messages: a path from a URL's credentials= is not printed (s3-url.ts). */
+export async function readS3Credentials(path: string, what = `S3 credentials file ${path}`): Promise<S3Credentials> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new PantherError('secret-unreadable', `S3 credentials file ${path} cannot be read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, {
+    throw new PantherError('secret-unreadable', `${what} cannot be read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, {
       hint: 'check the path and that this user may read it (agenix/sops-nix put secrets under /run/secrets)',
     });
   }
-  return parseS3Credentials(text, path);
+  return parseS3Credentials(text, what);
 }
 
-export function parseS3Credentials(text: string, path = 'credentials'): S3Credentials {
+export function parseS3Credentials(text: string, what = 'S3 credentials file'): S3Credentials {
   const trimmed = text.trim();
   let keyId: unknown;
   let applicationKey: unknown;
@@ -37,16 +38,16 @@ export function parseS3Credentials(text: string, path = 'credentials'): S3Creden
     try {
       ({ keyId, applicationKey } = JSON.parse(trimmed) as { keyId?: unknown; applicationKey?: unknown });
     } catch {
-      throw new PantherError('secret-invalid', `S3 credentials file ${path} is not valid JSON`, { hint: FORMAT_HINT });
+      throw new PantherError('secret-invalid', `${what} is not valid JSON`, { hint: FORMAT_HINT });
     }
   } else {
     const lines = trimmed.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
-    if (lines.length !== 2) throw new PantherError('secret-invalid', `S3 credentials file ${path} must hold exactly two non-empty lines (it has ${lines.length})`, { hint: FORMAT_HINT });
+    if (lines.length !== 2) throw new PantherError('secret-invalid', `${what} must hold exactly two non-empty lines (it has ${lines.length})`, { hint: FORMAT_HINT });
     [keyId, applicationKey] = lines;
   }
   for (const [field, value] of [['keyId', keyId], ['applicationKey', applicationKey]] as const) {
     if (typeof value !== 'string' || value === '' || /\s/.test(value)) {
-      throw new PantherError('secret-invalid', `S3 credentials file ${path}: ${field} is missing or contains whitespace`, { hint: FORMAT_HINT });
+      throw new PantherError('secret-invalid', `${what}: ${field} is missing or contains whitespace`, { hint: FORMAT_HINT });
     }
   }
   return { keyId: keyId as string, applicationKey: applicationKey as string };

@@ -39,7 +39,7 @@ test('s3:// URLs refuse secrets, plain http to remote hosts, unknown parameters 
   bad(`s3://bucket?region=r&applicationKey=${APP_KEY}`, /looks like a secret/);
   assert.throws(() => parseS3Url(`s3://bucket?region=r&secretAccessKey=${APP_KEY}`, {}), (e: Error) => !e.message.includes(APP_KEY));
   bad('s3://bucket?endpoint=http://s3.example.com&region=r', /not https/);
-  bad('s3://bucket?region=r&colour=blue', /unknown parameter/);
+  bad('s3://bucket?region=r&colour=blue', /parameter 2 is not one of endpoint, region/);
   bad('s3://bucket?endpoint=https://minio.example.com', /needs region/);
   bad('s3://bucket?region=r', /no credentials file/, {});
   bad('s3://bucket?region=r&partSize=1MiB', /partSize/);
