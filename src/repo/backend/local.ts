@@ -9,6 +9,7 @@ import { syncDirectory, writeFileAtomic } from '../../core/atomic-write.ts';
 import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, notFound } from './backend.ts';
 import { compareNames } from './memory.ts';
+import { PantherError } from '../../core/errors.ts';
 
 const READ_SLICE = 4 * 1024 * 1024;
 const TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/;
@@ -61,7 +62,11 @@ export class LocalBackend implements Backend {
       throw error;
     }
     try {
-      const size = (await handle.stat()).size;
+      const info = await handle.stat();
+      // Only panther's own files are objects; a directory (or device) under an object's name was put
+      // there by something else and reads fail with EISDIR deep inside a command.
+      if (!info.isFile()) throw notAFile(name, path, info.isDirectory() ? 'a directory' : 'not a regular file');
+      const size = info.size;
       if (range !== undefined) assertRange(range);
       const start = range?.offset ?? 0;
       if (start > size) throw badRange(name, range!, size);
@@ -153,6 +158,13 @@ export class LocalBackend implements Backend {
       if (!isMissing(error)) throw error;
     });
   }
+}
+
+function notAFile(name: string, path: string, what: string): PantherError {
+  return new PantherError('object-not-a-file', `repository object ${name} (${path}) is ${what}, not a file`, {
+    subject: name, details: { object: name },
+    hint: 'every repository object is a file panther wrote; move this away and restore the object from a copy of the repository',
+  });
 }
 
 function isMissing(error: unknown): boolean {
