@@ -22,7 +22,7 @@ async function chain(): Promise<{ repo: Repository; backend: MemoryBackend; ids:
   return { repo, backend, ids, recorded };
 }
 
-const errors = (r: { problems: Array<{ severity: string; code: string; manifests: string[] }> }) => r.problems.filter((p) => p.severity === 'error');
+const errors = (r: { problems: Array<{ severity: string; code: string; message: string; manifests: string[] }> }) => r.problems.filter((p) => p.severity === 'error');
 
 test('a clean chain checks clean, with nothing unreferenced', async () => {
   const { repo, recorded } = await chain();

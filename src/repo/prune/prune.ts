@@ -7,7 +7,8 @@
 import type { Repository } from '../repository.ts';
 import { loadIndex } from '../index/repo-index.ts';
 import type { IndexedPack } from '../index/index-segment.ts';
-import { openSegment, sealSegment } from '../index/index-segment.ts';
+import { openSegment } from '../index/index-segment.ts';
+import { writeSegments } from '../index/write-segments.ts';
 import { chunkCount, chunkRef } from '../manifest/manifest.ts';
 import { refused } from '../errors.ts';
 import type { PackDecision, PrunePolicy } from './plan-prune.ts';
@@ -106,26 +107,4 @@ export async function prune(repo: Repository, keep: Iterable<string>, options: P
   for (const pack of unindexed) await repo.store.delete('packs', pack.id);
   repo.reloadIndex();
   return report;
-}
-
-async function writeSegments(repo: Repository, records: IndexedPack[], perSegment: number): Promise<{ ids: string[]; bytes: number }> {
-  const ids: string[] = [];
-  let bytes = 0;
-  let batch: IndexedPack[] = [];
-  let entries = 0;
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const sealed = sealSegment(repo.secrets.objectRoot, batch, repo.params.compressionLevel);
-    ids.push(await repo.store.write('index', sealed));
-    bytes += sealed.length;
-    batch = [];
-    entries = 0;
-  };
-  for (const record of records) {
-    if (entries > 0 && entries + record.entries.length > perSegment) await flush();
-    batch.push(record);
-    entries += record.entries.length;
-  }
-  await flush();
-  return { ids, bytes };
 }
