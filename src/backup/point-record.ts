@@ -1,7 +1,7 @@
 // The host's own record of the backup points it completed: `<state dir>/points-<host>.json`. The
 // repository cannot tell that a manifest was deleted (a bucket rolled back, a hand-deleted object, a
 // compromised key): what is gone leaves no trace there. This file is the witness `backup check`
-// compares the repository with (docs/FORMAT.md §5.4). `backup run` appends each point as it
+// compares the repository with (docs/FORMAT.md §5.5). `backup run` appends each point as it
 // completes; `backup prune` removes the points it is about to delete, before it deletes them, so a
 // crash in between leaves the record with fewer points, never with a pruned point reported vanished.
 //
