@@ -71,6 +71,19 @@ describe('repository commands refuse bad input with a clear error', { timeout: 1
     assert.equal(r.code, 1, r.stderr);
     assertExplained(r, 'config a directory', /is a directory/);
     assert.match(r.stderr, new RegExp(`${HOST}/config`));
+    const key = await writeAgeIdentity(await mkdtemp(join(dir, 'init-')));
+    const init = await runCli('backup', 'init', '--repo', other, '--host', HOST, '--recipient', key.recipient);
+    assert.equal(init.code, 1, init.stderr);
+    assertExplained(init, 'init onto a config directory', /is a directory/);
+  });
+
+  test('a damaged record of completed points does not stop check; it says the record was not compared', async () => {
+    await mkdir(join(dir, 'state'), { recursive: true });
+    await writeFile(join(dir, 'state', `points-${HOST}.json`), '{ not json');
+    const r = await runCli('backup', 'check', ...flags);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /record of completed points: not compared: .*not JSON.*move the file away/);
+    await rm(join(dir, 'state', `points-${HOST}.json`));
   });
 
   test('a lock whose expiry lies beyond the longest lease (2099) is stale, said so and removed', async () => {

@@ -3,7 +3,7 @@ import { withRepoLock } from '../../backup/repo-lock.ts';
 import { withDescendants } from '../../backup/chain.ts';
 import { loadPoints } from '../../backup/points.ts';
 import { pointRecordPath, readPointRecord } from '../../backup/point-record.ts';
-import { usageError } from '../../core/errors.ts';
+import { isPantherError, usageError } from '../../core/errors.ts';
 import type { CheckProblem } from '../../repo/index.ts';
 import { emit, str, type Command } from '../command.ts';
 import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
@@ -31,7 +31,13 @@ is an error; data no point references is a warning. Exit 1 when any error is fou
     const repo = await openRepo(location);
     const stateDir = stateDirOf(values);
     const recordFile = pointRecordPath(stateDir, repo.host);
-    const recordRead = await readPointRecord(stateDir, repo.host);
+    // A damaged record must not stop the check of the repository itself: say so and check without it.
+    let recordProblem: string | undefined;
+    const recordRead = await readPointRecord(stateDir, repo.host).catch((error: unknown) => {
+      if (!isPantherError(error)) throw error;
+      recordProblem = `${error.message}${error.hint === undefined ? '' : ` (${error.hint})`}`;
+      return null;
+    });
     const recorded = recordRead?.points.filter((p) => p.repository === repo.config.id) ?? null;
     const checked = await withRepoLock(repo, 'shared', 'backup check', location.url, () => repo.check({
       readData, ...(recorded === null ? {} : { recorded }),
@@ -42,8 +48,9 @@ is an error; data no point references is a warning. Exit 1 when any error is fou
     for (const problem of checked.problems) problem.manifests = withDescendants(points, problem.manifests);
     const record = {
       path: recordFile,
-      state: recordRead === null ? 'absent' : recorded!.length === 0 ? 'no-points-of-this-repository' : 'compared',
+      state: recordProblem !== undefined ? 'unreadable' : recordRead === null ? 'absent' : recorded!.length === 0 ? 'no-points-of-this-repository' : 'compared',
       points: recorded?.length ?? 0,
+      ...(recordProblem === undefined ? {} : { problem: recordProblem }),
     };
     const report = { ...checked, record };
     emit(io, report, () => [
@@ -60,7 +67,8 @@ function describeProblem(p: CheckProblem): string {
   return `${p.severity.toUpperCase()} ${p.code} ${p.object}: ${p.message}${p.manifests.length === 0 ? '' : `\n  affects: ${p.manifests.join(', ')}`}${hint}`;
 }
 
-function recordLine(record: { path: string; state: string; points: number }, repository: string): string {
+function recordLine(record: { path: string; state: string; points: number; problem?: string }, repository: string): string {
+  if (record.state === 'unreadable') return `record of completed points: not compared: ${record.problem}`;
   if (record.state === 'absent') return `record of completed points: ${record.path} does not exist (backup run writes it); points that vanish cannot be noticed without it`;
   if (record.state === 'no-points-of-this-repository') return `record of completed points: ${record.path} holds no point of repository ${repository}`;
   return `record of completed points: ${record.points} point(s) in ${record.path} compared with the repository`;

@@ -30,7 +30,11 @@ export class LocalBackend implements Backend {
     const path = this.#path(name);
     const dir = dirname(path);
     await this.#ensureDir(dir);
-    await writeFileAtomic(path, data, 0o600);
+    await writeFileAtomic(path, data, 0o600).catch((error: NodeJS.ErrnoException) => {
+      // rename(2) onto a directory: something other than panther put it where an object belongs.
+      if (error.code === 'EISDIR' || error.code === 'ENOTEMPTY') throw notAFile(name, path, 'a directory');
+      throw error;
+    });
   }
 
   // mkdir -p, then fsync every directory that gained an entry so the new path survives a crash.
