@@ -21,7 +21,8 @@ export const backupCheck: Command = {
                         longer has is an error
 
 Every problem names the object and the backup points it affects. A point whose chain is incomplete
-is an error; data no point references is a warning. Exit 1 when any error is found.`,
+is an error; data no point references is a warning. A damaged or missing index segment comes with
+the hint to run \`panther backup repair-index\`. Exit 1 when any error is found.`,
   options: { ...REPO_OPTIONS, plan: { type: 'string' }, 'read-data': { type: 'string' }, 'state-dir': { type: 'string' } },
   async run(values, _positionals, io) {
     const percentText = str(values, 'read-data');
