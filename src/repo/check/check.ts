@@ -163,16 +163,18 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
   // it, unrestorable (restore receives the full stream first, then each incremental).
   for (const [id, parent] of parents) {
     if (parent === null || allIds.has(parent)) continue;
-    add('error', 'parent-missing', store.name('manifests', id), `parent backup point ${parent} is gone, so this point's chain is incomplete and it cannot be restored`)
-      .manifests.push(...descendants(parents, [id]));
+    const problem = add('error', 'parent-missing', store.name('manifests', id), `parent backup point ${parent} is gone, so this point's chain is incomplete and it cannot be restored`);
+    problem.manifests.push(...descendants(parents, [id]));
+    problem.hint = 'restore the parent\'s manifest from a copy of the repository if there is one; the next backup run sends a full stream instead of building on this chain';
   }
   // Points this host completed that the repository no longer has: deleted outside prune, a bucket
   // rolled back, objects dropped. Their children are caught above; the points themselves only here.
   for (const point of options.recorded ?? []) {
     if (allIds.has(point.id)) continue;
-    add('error', 'point-vanished', store.name('manifests', point.id),
-      `backup point ${point.id} (${point.subvolume} ${point.snapshot}, completed ${point.time}) is recorded as completed on this host but is gone from the repository`)
-      .manifests.push(...descendants(parents, [point.id]));
+    const vanished = add('error', 'point-vanished', store.name('manifests', point.id),
+      `backup point ${point.id} (${point.subvolume} ${point.snapshot}, completed ${point.time}) is recorded as completed on this host but is gone from the repository`);
+    vanished.manifests.push(...descendants(parents, [point.id]));
+    vanished.hint = 'restore its manifest from a copy of the repository; if it was deleted on purpose (a prune run elsewhere), remove its entry from the host\'s record of completed points (--state-dir)';
   }
   if (index.damaged.length === 0) reportUnreferenced(index, used, unreadable, stats, add, `${host}/packs/`);
   return { ok: problems.every((p) => p.severity !== 'error'), problems, stats };
