@@ -47,6 +47,10 @@ test('a flipped byte in one segment: check names repair-index, repair makes ever
   assert.equal(report.packs.indexed, report.packs.listed);
   assert.ok(!(await objectNames(backend, 'index')).includes(segments[0]!));
   await assertRepaired(backend, ids);
+  // Prune, which refused while the segment was damaged, runs again.
+  const pruned = await (await reopen(backend)).prune([ids[1]!]);
+  assert.deepEqual(pruned.deletedManifests, [ids[0]]);
+  assert.ok((await restoreBytes(await reopen(backend), ids[1]!)).equals(DATA[1]!));
 });
 
 test('one segment deleted: chunk-missing names repair-index; repair indexes its packs again', async () => {
