@@ -188,7 +188,7 @@ function reportUnreferenced(index: RepoIndex, used: Uint8Array, unreadable: numb
   stats.unreferencedPackBytes = found.packBytes;
   stats.unreferencedChunks = found.chunks;
   stats.unreferencedChunkBytes = found.chunkBytes;
-  const caveat = unreadable > 0 ? `; ${unreadable} damaged manifest(s) may use some of it, and prune refuses while they are unreadable` : '';
+  const caveat = unreadable > 0 ? `; ${unreadable} damaged manifest(s) may use some of it` : '';
   if (found.packs.length > 0) {
     add('warning', 'packs-unreferenced', packsPrefix,
       `${found.packs.length} pack(s) (${formatBytes(found.packBytes)}) hold no chunk any backup point references (left by interrupted uploads, or by points that are gone); backup prune would reclaim ${formatBytes(found.packBytes)}${caveat}`);
