@@ -80,3 +80,11 @@ test('property: point decisions never drop an ancestor of a kept point', () => {
     assert.ok(keep.has(points.at(-1)!.id), 'the newest point is kept');
   }));
 });
+
+test('never an incremental on a point whose chain is incomplete: its full is gone, so a new full starts', () => {
+  // p0 (the full) was lost; p1 is an incremental on it, its snapshot still on disk.
+  const p1: PointView = { id: 'p1', subvolume: '@home', snapshotUuid: 'uuid-1', snapshotName: '@home.1', time: snap(1).time, parent: 'p0' };
+  const c = selectSend(snap(2), '@home', [snap(1), snap(2)], [p1]);
+  assert.equal(c.kind, 'full', JSON.stringify(c));
+  assert.match(c.reason, /chain of @home.1 is incomplete/);
+});

@@ -56,6 +56,15 @@ export function chainOf(points: ReadonlyMap<string, PointView>, id: string): str
   return chain;
 }
 
+/** Every point from `id` back to its full stream exists. */
+function chainComplete(points: ReadonlyMap<string, PointView>, id: string): boolean {
+  let n = 0;
+  for (let cur: string | null = id; cur !== null; cur = points.get(cur)!.parent) {
+    if (!points.has(cur) || ++n > points.size) return false;
+  }
+  return true;
+}
+
 /** `ids` plus every point whose chain runs through one of them: what damage to `ids` costs. */
 export function withDescendants(points: readonly PointView[], ids: Iterable<string>): string[] {
   const affected = new Set(ids);
@@ -78,9 +87,13 @@ export function selectSend(target: SnapshotView, subvolume: string, onDisk: read
   const candidates = mine
     .filter((p) => disk.has(p.snapshotUuid) && Date.parse(p.time) < Date.parse(target.time))
     .sort((a, b) => Date.parse(b.time) - Date.parse(a.time));
-  const parent = candidates[0];
+  // An incremental on a point whose chain is incomplete could never be restored either.
+  const parent = candidates.find((p) => chainComplete(byId, p.id));
   if (parent === undefined) {
-    return { kind: 'full', reason: mine.length === 0 ? 'first backup of this subvolume' : 'no earlier backed-up snapshot is still on disk to send against' };
+    const reason = mine.length === 0 ? 'first backup of this subvolume'
+      : candidates.length > 0 ? `the chain of ${candidates[0]!.snapshotName} is incomplete (a point before it is gone): a full send starts a new one`
+        : 'no earlier backed-up snapshot is still on disk to send against';
+    return { kind: 'full', reason };
   }
   const length = chainLength(byId, parent.id) + 1;
   if (length > maxChain) return { kind: 'full', reason: `the chain would reach ${length} streams (limit ${maxChain}): a full send, deduplicated against the store, starts a new one` };

@@ -9,7 +9,7 @@
 // S3 backends are wrapped in RetryBackend: B2's 503s and dropped connections are retried with
 // backoff, and a run that still cannot reach the bucket stops with backend-unavailable and resumes
 // next time. The S3 SDK is loaded only when an s3:// URL is used.
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile, mkdir, stat } from 'node:fs/promises';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import { redactUrl } from '../core/redact-url.ts';
 import { initRepository, LocalBackend, openRepository, type Repository } from '../repo/index.ts';
@@ -37,8 +37,28 @@ export async function openBackend(url: string, env: Record<string, string | unde
     });
   }
   const path = url.replace(/^file:\/\//, '');
-  await mkdir(path, { recursive: true });
+  await localDirectory(path);
   return new LocalBackend(path);
+}
+
+/** A local repository is a directory: created when missing, refused when the path is anything else. */
+async function localDirectory(path: string): Promise<void> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => { if (error.code === 'ENOENT') return null; throw localProblem(path, error); });
+  if (info !== null && !info.isDirectory()) {
+    throw new PantherError('repo-not-directory', `repository ${path} is not a directory`, {
+      subject: path, exitCode: ExitCode.usage,
+      hint: 'pass the directory holding the repository (--repo DIR, default /var/lib/panther/repo) or an s3:// URL',
+    });
+  }
+  if (info === null) await mkdir(path, { recursive: true }).catch((error: NodeJS.ErrnoException) => { throw localProblem(path, error); });
+}
+
+function localProblem(path: string, cause: NodeJS.ErrnoException): PantherError {
+  const why = cause.code === 'ENOTDIR' ? 'a part of the path is a file, not a directory' : cause.code ?? 'error';
+  return new PantherError('repo-unusable', `repository directory ${path} cannot be used (${why})`, {
+    subject: path, cause, exitCode: ExitCode.usage,
+    hint: 'pass a directory this user may create and write (--repo DIR) or an s3:// URL',
+  });
 }
 
 /** The S3 backend of an s3:// URL in RetryBackend; `.inner` is the S3 backend (its stats count every request sent). */

@@ -4,6 +4,7 @@ import type { SnapshotTiers, StoragePlan } from '../plan/types.ts';
 import type { PruneReport, Repository } from '../repo/index.ts';
 import { decidePoints, type PointDecision } from './point-retention.ts';
 import { loadPoints } from './points.ts';
+import { forgetPoints } from './point-record.ts';
 
 /** A subvolume's point retention: its snapshot tiers without the frequent tier (backups are at most daily). */
 export function pointTiers(plan: StoragePlan, subvolume: string): SnapshotTiers {
@@ -18,7 +19,8 @@ export interface BackupPruneReport {
   repository: PruneReport;
 }
 
-export async function backupPrune(repo: Repository, plan: StoragePlan, now: string, dryRun: boolean): Promise<BackupPruneReport> {
+/** `stateDir`: where the host's record of completed points is; pruned points leave it before they leave the repository. */
+export async function backupPrune(repo: Repository, plan: StoragePlan, now: string, dryRun: boolean, stateDir?: string): Promise<BackupPruneReport> {
   const points = await loadPoints(repo);
   const decisions: PointDecision[] = [];
   for (const subvolume of [...new Set(points.map((p) => p.subvolume))]) {
@@ -26,5 +28,7 @@ export async function backupPrune(repo: Repository, plan: StoragePlan, now: stri
     decisions.push(...decidePoints(mine, pointTiers(plan, subvolume), plan.snapshots.timezone, now));
   }
   const keep = decisions.filter((d) => d.keep).map((d) => d.id);
-  return { decisions, repository: await repo.prune(keep, { dryRun }) };
+  const beforeDelete = stateDir === undefined ? undefined
+    : (ids: readonly string[]): Promise<void> => forgetPoints(stateDir, repo.host, repo.config.id, ids, new Date().toISOString());
+  return { decisions, repository: await repo.prune(keep, { dryRun, ...(beforeDelete === undefined ? {} : { beforeDelete }) }) };
 }

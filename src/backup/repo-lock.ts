@@ -1,6 +1,6 @@
 // Repository locks around the operations (docs/FORMAT.md §6): backup, check and restore share the
 // lock; prune holds it alone. A lock lost mid-run aborts the work through its signal.
-import { acquireRepoLock, type LockKind, type LockParams } from '../repo/lock/index.ts';
+import { acquireRepoLock, describeLock, type LockKind, type LockParams } from '../repo/lock/index.ts';
 import type { Repository } from '../repo/index.ts';
 
 /** A local directory lists what was just written: no settle delay is needed for list lag. */
@@ -11,9 +11,11 @@ export function isLocalUrl(url: string): boolean {
 }
 
 export async function withRepoLock<T>(repo: Repository, kind: LockKind, holder: string, url: string,
-  fn: (signal: AbortSignal, verify: () => Promise<void>) => Promise<T>, waitMs = 0): Promise<T> {
+  fn: (signal: AbortSignal, verify: () => Promise<void>) => Promise<T>, waitMs = 0, log?: (line: string) => void): Promise<T> {
   const lock = await acquireRepoLock(repo.backend, repo.host, kind, {
     holder, waitMs, ...(isLocalUrl(url) ? { params: LOCAL_LOCK_PARAMS } : {}),
+    // A lock removed for an impossible expiry is worth telling: something wrote a broken lock.
+    onEvent: (event) => { if (event.type === 'stale-removed' && event.lock.problem !== undefined) log?.(`removed stale lock: ${describeLock(event.lock)}`); },
   });
   try {
     return await fn(lock.signal, () => lock.verify());

@@ -41,7 +41,31 @@ export async function findPoint(repo: Repository, ref: string): Promise<{ id: st
   return { id: point.id, chain, names: chain.map((c) => byId.get(c)!.snapshotName), snapshot: point.snapshotName };
 }
 
+/** The destination must be an existing directory: checked before any work, so the error names the real problem. */
+export async function assertRestoreTarget(to: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(to);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new PantherError('restore-target-missing', `restore destination ${to} does not exist`, {
+        subject: to, cause, hint: `create it first (mkdir -p ${to}) on a btrfs filesystem, or pass another --to`,
+      });
+    }
+    throw new PantherError('restore-target-unreadable', `restore destination ${to} cannot be examined (${code ?? 'error'})`, {
+      subject: to, cause, hint: 'check the path and that this user may read and write it',
+    });
+  }
+  if (!info.isDirectory()) {
+    throw new PantherError('restore-target-not-directory', `restore destination ${to} is not a directory`, {
+      subject: to, hint: 'pass a directory on a btrfs filesystem with --to; the point is restored as a subvolume inside it',
+    });
+  }
+}
+
 export async function restorePoint(repo: Repository, ref: string, to: string, log: (line: string) => void, signal?: AbortSignal): Promise<RestoreReport> {
+  await assertRestoreTarget(to);
   const { id, chain, names, snapshot } = await findPoint(repo, ref);
   const final = join(to, snapshot);
   if (await stat(final).then(() => true, () => false)) {

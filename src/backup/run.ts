@@ -21,6 +21,7 @@ import { describeForecast, forecastFor, type SizedPoint } from './forecast-uploa
 import { stopWhen } from './window-stop.ts';
 import { uploadDecision, windowState, type StopMarginInput, type WindowSchedule, type WindowState } from './window.ts';
 import { PantherError } from '../core/errors.ts';
+import { recordPoint, type RecordedPointEntry } from './point-record.ts';
 import {
   beginRun, finishRun, readBackupState, recordItem, writeBackupState,
   type BackupState, type BandwidthRecord, type InProgress, type ItemRecord, type RunOutcome,
@@ -239,6 +240,7 @@ async function backupOne(ctx: RunContext, loc: Located, allPoints: SizedPoint[])
       signal,
       onProgress: (p) => { last = { ...p }; opts.onProgress?.(s.name, p); },
     });
+    await notePoint(ctx, { id: result.manifestId, repository: opts.repo.config.id, subvolume: s.name, snapshot: target.name, time: iso(ctx.clock()) });
     await moveParentHold(engine, stored, target.name);
     if (s.snapshots === null) await dropSupersededBackupSnapshots(loc, stored, target.name);
     return done({ subvolume: s.name, snapshot: target.name, choice, point: result.manifestId, progress: result.progress, ...withForecast }, 1);
@@ -316,6 +318,17 @@ async function saveState(ctx: RunContext): Promise<void> {
   } catch (error) {
     // The state only feeds `backup status`; a read-only /var/lib must not cost the night's backup.
     ctx.opts.engine.log(`backup state not saved: ${(error as Error).message}`);
+  }
+}
+
+/** The host's record of completed points, for `backup check` to notice points that vanish later. */
+async function notePoint(ctx: RunContext, point: RecordedPointEntry): Promise<void> {
+  if (ctx.opts.stateDir === undefined) return;
+  try {
+    await recordPoint(ctx.opts.stateDir, ctx.opts.repo.host, point, point.time);
+  } catch (error) {
+    // The point is stored either way; a missing entry only means check cannot vouch for it.
+    ctx.opts.engine.log(`record of completed points not updated: ${(error as Error).message}`);
   }
 }
 

@@ -27,7 +27,7 @@ export function wrongKey(host: string, tried: number, damaged: readonly string[]
   const note = damaged.length === 0 ? '' : `; key file(s) ${damaged.join(', ')} are damaged and could not be tried`;
   return new PantherError('wrong-key', `none of the ${tried} key file(s) of ${host} opens with this passphrase or identity${note}`, {
     subject: `${host}/keys/`, exitCode: RepoExit.wrongKey,
-    hint: 'check the passphrase or identity file; panther repo key list shows which kinds of keys exist',
+    hint: 'check the passphrase or identity file; panther backup key list shows which kinds of keys exist',
     details: { tried, damaged },
   });
 }

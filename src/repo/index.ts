@@ -20,6 +20,7 @@ export type { BackupMeta, BackupOptions, BackupProgress, BackupResult } from './
 export type { RestoreOptions } from './restore/restore-stream.ts';
 export type { CheckOptions, CheckProblem, CheckReport } from './check/check.ts';
 export type { PruneOptions, PruneReport } from './prune/prune.ts';
+export type { RepairOptions, RepairReport } from './index/repair-index.ts';
 export type { PackDecision } from './prune/plan-prune.ts';
 export type { ManifestEntry } from './manifest/catalog.ts';
 export type { ManifestHead, SnapshotIdentity } from './manifest/manifest.ts';

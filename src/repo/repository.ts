@@ -29,6 +29,8 @@ import type { CheckOptions, CheckReport } from './check/check.ts';
 import { checkRepository } from './check/check.ts';
 import type { PruneOptions, PruneReport } from './prune/prune.ts';
 import { prune } from './prune/prune.ts';
+import type { RepairOptions, RepairReport } from './index/repair-index.ts';
+import { repairIndex } from './index/repair-index.ts';
 
 export interface InitOptions {
   host: string;
@@ -114,6 +116,11 @@ export class Repository {
 
   check(options: CheckOptions = {}): Promise<CheckReport> {
     return checkRepository(this, options);
+  }
+
+  /** Rebuilds the index from the pack trailers: new segments first, then the old ones go. Needs the exclusive lock. */
+  repairIndex(options: RepairOptions = {}): Promise<RepairReport> {
+    return repairIndex(this, options);
   }
 
   /** Deletes backup points not in `keep` and data nothing kept uses. Needs the exclusive lock. */

@@ -4,6 +4,7 @@ import { withRepoLock } from '../../backup/repo-lock.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { emit, flag, type Command } from '../command.ts';
 import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+import { stateDirOf } from './backup-run.ts';
 import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
 
 export const backupPruneCommand: Command = {
@@ -13,8 +14,11 @@ export const backupPruneCommand: Command = {
   help: `${SNAPSHOT_HELP}
 ${REPO_HELP}
 ${LOCK_HELP}
-  --dry-run   show every point's decision and what would be freed`,
-  options: { ...SNAPSHOT_OPTIONS, ...REPO_OPTIONS, 'dry-run': { type: 'boolean' } },
+  --dry-run   show every point's decision and what would be freed
+  --state-dir DIR   the host's record of completed points (default $PANTHER_STATE_DIR or
+                    /var/lib/panther/state): pruned points leave it first, so check does not
+                    report them as vanished`,
+  options: { ...SNAPSHOT_OPTIONS, ...REPO_OPTIONS, 'dry-run': { type: 'boolean' }, 'state-dir': { type: 'string' } },
   async run(values, _positionals, io) {
     const engine = await snapshotContext(values, io);
     const location = repoLocation(values, engine.plan);
@@ -23,10 +27,10 @@ ${LOCK_HELP}
     // Prune holds the repository alone: a writer must never see a pack it relies on deleted.
     const report = await withHostLock(values, 'backup prune', () => withRepoLock(repo, 'exclusive', 'backup prune', location.url, async (_signal, verify) => {
       await verify();
-      const result = await backupPrune(repo, engine.plan, engine.now(), dryRun);
+      const result = await backupPrune(repo, engine.plan, engine.now(), dryRun, stateDirOf(values));
       await verify();
       return result;
-    }));
+    }, 0, (l) => io.err(l)));
     const r = report.repository;
     emit(io, report, () => [
       ...report.decisions.map((d) => `${d.keep ? 'keep  ' : dryRun ? 'delete' : 'DELETED'} ${d.snapshot.padEnd(36)} ${d.reasons.join('; ')}`),

@@ -70,7 +70,7 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
       ...(maxChain === undefined ? {} : { maxChain }),
       signal: engine.signal === undefined ? lockSignal : AbortSignal.any([engine.signal, lockSignal]),
       onProgress: backupProgressPrinter(io),
-    })));
+    }), 0, (l) => io.err(l)));
     if (!flag(values, 'dry-run')) await recordCost(values, repo, metered, started, io);
     emit(io, report, () => describeRun(report));
     if (report.stopped?.by === 'signal') return RepoExit.interrupted;

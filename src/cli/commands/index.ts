@@ -5,6 +5,7 @@ import { backupInit } from './backup-init.ts';
 import { backupKeyAdd, backupKeyList, backupKeyRemove } from './backup-key.ts';
 import { backupList } from './backup-list.ts';
 import { backupPruneCommand } from './backup-prune.ts';
+import { backupRepairIndex } from './backup-repair-index.ts';
 import { backupRunCommand } from './backup-run.ts';
 import { backupStatus } from './backup-status.ts';
 import { backupUnlock } from './backup-unlock.ts';
@@ -36,7 +37,7 @@ export const COMMANDS: Command[] = [
   detect, profiles, plan, lint, renderCommand, provision, unmount, doctor, doctorRemote,
   snapshotRun, snapshotCreate, snapshotList, snapshotPrune, snapshotDelete, snapshotPin, snapshotUnpin,
   snapshotWrap, snapshotDiff, snapshotRestoreFile, snapshotSimulate,
-  backupInit, backupRunCommand, backupStatus, backupList, backupCheck, backupPruneCommand, backupKeyAdd, backupKeyList, backupKeyRemove, backupUnlock, restore,
+  backupInit, backupRunCommand, backupStatus, backupList, backupCheck, backupRepairIndex, backupPruneCommand, backupKeyAdd, backupKeyList, backupKeyRemove, backupUnlock, restore,
   costCommand, costSimulateCommand,
   demo,
 ];

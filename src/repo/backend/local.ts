@@ -9,6 +9,7 @@ import { syncDirectory, writeFileAtomic } from '../../core/atomic-write.ts';
 import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, notFound } from './backend.ts';
 import { compareNames } from './memory.ts';
+import { PantherError } from '../../core/errors.ts';
 
 const READ_SLICE = 4 * 1024 * 1024;
 const TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/;
@@ -29,7 +30,11 @@ export class LocalBackend implements Backend {
     const path = this.#path(name);
     const dir = dirname(path);
     await this.#ensureDir(dir);
-    await writeFileAtomic(path, data, 0o600);
+    await writeFileAtomic(path, data, 0o600).catch((error: NodeJS.ErrnoException) => {
+      // rename(2) onto a directory: something other than panther put it where an object belongs.
+      if (error.code === 'EISDIR' || error.code === 'ENOTEMPTY') throw notAFile(name, path, 'a directory');
+      throw error;
+    });
   }
 
   // mkdir -p, then fsync every directory that gained an entry so the new path survives a crash.
@@ -61,7 +66,11 @@ export class LocalBackend implements Backend {
       throw error;
     }
     try {
-      const size = (await handle.stat()).size;
+      const info = await handle.stat();
+      // Only panther's own files are objects; a directory (or device) under an object's name was put
+      // there by something else and reads fail with EISDIR deep inside a command.
+      if (!info.isFile()) throw notAFile(name, path, info.isDirectory() ? 'a directory' : 'not a regular file');
+      const size = info.size;
       if (range !== undefined) assertRange(range);
       const start = range?.offset ?? 0;
       if (start > size) throw badRange(name, range!, size);
@@ -153,6 +162,13 @@ export class LocalBackend implements Backend {
       if (!isMissing(error)) throw error;
     });
   }
+}
+
+function notAFile(name: string, path: string, what: string): PantherError {
+  return new PantherError('object-not-a-file', `repository object ${name} (${path}) is ${what}, not a file`, {
+    subject: name, details: { object: name },
+    hint: 'every repository object is a file panther wrote; move this away and restore the object from a copy of the repository',
+  });
 }
 
 function isMissing(error: unknown): boolean {

@@ -13,6 +13,11 @@ import { sha256Hex, LENGTH_FIELD_BYTES } from '../pack/pack.ts';
 import { chunkCount, chunkRef } from '../manifest/manifest.ts';
 import { verifyPack } from './read-pack.ts';
 import type { IndexedBlob } from './read-pack.ts';
+import { descendants, unreferenced } from './references.ts';
+import type { RecordedPoint } from './references.ts';
+import { formatBytes } from '../../core/bytes.ts';
+
+export type { RecordedPoint } from './references.ts';
 
 export interface CheckOptions {
   /** Percentage (0–100) of packs to download and verify blob by blob. Default 0. */
@@ -20,6 +25,11 @@ export interface CheckOptions {
   /** Seed of the pack sample; default random, so repeated checks cover different packs. */
   sampleSeed?: string;
   onProgress?: (phase: string, done: number, total: number) => void;
+  /**
+   * The points this host recorded as completed in this repository (backup/point-record.ts): each one
+   * missing from the repository is an error. Absent = no record to compare with.
+   */
+  recorded?: readonly RecordedPoint[];
 }
 
 export interface CheckProblem {
@@ -29,12 +39,24 @@ export interface CheckProblem {
   message: string;
   /** Backup points (manifest ids) that cannot be restored intact because of this. */
   manifests: string[];
+  /** What to do about it, when there is a command for it. */
+  hint?: string;
 }
+
+export const REPAIR_INDEX_HINT = 'panther backup repair-index rebuilds the index from the pack trailers (--dry-run shows what it would do)';
 
 export interface CheckReport {
   ok: boolean;
   problems: CheckProblem[];
-  stats: { manifests: number; indexSegments: number; packs: number; chunks: number; packsRead: number; blobsRead: number; bytesRead: number };
+  stats: {
+    manifests: number; indexSegments: number; packs: number; chunks: number; packsRead: number; blobsRead: number; bytesRead: number;
+    /** Indexed packs no backup point uses a chunk of, and their bytes: what prune deletes outright. */
+    unreferencedPacks: number; unreferencedPackBytes: number;
+    /** Unused chunks inside packs that are still used (prune repacks a pack once 25 % is unused). */
+    unreferencedChunks: number; unreferencedChunkBytes: number;
+    /** Packs in no index segment, and their bytes (prune deletes them). */
+    unindexedPacks: number; unindexedBytes: number;
+  };
 }
 
 export async function checkRepository(repo: Repository, options: CheckOptions = {}): Promise<CheckReport> {
@@ -44,7 +66,10 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
     problems.push(p);
     return p;
   };
-  const stats = { manifests: 0, indexSegments: 0, packs: 0, chunks: 0, packsRead: 0, blobsRead: 0, bytesRead: 0 };
+  const stats: CheckReport['stats'] = {
+    manifests: 0, indexSegments: 0, packs: 0, chunks: 0, packsRead: 0, blobsRead: 0, bytesRead: 0,
+    unreferencedPacks: 0, unreferencedPackBytes: 0, unreferencedChunks: 0, unreferencedChunkBytes: 0, unindexedPacks: 0, unindexedBytes: 0,
+  };
   const { store, backend, host } = repo;
 
   try {
@@ -62,7 +87,7 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
   // A fresh index: check reports what is stored now, not what this handle cached.
   const index = await loadIndex(store, repo.secrets.objectRoot);
   stats.indexSegments = index.segments.size + index.damaged.length;
-  const damagedSegments = index.damaged.map((d) => add('error', 'index-damaged', d.object, d.reason));
+  const damagedSegments = index.damaged.map((d) => Object.assign(add('error', 'index-damaged', d.object, d.reason), { hint: REPAIR_INDEX_HINT }));
 
   const stored = new Map<string, number>();
   for (const pack of await store.list('packs', foreign)) stored.set(pack.id, pack.size);
@@ -80,8 +105,11 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
       badPacks.set(at.pack, add('error', 'entry-out-of-bounds', store.name('packs', index.packIds[at.pack]!), `index entry ${at.offset}+${at.length} runs past the pack's blobs`));
     }
   });
-  for (const [id] of stored) {
-    if (index.packNumber(id) === undefined) add('warning', 'pack-unindexed', store.name('packs', id), 'pack is in no index segment (left by an interrupted run); prune removes it');
+  for (const [id, size] of stored) {
+    if (index.packNumber(id) !== undefined) continue;
+    stats.unindexedPacks += 1;
+    stats.unindexedBytes += size;
+    add('warning', 'pack-unindexed', store.name('packs', id), `pack is in no index segment (left by an interrupted run); prune removes it and reclaims ${formatBytes(size)}`);
   }
   for (const name of foreign) add('warning', 'foreign-object', name, 'not a Panther object name; ignored');
 
@@ -93,6 +121,10 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
   const manifestsListed = await store.list('manifests', foreign);
   stats.manifests = manifestsListed.length;
   const allIds = new Set(manifestsListed.map((m) => m.id));
+  // Which index slots some readable point uses, and each point's parent, for the checks after the loop.
+  const used = new Uint8Array(index.table.capacity);
+  const parents = new Map<string, string | null>();
+  let unreadable = 0;
   let done = 0;
   for (const item of manifestsListed) {
     options.onProgress?.('manifests', done++, manifestsListed.length);
@@ -101,28 +133,70 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
       manifest = await repo.manifests.read(item.id);
     } catch (error) {
       add('error', 'manifest-damaged', item.name, (error as { details?: { reason?: string } }).details?.reason ?? (error as Error).message).manifests.push(item.id);
+      unreadable += 1;
       continue;
     }
-    const parent = manifest.head.parent;
-    if (parent !== null && !allIds.has(parent)) add('warning', 'parent-missing', item.name, `parent backup point ${parent} is gone; this incremental stream can only be received onto a snapshot that still exists elsewhere`);
+    parents.set(item.id, manifest.head.parent);
     let missing = 0;
     const hits = new Set<CheckProblem>();
     const n = chunkCount(manifest);
     stats.chunks += n;
     for (let i = 0; i < n; i++) {
-      const at = index.table.get(chunkRef(manifest, i).id);
-      if (at === undefined) { missing += 1; continue; }
+      const slot = index.table.find(chunkRef(manifest, i).id);
+      if (slot < 0) { missing += 1; continue; }
+      used[slot] = 1;
+      const at = index.table.at(slot);
       const problem = badPacks.get(at.pack) ?? badBlobs.get(`${at.pack}:${at.offset}`);
       if (problem !== undefined) hits.add(problem);
     }
     for (const problem of hits) problem.manifests.push(item.id);
     if (missing > 0) {
       const note = damagedSegments.length > 0 ? ' (damaged index segments may have listed them)' : '';
-      add('error', 'chunk-missing', item.name, `${missing} of ${n} chunks are in no index segment${note}`).manifests.push(item.id);
+      const problem = add('error', 'chunk-missing', item.name, `${missing} of ${n} chunks are in no index segment${note}`);
+      problem.manifests.push(item.id);
+      // A lost or damaged segment leaves its packs whole: their trailers still list the chunks.
+      problem.hint = `${REPAIR_INDEX_HINT}; chunks in no pack at all are lost, and a fresh full backup replaces the point`;
       for (const problem of damagedSegments) problem.manifests.push(item.id);
     }
   }
+  // A point is restorable only with its whole chain: a gone parent makes it, and every point after
+  // it, unrestorable (restore receives the full stream first, then each incremental).
+  for (const [id, parent] of parents) {
+    if (parent === null || allIds.has(parent)) continue;
+    const problem = add('error', 'parent-missing', store.name('manifests', id), `parent backup point ${parent} is gone, so this point's chain is incomplete and it cannot be restored`);
+    problem.manifests.push(...descendants(parents, [id]));
+    problem.hint = 'restore the parent\'s manifest from a copy of the repository if there is one; the next backup run sends a full stream instead of building on this chain';
+  }
+  // Points this host completed that the repository no longer has: deleted outside prune, a bucket
+  // rolled back, objects dropped. Their children are caught above; the points themselves only here.
+  for (const point of options.recorded ?? []) {
+    if (allIds.has(point.id)) continue;
+    const vanished = add('error', 'point-vanished', store.name('manifests', point.id),
+      `backup point ${point.id} (${point.subvolume} ${point.snapshot}, completed ${point.time}) is recorded as completed on this host but is gone from the repository`);
+    vanished.manifests.push(...descendants(parents, [point.id]));
+    vanished.hint = 'restore its manifest from a copy of the repository; if it was deleted on purpose (a prune run elsewhere), remove its entry from the host\'s record of completed points (--state-dir)';
+  }
+  if (index.damaged.length === 0) reportUnreferenced(index, used, unreadable, stats, add, `${host}/packs/`);
   return { ok: problems.every((p) => p.severity !== 'error'), problems, stats };
+}
+
+/** Data no point references: a warning (interrupted uploads leave it; so does a lost manifest). */
+function reportUnreferenced(index: RepoIndex, used: Uint8Array, unreadable: number, stats: CheckReport['stats'],
+  add: (severity: 'warning', code: string, object: string, message: string) => CheckProblem, packsPrefix: string): void {
+  const found = unreferenced(index, used);
+  stats.unreferencedPacks = found.packs.length;
+  stats.unreferencedPackBytes = found.packBytes;
+  stats.unreferencedChunks = found.chunks;
+  stats.unreferencedChunkBytes = found.chunkBytes;
+  const caveat = unreadable > 0 ? `; ${unreadable} damaged manifest(s) may use some of it` : '';
+  if (found.packs.length > 0) {
+    add('warning', 'packs-unreferenced', packsPrefix,
+      `${found.packs.length} pack(s) (${formatBytes(found.packBytes)}) hold no chunk any backup point references (left by interrupted uploads, or by points that are gone); backup prune would reclaim ${formatBytes(found.packBytes)}${caveat}`);
+  }
+  if (found.chunks > 0) {
+    add('warning', 'chunks-unreferenced', packsPrefix,
+      `${found.chunks} chunk(s) (${formatBytes(found.chunkBytes)}) in packs still in use are referenced by no backup point; prune repacks a pack once 25 % of it is unused${caveat}`);
+  }
 }
 
 async function readSample(repo: Repository, index: RepoIndex, percent: number, options: CheckOptions,

@@ -10,7 +10,8 @@ export function describeLock(entry: LockEntry): string {
   const c = entry.content;
   if (c === undefined) return `lock object ${entry.name}${entry.problem === undefined ? '' : ` (${entry.problem})`}`;
   const since = c.state === 'held' ? `held since ${c.acquired ?? c.created}` : `waiting for the lock since ${c.created}`;
-  return `${c.kind} lock of "${c.holder}" (pid ${c.pid} on ${c.hostname}), ${since}`;
+  const problem = entry.problem === undefined ? '' : `; ${entry.problem}`;
+  return `${c.kind} lock of "${c.holder}" (pid ${c.pid} on ${c.hostname}), ${since}${problem}`;
 }
 
 export function repoLocked(host: string, wanted: LockKind, blocker: LockEntry, skewMs: number, waitMs: number): PantherError {

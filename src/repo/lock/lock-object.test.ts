@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { compactTime, decodeLock, encodeLock, lockName, parseLockName } from './lock-object.ts';
 import type { LockContent } from './lock-object.ts';
 import { objectNameProblem } from '../backend/backend.ts';
-import { lockParamProblems, DEFAULT_LOCK_PARAMS, mergeLockParams } from './params.ts';
+import { lockParamProblems, DEFAULT_LOCK_PARAMS, MAX_LEASE_MS, mergeLockParams } from './params.ts';
+import { beyondLongestLease } from './observe.ts';
 import { decide } from './decide.ts';
 import type { LockEntry } from './observe.ts';
 
@@ -84,4 +85,16 @@ test('decide: exclusive needs no other live lock; shared needs no live exclusive
   assert.equal(blocked.action, 'withdraw');
   const waiting = decide(exSelf, [ex, entry('shared', 7, 'live', 'waiting'), entry('shared', 9, 'live', 'held')]);
   assert.ok(waiting.action === 'wait' && waiting.blocker.content?.state === 'held', 'the error names a holder, not a waiter');
+});
+
+test('a lease is bounded: an expiry beyond the longest lease (plus skew) is stale, a normal one is not', () => {
+  const name = lockName('nas', 'exclusive', T, 'cccccccccccccccc');
+  const skew = DEFAULT_LOCK_PARAMS.skewMs;
+  assert.equal(beyondLongestLease(content(name), T, skew), undefined);
+  const edge = new Date(T + MAX_LEASE_MS + skew).toISOString();
+  assert.equal(beyondLongestLease(content(name, { expires: edge }), T, skew), undefined, 'exactly the longest lease ahead is still possible');
+  const later = new Date(T + MAX_LEASE_MS + skew + 1).toISOString();
+  assert.match(beyondLongestLease(content(name, { expires: later }), T, skew)!, /longest lease/);
+  assert.match(beyondLongestLease(content(name, { expires: '2099-01-01T00:15:00.000Z' }), T, skew)!, /2099-01-01T00:15:00.000Z/);
+  assert.deepEqual(lockParamProblems({ ...DEFAULT_LOCK_PARAMS, leaseMs: MAX_LEASE_MS + 1 }), [`leaseMs must be at most ${MAX_LEASE_MS} (the longest lease the format allows)`]);
 });

@@ -4,6 +4,7 @@
 import type { Backend } from '../backend/backend.ts';
 import type { LockClock } from './clock.ts';
 import type { LockParams } from './params.ts';
+import { MAX_LEASE_MS } from './params.ts';
 import type { LockContent, LockKind, LockName } from './lock-object.ts';
 import { decodeLock, expiresMs, locksPrefix, parseLockName } from './lock-object.ts';
 import { hostname } from 'node:os';
@@ -65,8 +66,9 @@ export async function observeLocks(backend: Backend, host: string, options: Obse
     }
     // A holder on this machine whose process is gone cannot be doing anything: its lock is stale now,
     // not only when its lease runs out (as restic does). Other hosts are judged by the lease alone.
-    const expired = judgedAt > expiresMs(content) + options.params.skewMs || deadOnThisHost(content.hostname, content.pid);
-    const entry: LockEntry = { ...parsed, status: expired ? 'expired' : 'live', content };
+    const beyond = beyondLongestLease(content, judgedAt, options.params.skewMs);
+    const expired = beyond !== undefined || judgedAt > expiresMs(content) + options.params.skewMs || deadOnThisHost(content.hostname, content.pid);
+    const entry: LockEntry = { ...parsed, status: expired ? 'expired' : 'live', content, ...(beyond === undefined ? {} : { problem: beyond }) };
     if (expired && options.removeExpired) {
       await backend.delete(parsed.name);
       entry.removed = true;
@@ -74,6 +76,17 @@ export async function observeLocks(backend: Backend, host: string, options: Obse
     entries.push(entry);
   }
   return entries;
+}
+
+/**
+ * Why a lock's expiry is impossible, or undefined. A participant that follows §6.3 under A3 wrote its
+ * expiry at most MAX_LEASE_MS after a wall-clock reading at most skewMs ahead of ours; a lock whose
+ * expiry lies further ahead (a clock set to 2099, a hand-edited body) would otherwise block forever.
+ */
+export function beyondLongestLease(content: LockContent, judgedAt: number, skewMs: number): string | undefined {
+  if (expiresMs(content) <= judgedAt + MAX_LEASE_MS + skewMs) return undefined;
+  return `its expiry ${content.expires} lies beyond the longest lease the format allows (${MAX_LEASE_MS / 60_000} min after now, plus ${Math.round(skewMs / 1000)} s of clock skew): `
+    + 'its writer\'s clock or body is wrong, so it is stale (docs/FORMAT.md §6.6)';
 }
 
 function deadOnThisHost(host: string, pid: number): boolean {

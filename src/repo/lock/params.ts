@@ -39,6 +39,13 @@ export const DEFAULT_LOCK_PARAMS: LockParams = {
   pollMs: 30 * SECOND,
 };
 
+/**
+ * The longest lease the format allows (FORMAT.md §6.2). It bounds how long any lock object can stay
+ * live: an expiry further ahead than this (plus skew) of an observer's clock was not written by a
+ * participant that follows §6.3, and is stale (observe.ts), so no body can block a repository forever.
+ */
+export const MAX_LEASE_MS = 60 * MINUTE;
+
 /** Every reason the parameters are unusable (empty when fine). */
 export function lockParamProblems(p: LockParams): string[] {
   const problems: string[] = [];
@@ -47,6 +54,7 @@ export function lockParamProblems(p: LockParams): string[] {
   }
   if (problems.length > 0) return problems;
   if (p.leaseMs <= 0 || p.refreshMs <= 0 || p.pollMs <= 0) problems.push('leaseMs, refreshMs and pollMs must be positive');
+  if (p.leaseMs > MAX_LEASE_MS) problems.push(`leaseMs must be at most ${MAX_LEASE_MS} (the longest lease the format allows)`);
   if (p.stopMarginMs >= p.leaseMs) problems.push('stopMarginMs must be shorter than leaseMs');
   // Two refresh attempts before the signal fires, so one failed PUT does not stop the work.
   if (2 * p.refreshMs > p.leaseMs - p.stopMarginMs) problems.push('need 2 × refreshMs ≤ leaseMs − stopMarginMs');

@@ -86,7 +86,12 @@ export function readTrailer(objectRoot: Uint8Array, pack: Uint8Array): PackEntry
   const trailerLength = buf.readUInt32LE(buf.length - LENGTH_FIELD_BYTES);
   const trailerStart = buf.length - LENGTH_FIELD_BYTES - trailerLength;
   if (trailerStart < 0) throw new Error(`trailer length ${trailerLength} exceeds the pack`);
-  const entries = decodeTrailer(open(objectRoot, ObjectType.packTrailer, buf.subarray(trailerStart, buf.length - LENGTH_FIELD_BYTES)).plaintext);
+  return openTrailer(objectRoot, buf.subarray(trailerStart, buf.length - LENGTH_FIELD_BYTES), trailerStart);
+}
+
+/** Opens a trailer envelope that starts at `trailerStart` of its pack; checks every entry lies before it. */
+export function openTrailer(objectRoot: Uint8Array, sealed: Uint8Array, trailerStart: number): PackEntry[] {
+  const entries = decodeTrailer(open(objectRoot, ObjectType.packTrailer, sealed).plaintext);
   for (const e of entries) {
     if (e.offset + e.length > trailerStart) throw new Error(`trailer entry at ${e.offset}+${e.length} overlaps the trailer`);
   }

@@ -88,3 +88,16 @@ test('a crash at any put or delete during prune leaves every kept point restorab
     }
   }
 });
+
+test('beforeDelete hears of the points to delete before the first manifest goes, and never in a dry run', async () => {
+  const backend = new MemoryBackend();
+  const { repo, a, b, c } = await threePoints(backend);
+  const heard: Array<{ ids: string[]; manifestsLeft: number }> = [];
+  const beforeDelete = async (ids: readonly string[]): Promise<void> => {
+    heard.push({ ids: [...ids].sort(), manifestsLeft: (await objectNames(backend, 'manifests')).length });
+  };
+  await repo.prune([b], { dryRun: true, beforeDelete });
+  assert.deepEqual(heard, []);
+  await repo.prune([b], { beforeDelete });
+  assert.deepEqual(heard, [{ ids: [a, c].sort(), manifestsLeft: 3 }]);
+});

@@ -7,7 +7,8 @@
 import type { Repository } from '../repository.ts';
 import { loadIndex } from '../index/repo-index.ts';
 import type { IndexedPack } from '../index/index-segment.ts';
-import { openSegment, sealSegment } from '../index/index-segment.ts';
+import { openSegment } from '../index/index-segment.ts';
+import { writeSegments } from '../index/write-segments.ts';
 import { chunkCount, chunkRef } from '../manifest/manifest.ts';
 import { refused } from '../errors.ts';
 import type { PackDecision, PrunePolicy } from './plan-prune.ts';
@@ -19,6 +20,11 @@ export interface PruneOptions extends Partial<PrunePolicy> {
   dryRun?: boolean;
   /** Entries per new index segment. Default 100,000 (~4.4 MB). */
   segmentEntries?: number;
+  /**
+   * Called with the backup points about to be deleted, after every refusal check and before the
+   * first delete: the host's record of completed points forgets them first (backup/point-record.ts).
+   */
+  beforeDelete?: (manifests: readonly string[]) => Promise<void>;
 }
 
 export interface PruneReport {
@@ -39,14 +45,14 @@ export async function prune(repo: Repository, keep: Iterable<string>, options: P
   if (unknown.length > 0) throw refused('unknown-manifest', `cannot keep backup points that do not exist: ${unknown.join(', ')}`, 'pass ids from the manifest list');
   const index = await loadIndex(repo.store, repo.secrets.objectRoot);
   if (index.damaged.length > 0) {
-    throw refused('prune-refused', `index segment(s) ${index.damaged.map((d) => d.object).join(', ')} are damaged; prune could delete data they list`, 'run check and repair the index first');
+    throw refused('prune-refused', `index segment(s) ${index.damaged.map((d) => d.object).join(', ')} are damaged; prune could delete data they list`, 'panther backup repair-index rebuilds the index from the pack trailers; then prune again');
   }
   const used = new Uint8Array(index.table.capacity);
   for (const id of keepIds) {
     const manifest = await repo.manifests.read(id);
     for (let i = 0; i < chunkCount(manifest); i++) {
       const slot = index.table.find(chunkRef(manifest, i).id);
-      if (slot < 0) throw refused('prune-refused', `backup point ${id} has chunks in no index segment`, 'run check; prune only runs on a consistent repository');
+      if (slot < 0) throw refused('prune-refused', `backup point ${id} has chunks in no index segment`, 'run panther backup check; if packs hold them, panther backup repair-index puts them back in the index; prune only runs on a consistent repository');
       used[slot] = 1;
     }
   }
@@ -73,6 +79,7 @@ export async function prune(repo: Repository, keep: Iterable<string>, options: P
   };
   if (report.dryRun) return report;
 
+  await options.beforeDelete?.(report.deletedManifests);
   // 1. Backup points go first: from here on nothing references what is about to go.
   for (const id of report.deletedManifests) await repo.manifests.delete(id);
   // 2. New packs for the blobs still used in mostly-garbage packs.
@@ -100,26 +107,4 @@ export async function prune(repo: Repository, keep: Iterable<string>, options: P
   for (const pack of unindexed) await repo.store.delete('packs', pack.id);
   repo.reloadIndex();
   return report;
-}
-
-async function writeSegments(repo: Repository, records: IndexedPack[], perSegment: number): Promise<{ ids: string[]; bytes: number }> {
-  const ids: string[] = [];
-  let bytes = 0;
-  let batch: IndexedPack[] = [];
-  let entries = 0;
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
-    const sealed = sealSegment(repo.secrets.objectRoot, batch, repo.params.compressionLevel);
-    ids.push(await repo.store.write('index', sealed));
-    bytes += sealed.length;
-    batch = [];
-    entries = 0;
-  };
-  for (const record of records) {
-    if (entries > 0 && entries + record.entries.length > perSegment) await flush();
-    batch.push(record);
-    entries += record.entries.length;
-  }
-  await flush();
-  return { ids, bytes };
 }

@@ -39,7 +39,8 @@ function assertAllIndexed(manifest: Manifest, index: RepoIndex, manifestId: stri
   if (missing === 0) return;
   const segments = index.damaged.map((d) => d.object);
   const why = segments.length === 0 ? 'no index segment lists them' : `they may have been in damaged index segment(s) ${segments.join(', ')}`;
-  throw corrupt(`${manifest.head.host}/manifests/${manifestId}`, `${missing} of ${n} chunks (first: chunk ${first}) are not in the index: ${why}`, [manifestId]);
+  throw corrupt(`${manifest.head.host}/manifests/${manifestId}`, `${missing} of ${n} chunks (first: chunk ${first}) are not in the index: ${why}`, [manifestId],
+    'panther backup repair-index rebuilds the index from the pack trailers; then restore again (panther backup check says what else is damaged)');
 }
 
 function* planRuns(manifest: Manifest, index: RepoIndex, maxBytes: number): Generator<Run> {
