@@ -167,7 +167,7 @@ export class LocalBackend implements Backend {
 function notAFile(name: string, path: string, what: string): PantherError {
   return new PantherError('object-not-a-file', `repository object ${name} (${path}) is ${what}, not a file`, {
     subject: name, details: { object: name },
-    hint: 'every repository object is a file panther wrote; move this away and restore the object from a copy of the repository',
+    hint: 'every repository object is a regular file written by backup runs; move this away and restore the object from a copy of the repository',
   });
 }
 
