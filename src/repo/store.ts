@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Backend } from './backend/backend.ts';
 import type { ObjectKind } from './names.ts';
-import { idFromName, kindPrefix, objectName } from './names.ts';
+import { OBJECT_KINDS, idFromName, kindPrefix, objectName } from './names.ts';
 import { DamagedObject } from './errors.ts';
 
 export interface Listed {
@@ -24,6 +24,11 @@ export class ObjectStore {
 
   name(kind: ObjectKind, id: string): string {
     return objectName(this.host, kind, id);
+  }
+
+  /** Whether `name` is a well-formed object name of this host (any kind). */
+  isObjectName(name: string): boolean {
+    return OBJECT_KINDS.some((kind) => idFromName(this.host, kind, name) !== undefined);
   }
 
   /** Reads an object and proves its bytes hash to its name. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile, mkdir, utimes } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink, writeFile, mkdir, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalBackend } from './local.ts';
@@ -72,6 +72,24 @@ test('local: sweepTemporaries removes stale temporary files only', async () => {
     assert.equal(await backend.sweepTemporaries(600_000), 1);
     assert.deepEqual(await readdir(join(root, 'h', 'packs')), ['real']);
     assert.deepEqual(await readdir(join(root, 'h', 'index')), ['.def.0123456789ab.tmp']);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('local: a symlink where an object belongs is listed and refused on read, never followed', async () => {
+  const root = await tempRoot();
+  try {
+    const backend = new LocalBackend(root);
+    await backend.put('h/manifests/aa', new Uint8Array([1, 2, 3]));
+    const outside = join(root, '..', `outside-${Date.now()}`);
+    await writeFile(outside, 'secret');
+    await symlink(outside, join(root, 'h', 'manifests', 'bb'));
+    const names: string[] = [];
+    for await (const info of backend.list('h/manifests/')) names.push(info.name);
+    assert.deepEqual(names, ['h/manifests/aa', 'h/manifests/bb'], 'the link does not vanish from the listing');
+    await assert.rejects(backend.get('h/manifests/bb'), { code: 'object-not-a-file' });
+    await rm(outside);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -2,7 +2,8 @@
 // the target directory, are fsynced, renamed into place and the directory fsynced, so a crash at any
 // moment leaves either no object or the complete one. Temporary names start with '.', which object
 // names may not (backend.ts), so they are never listed or read as objects.
-import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { syncDirectory, writeFileAtomic } from '../../core/atomic-write.ts';
@@ -60,9 +61,12 @@ export class LocalBackend implements Backend {
     const path = this.#path(name);
     let handle: FileHandle;
     try {
-      handle = await open(path, 'r');
+      // Never through a symlink: an object is a file the backend wrote, and a link planted in the
+      // repository could make a read return (and a check vouch for) some other file.
+      handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
     } catch (error) {
       if (isMissing(error)) throw notFound(name);
+      if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw notAFile(name, path, 'a symbolic link');
       throw error;
     }
     try {
@@ -124,6 +128,11 @@ export class LocalBackend implements Backend {
       const name = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
       if (entry.isDirectory()) {
         if (prefix.startsWith(`${name}/`) || `${name}/`.startsWith(prefix)) await this.#walk(name, prefix, out);
+      } else if (!entry.isFile() && !entry.isDirectory() && name.startsWith(prefix)) {
+        // A symlink or device where an object belongs: listed, so a read reports it instead of the
+        // object silently vanishing from every listing (a check would then pass without it).
+        const info = await lstat(join(dir, entry.name)).catch((error: unknown) => { if (isMissing(error)) return null; throw error; });
+        if (info !== null) out.push({ name, size: info.size });
       } else if (entry.isFile() && name.startsWith(prefix)) {
         // Deleted between readdir and stat (a released lock, a pruned pack): it is simply gone.
         const info = await stat(join(dir, entry.name)).catch((error: unknown) => { if (isMissing(error)) return null; throw error; });

@@ -111,7 +111,6 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
     stats.unindexedBytes += size;
     add('warning', 'pack-unindexed', store.name('packs', id), `pack is in no index segment (left by an interrupted run); prune removes it and reclaims ${formatBytes(size)}`);
   }
-  for (const name of foreign) add('warning', 'foreign-object', name, 'not a Panther object name; ignored');
 
   const badBlobs = new Map<string, CheckProblem>();
   const percent = Math.min(100, Math.max(0, options.readData ?? 0));
@@ -119,6 +118,13 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
 
   // One pass over manifests: unreadable ones, chunks the index lacks, chunks in damaged places.
   const manifestsListed = await store.list('manifests', foreign);
+  // Reported only now, so foreign names under manifests/ are seen too. A name that continues a valid
+  // object name ("manifests/<id>/x") means that object was replaced by a directory: the object is gone.
+  for (const name of foreign) {
+    const shadowed = name.split('/').slice(0, -1).join('/');
+    if (store.isObjectName(shadowed)) add('error', 'object-not-a-file', shadowed, 'a directory stands where this object belongs: the object is lost (restore it from a copy of the repository, or prune and back up again)');
+    else add('warning', 'foreign-object', name, 'not a Panther object name; ignored');
+  }
   stats.manifests = manifestsListed.length;
   const allIds = new Set(manifestsListed.map((m) => m.id));
   // Which index slots some readable point uses, and each point's parent, for the checks after the loop.
