@@ -4,6 +4,7 @@ import type { StoragePlan } from '../../plan/types.ts';
 import { checkHealth } from './health-checks.ts';
 import { inspect } from './inspect.ts';
 import { checkIgnoredOptions, checkPlan } from './plan-checks.ts';
+import { checkSnapshotDirs, inspectSnapshotDirs } from './snapshot-dirs.ts';
 import { DEFAULT_THRESHOLDS, type DoctorFinding, type DoctorThresholds, type LiveState } from './types.ts';
 
 export interface DoctorReport {
@@ -25,7 +26,9 @@ export function diagnose(state: LiveState, plan: StoragePlan | null, thresholds:
 
 export async function runDoctor(opts: { root: string; plan: StoragePlan | null; fstab: string | null; now: Date; thresholds?: DoctorThresholds }): Promise<DoctorReport> {
   const state = await inspect(opts);
-  const findings = diagnose(state, opts.plan, opts.thresholds);
+  const snapshotDirs = checkSnapshotDirs(await inspectSnapshotDirs(opts.root, opts.plan, state.mounts), opts.root);
+  const order = { error: 0, warning: 1, info: 2 } as const;
+  const findings = [...diagnose(state, opts.plan, opts.thresholds), ...snapshotDirs].sort((a, b) => order[a.severity] - order[b.severity]);
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
   return { root: opts.root, host: opts.plan?.host ?? null, findings, counts, state };
