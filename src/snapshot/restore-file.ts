@@ -49,6 +49,10 @@ export async function restoreFile(ctx: EngineContext, name: string, path: string
   const { stored, loc } = await findSnapshot(ctx.plan, ctx.root, name, ctx.log);
   const rel = relativeInside(path, loc.subvolume.mountPoint ?? '/');
   if (rel === '') throw new PantherError('restore-whole', 'restore-file restores files and directories inside a snapshot, not the whole subvolume', { exitCode: ExitCode.usage, hint: 'name a path, or use btrfs subvolume snapshot to roll back a whole subvolume' });
+  // Every step below names paths through open directories; without /proc that is not possible.
+  if (!(await lstat('/proc/self/fd').then((i) => i.isDirectory(), () => false))) {
+    throw new PantherError('no-proc', 'restore-file needs /proc (it writes through open directories so links cannot redirect it)', { hint: 'mount proc on /proc' });
+  }
   const parts = rel.split('/');
   const from = join(stored.path, rel);
   await checkSourcePath(stored.path, parts, name, path);
@@ -68,6 +72,14 @@ export async function restoreFile(ctx: EngineContext, name: string, path: string
       dir = next;
     }
     await restoreEntry(from, dir, parts.at(-1)!, to, opts.overwriteNewer, result);
+  } catch (error) {
+    // Users may move, delete or replace anything in their trees while we work: say so, no stack trace.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof PantherError || code === undefined) throw error;
+    if (RACE_CODES.has(code)) throw changedMeanwhile(to, code, result);
+    throw new PantherError('restore-failed', `restoring ${to} from ${name} failed: ${code} in ${(error as NodeJS.ErrnoException).syscall ?? 'a file operation'}`, {
+      subject: to, cause: error, details: { restored: result.restored }, hint: 'fix the cause (space, permissions) and run restore-file again; what is already restored is kept',
+    });
   } finally {
     await dir.close();
   }
@@ -90,6 +102,15 @@ async function checkSourcePath(snapshotPath: string, parts: string[], name: stri
     }
     if (!info.isDirectory()) throw new PantherError('not-in-snapshot', `${shown} is not a directory in ${name}`, { hint: `ls ${join(snapshotPath, ...parts.slice(0, i))}` });
   }
+}
+
+const RACE_CODES = new Set(['ENOENT', 'ENOTDIR', 'ELOOP', 'EISDIR', 'ENOTEMPTY', 'EEXIST']);
+
+function changedMeanwhile(shown: string, code: string, result?: RestoreFileResult): PantherError {
+  return new PantherError('restore-raced', `${shown}: the live tree changed while restoring (${code}); nothing was written through a link`, {
+    subject: shown, exitCode: ExitCode.refused, ...(result === undefined ? {} : { details: { restored: result.restored } }),
+    hint: 'look at what is there now and run restore-file again, or restore elsewhere with --to DIR',
+  });
 }
 
 async function describe(path: string): Promise<string> {
@@ -129,6 +150,7 @@ async function openChildDir(dir: FileHandle, name: string, shown: string, source
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ELOOP' || code === 'ENOTDIR') throw linkRefused(shown, `${await describe(fdPath(dir, name))} (replaced while restoring)`);
+    if (code === 'ENOENT') throw changedMeanwhile(shown, code);
     throw error;
   }
   if ((await opened.stat()).ino !== ino) {
@@ -187,15 +209,23 @@ async function stageAndPlace(dir: FileHandle, name: string, make: (staged: strin
   const stage = await open(fdPath(dir, privateName), DIR_FLAGS);
   try {
     const info = await stage.stat();
-    if (info.uid !== process.getuid?.() || (info.mode & 0o077) !== 0) throw new Error(`staging directory ${privateName} is not private`);
+    if (info.uid !== process.getuid?.() || (info.mode & 0o077) !== 0) {
+      throw new PantherError('restore-staging', `the staging directory ${privateName} beside ${name} is not private (mode 0${(info.mode & 0o7777).toString(8)}, owner ${info.uid})`, {
+        hint: 'run restore-file as root; a default ACL on the target directory can cause this: restore with --to DIR elsewhere',
+      });
+    }
     const staged = fdPath(stage, name);
     try {
       await make(staged);
       const ino = (await lstat(staged)).ino;
       if (!replace && (await lstat(fdPath(dir, name)).then(() => true, () => false))) {
-        throw new PantherError('restore-raced', `${name} appeared while it was being restored`, { exitCode: ExitCode.refused, hint: 'run restore-file again' });
+        throw changedMeanwhile(name, 'EEXIST');
       }
-      await rename(staged, fdPath(dir, name));
+      await rename(staged, fdPath(dir, name)).catch((error: NodeJS.ErrnoException) => {
+        // Something else took the name meanwhile (a directory where a file goes, a non-empty one).
+        if (RACE_CODES.has(error.code ?? '')) throw changedMeanwhile(name, error.code!);
+        throw error;
+      });
       return ino;
     } catch (error) {
       await unlink(staged).catch(() => rmdir(staged).catch(() => undefined));

@@ -3,7 +3,7 @@
 // damaged sidecar is a warning and not a crash, and snapshots are not readable by other users.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmod, chown, lstat, mkdir, open, readFile, readlink, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, open, readdir, readFile, readlink, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -73,6 +73,55 @@ describe('snapshot safety on a provisioned yoga layout', { skip }, () => {
     const to = await cli('snapshot', 'restore-file', snap, '/home/carol/d', '--to', elsewhere);
     assert.equal(to.code, 0, to.stderr);
     assert.equal(await readFile(join(elsewhere, 'd', 'passwd'), 'utf8'), 'carol::0:0\n');
+  });
+
+  test('swapping a directory for a link while restores run never lets one write through the link', { timeout: 120_000 }, async () => {
+    const etc = await rootOwnedDir('etc-race');
+    await mkdir(home('gina', 'd'), { recursive: true });
+    for (let i = 0; i < 20; i++) await carolFile(home('gina', 'd', `f${i}`), `gina ${i}\n`);
+    await carolFile(home('gina', 'd', 'passwd'), 'gina::0:0\n');
+    const snap = await snapshotHome();
+    await symlink(etc, home('gina', 'evil'));
+    let stop = false;
+    // d alternates between a real directory and a link to the root-owned directory.
+    const swapper = (async () => {
+      let swaps = 0;
+      while (!stop) {
+        try {
+          await rename(home('gina', 'd'), home('gina', 'real'));
+          await rename(home('gina', 'evil'), home('gina', 'd'));
+          await new Promise((r) => setImmediate(r));
+          await rename(home('gina', 'd'), home('gina', 'evil'));
+          await rename(home('gina', 'real'), home('gina', 'd'));
+          swaps++;
+        } catch {
+          // A restore recreated d in a gap: put things back as they were and go on.
+          await rm(home('gina', 'd'), { recursive: true, force: true }).catch(() => undefined);
+          await rename(home('gina', 'real'), home('gina', 'd')).catch(() => undefined);
+          await symlink(etc, home('gina', 'evil')).catch(() => undefined);
+        }
+      }
+      return swaps;
+    })();
+    const codes = new Map<number, number>();
+    const deadline = Date.now() + 4000;
+    try {
+      while (Date.now() < deadline) {
+        for (const path of ['/home/gina/d/passwd', '/home/gina/d', '/home/gina']) {
+          const r = await cli('snapshot', 'restore-file', snap, path, '--overwrite-newer');
+          codes.set(r.code, (codes.get(r.code) ?? 0) + 1);
+          assert.ok(r.code === 0 || r.code === 3, `${path}: exit ${r.code}: ${r.stderr}`);
+        }
+      }
+    } finally {
+      stop = true;
+    }
+    const swaps = await swapper;
+    assert.ok(swaps > 10, `only ${swaps} swaps`);
+    assert.deepEqual((await readdir(etc)).sort(), ['passwd']);
+    assert.equal(await readFile(join(etc, 'passwd'), 'utf8'), 'root:x:0:0\n');
+    assert.equal((await stat(etc)).mode & 0o777, 0o755);
+    assert.equal((await stat(join(etc, 'passwd'))).uid, 0);
   });
 
   test('a link deeper in the live tree is not followed when restoring a whole directory', async () => {
