@@ -61,7 +61,7 @@ export async function restoreFile(ctx: EngineContext, name: string, path: string
   const to = join(top, ...dirParts, parts.at(-1)!);
   const result: RestoreFileResult = { snapshot: name, from, to, restored: [], unchanged: [], skippedNewer: [], skippedSpecial: [] };
   if (opts.to !== undefined) await mkdir(opts.to, { recursive: true });
-  // The top itself is trusted (the plan's mount point, or a directory root named); nothing below it is.
+  // The top itself is trusted (the plan's mount point, or the directory given with --to); nothing below it is.
   let dir = await open(top, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
     for (const [i, part] of dirParts.entries()) {
