@@ -9,9 +9,11 @@
 // S3 backends are wrapped in RetryBackend: B2's 503s and dropped connections are retried with
 // backoff, and a run that still cannot reach the bucket stops with backend-unavailable and resumes
 // next time. The S3 SDK is loaded only when an s3:// URL is used.
-import { readFile, mkdir, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { ExitCode, PantherError } from '../core/errors.ts';
+import { mkdirPrivate } from '../core/private-dir.ts';
 import { redactUrl } from '../core/redact-url.ts';
+import { warnIfSecretOpen } from '../core/secret-file.ts';
 import { initRepository, LocalBackend, openRepository, type Repository } from '../repo/index.ts';
 import type { Backend } from '../repo/index.ts';
 import type { S3Backend } from '../repo/backend/s3.ts';
@@ -50,7 +52,7 @@ async function localDirectory(path: string): Promise<void> {
       hint: 'pass the directory holding the repository (--repo DIR, default /var/lib/panther/repo) or an s3:// URL',
     });
   }
-  if (info === null) await mkdir(path, { recursive: true }).catch((error: NodeJS.ErrnoException) => { throw localProblem(path, error); });
+  if (info === null) await mkdirPrivate(path).catch((error: NodeJS.ErrnoException) => { throw localProblem(path, error); });
 }
 
 function localProblem(path: string, cause: NodeJS.ErrnoException): PantherError {
@@ -81,6 +83,7 @@ export async function readSecret(path: string, what: string): Promise<string> {
       cause, hint: `check the path and that this user may read it (agenix/sops-nix put secrets under /run/secrets)`,
     });
   }
+  await warnIfSecretOpen(path, what);
   // Secret files usually end with a newline that is not part of the secret.
   const secret = text.replace(/\r?\n$/, '');
   if (secret.length === 0) throw new PantherError('secret-empty', `${what} file ${path} is empty`, { hint: 'write the secret into it' });

@@ -1,6 +1,6 @@
 // Runs the actions of a plan against real block devices through the btrfs edge. Everything it
 // mounts is tracked; a failure half way unmounts all of it and reports which steps were done.
-import { mkdir, mkdtemp, rmdir } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -97,6 +97,10 @@ export async function applyActions(plan: StoragePlan, actions: Action[], opts: A
         }
         case 'create-subvolume':
           await createSubvolume(underPool(top(action.pool), action.subvolume));
+          // Snapshots hold every user's old files: the snapshot subvolume is root-only from the start.
+          if (plan.pools.some((p) => p.snapshotLocation?.pool === action.pool && p.snapshotLocation.subvolume === action.subvolume)) {
+            await chmod(underPool(top(action.pool), action.subvolume), 0o700);
+          }
           break;
         case 'set-nocow':
           await setNoCow(underPool(top(action.pool), action.subvolume));

@@ -9,7 +9,7 @@ import { runSnapshotWithHooks } from './hooks/run-hooks.ts';
 import { runWrapped } from './hooks/wrapped-command.ts';
 import { snapshotName } from './naming.ts';
 import { applyRetention } from './retention/index.ts';
-import { exists, findSnapshot, listStored, locate, removeMeta, snapshotted, TOOL_VERSION, writeMeta, type Located } from './store.ts';
+import { exists, findSnapshot, listStored, locate, removeMeta, secureSnapshotDirs, snapshotted, TOOL_VERSION, writeMeta, type Located } from './store.ts';
 import type { RetentionDecision, SnapshotMeta, SnapshotOrigin } from './types.ts';
 
 export interface EngineContext {
@@ -39,6 +39,7 @@ export async function createSnapshot(ctx: EngineContext, req: CreateRequest): Pr
       subject: loc.source, hint: `mount it first (panther doctor --plan … shows what is missing)`,
     });
   }
+  await secureSnapshotDirs(loc, ctx.log);
   // Two snapshots in one second (wrap of a quick command) would share a name: take the next second.
   let at = new Date(req.now).getTime();
   while (await exists(`${loc.dir}/${snapshotName(req.subvolume, new Date(at).toISOString())}`)) at += 1000;
@@ -46,7 +47,13 @@ export async function createSnapshot(ctx: EngineContext, req: CreateRequest): Pr
   const path = `${loc.dir}/${name}`;
   const { outcomes, degraded } = await runSnapshotWithHooks(loc.subvolume.hooks ?? [], { subvolumePath: loc.source, log: ctx.log, signal: ctx.signal ?? new AbortController().signal }, async () => {
     await writeMeta(loc.dir, draftMeta(ctx, loc, name, req));
-    await snapshotSubvolume(loc.source, path, { readonly: true });
+    try {
+      await snapshotSubvolume(loc.source, path, { readonly: true });
+    } catch (error) {
+      // No snapshot, no sidecar: a draft left behind would be reported as an orphan on every list.
+      await removeMeta(loc.dir, name).catch(() => undefined);
+      throw error;
+    }
   });
   const info = await showSubvolume(path);
   const meta: SnapshotMeta = { ...draftMeta(ctx, loc, name, req), hooks: outcomes, degraded, uuid: info.uuid };
@@ -71,9 +78,10 @@ export interface PruneEntry {
 
 /** Timeline retention for one subvolume; manual and wrap snapshots are left to the user. */
 export async function pruneSubvolume(ctx: EngineContext, loc: Located, now: string, dryRun: boolean): Promise<PruneEntry[]> {
-  const stored = (await listStored(ctx.plan, ctx.root, loc)).filter((s) => s.meta.origin === 'timeline');
+  const stored = (await listStored(ctx.plan, ctx.root, loc, ctx.log)).filter((s) => s.meta.origin === 'timeline');
   const decisions = applyRetention(
-    stored.map((s) => ({ id: s.meta.name, time: s.meta.time, pinned: s.meta.pinned, holds: s.meta.holds })),
+    // An unusable sidecar may have said pinned, held or manual: keep the snapshot rather than guess.
+    stored.map((s) => ({ id: s.meta.name, time: s.meta.time, pinned: s.meta.pinned, holds: s.unusableSidecar ? [...s.meta.holds, 'unreadable-sidecar'] : s.meta.holds })),
     { tiers: loc.subvolume.snapshots!, timezone: ctx.plan.snapshots.timezone },
     now,
   );
@@ -101,7 +109,8 @@ export interface RunReport {
 export async function runTimeline(ctx: EngineContext, now: string, dryRun: boolean): Promise<RunReport> {
   const report: RunReport = { now, dryRun, created: [], failed: [], pruned: [] };
   for (const loc of snapshotted(ctx.plan, ctx.root)) {
-    const existing = (await listStored(ctx.plan, ctx.root, loc)).filter((s) => s.meta.origin === 'timeline').map((s) => s.meta.time);
+    await secureSnapshotDirs(loc, ctx.log, dryRun);
+    const existing = (await listStored(ctx.plan, ctx.root, loc, ctx.log)).filter((s) => s.meta.origin === 'timeline').map((s) => s.meta.time);
     const due = dueTiers(existing, loc.subvolume.snapshots!, now, ctx.plan.snapshots.timezone);
     if (due.length > 0) {
       try {
@@ -125,7 +134,7 @@ export async function pruneAll(ctx: EngineContext, now: string, dryRun: boolean)
 }
 
 export async function deleteSnapshot(ctx: EngineContext, name: string, force: boolean): Promise<SnapshotMeta> {
-  const { stored, loc } = await findSnapshot(ctx.plan, ctx.root, name);
+  const { stored, loc } = await findSnapshot(ctx.plan, ctx.root, name, ctx.log);
   const protectedBy = [...(stored.meta.pinned ? ['pinned'] : []), ...stored.meta.holds.map((h) => `held by ${h}`)];
   if (protectedBy.length > 0 && !force) {
     throw new PantherError('snapshot-protected', `${name} is ${protectedBy.join(', ')}`, {
@@ -138,7 +147,7 @@ export async function deleteSnapshot(ctx: EngineContext, name: string, force: bo
 }
 
 export async function setPinned(ctx: EngineContext, name: string, pinned: boolean): Promise<SnapshotMeta> {
-  const { stored, loc } = await findSnapshot(ctx.plan, ctx.root, name);
+  const { stored, loc } = await findSnapshot(ctx.plan, ctx.root, name, ctx.log);
   const meta = { ...stored.meta, pinned };
   await writeMeta(loc.dir, meta);
   return meta;
@@ -146,7 +155,7 @@ export async function setPinned(ctx: EngineContext, name: string, pinned: boolea
 
 /** The hook the backup engine uses: a held snapshot is never deleted by retention. */
 export async function setHold(ctx: EngineContext, name: string, holder: string, held: boolean): Promise<SnapshotMeta> {
-  const { stored, loc } = await findSnapshot(ctx.plan, ctx.root, name);
+  const { stored, loc } = await findSnapshot(ctx.plan, ctx.root, name, ctx.log);
   const holds = new Set(stored.meta.holds);
   if (held) holds.add(holder); else holds.delete(holder);
   const meta = { ...stored.meta, holds: [...holds].sort() };

@@ -18,8 +18,8 @@ grows with what changed, not with the size of the trees.`,
     const [a, b] = positionals;
     if (a === undefined || b === undefined || positionals.length > 2) throw usageError('name two snapshots', 'panther snapshot diff @home.20261123T020000Z @home.20261124T020000Z');
     const ctx = await snapshotContext(values, io);
-    const older = await findSnapshot(ctx.plan, ctx.root, a);
-    const newer = await findSnapshot(ctx.plan, ctx.root, b);
+    const older = await findSnapshot(ctx.plan, ctx.root, a, ctx.log);
+    const newer = await findSnapshot(ctx.plan, ctx.root, b, ctx.log);
     if (older.stored.meta.subvolume !== newer.stored.meta.subvolume) {
       throw new PantherError('diff-subvolumes', `${a} and ${b} are snapshots of different subvolumes`, { exitCode: ExitCode.usage, hint: 'diff two snapshots of the same subvolume' });
     }

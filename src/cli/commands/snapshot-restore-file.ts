@@ -8,12 +8,17 @@ export const snapshotRestoreFile: Command = {
   summary: 'bring a file or directory back from a snapshot without touching anything else',
   usage: 'panther snapshot restore-file <snapshot> <path> [--to DIR] [--overwrite-newer] [--json]',
   help: `${SNAPSHOT_HELP}
-  --to DIR            restore into DIR instead of the original place
+  --to DIR            restore into DIR instead of the original place (DIR/<last part of path>)
   --overwrite-newer   also replace files that changed after the snapshot was taken
 
 Each file is written under a temporary name and renamed into place (a reflink on the same
 filesystem). A file that is newer than the snapshot's copy is left alone and listed, with exit
-code 3, unless --overwrite-newer is given.`,
+code 3, unless --overwrite-newer is given.
+
+Symlinks are never followed: a directory on the path that is a symlink in the live tree is
+refused (exit 3; restore elsewhere with --to DIR), a path through a symlink inside the snapshot
+is refused, and a symlink in the snapshot is restored as that symlink. FIFOs, sockets and
+device nodes are skipped and listed.`,
   options: { ...SNAPSHOT_OPTIONS, to: { type: 'string' }, 'overwrite-newer': { type: 'boolean' } },
   positionals: true,
   async run(values, positionals, io) {
@@ -26,6 +31,7 @@ code 3, unless --overwrite-newer is given.`,
       `restored ${result.restored.length}, unchanged ${result.unchanged.length}, kept newer ${result.skippedNewer.length} (from ${result.snapshot})`,
       ...result.restored.map((p) => `  restored ${p}`),
       ...result.skippedNewer.map((p) => `  NEWER, kept: ${p} (use --overwrite-newer to replace it)`),
+      ...result.skippedSpecial.map((p) => `  SKIPPED special file (FIFO, socket or device): ${p}`),
     ].join('\n'));
     return result.skippedNewer.length > 0 ? ExitCode.refused : ExitCode.ok;
   },

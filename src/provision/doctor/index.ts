@@ -5,6 +5,7 @@ import { checkHealth } from './health-checks.ts';
 import { inspect } from './inspect.ts';
 import { checkIgnoredOptions, checkPlan } from './plan-checks.ts';
 import type { PlanSource } from './plan-source.ts';
+import { checkSnapshotDirs, inspectSnapshotDirs } from './snapshot-dirs.ts';
 import { DEFAULT_THRESHOLDS, type DoctorFinding, type DoctorThresholds, type LiveState } from './types.ts';
 
 export interface DoctorReport {
@@ -31,7 +32,9 @@ export async function runDoctor(opts: {
   planSource?: PlanSource | null; notes?: DoctorFinding[];
 }): Promise<DoctorReport> {
   const state = await inspect(opts);
-  const findings = [...diagnose(state, opts.plan, opts.thresholds), ...(opts.notes ?? [])];
+  const snapshotDirs = checkSnapshotDirs(await inspectSnapshotDirs(opts.root, opts.plan, state.mounts), opts.root);
+  const order = { error: 0, warning: 1, info: 2 } as const;
+  const findings = [...diagnose(state, opts.plan, opts.thresholds), ...snapshotDirs, ...(opts.notes ?? [])].sort((a, b) => order[a.severity] - order[b.severity]);
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
   return { root: opts.root, host: opts.plan?.host ?? null, planSource: opts.planSource ?? (opts.plan === null ? null : 'given'), findings, counts, state };

@@ -3,10 +3,11 @@
 // moment leaves either no object or the complete one. Temporary names start with '.', which object
 // names may not (backend.ts), so they are never listed or read as objects.
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { lstat, open, readdir, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { syncDirectory, writeFileAtomic } from '../../core/atomic-write.ts';
+import { mkdirPrivate } from '../../core/private-dir.ts';
 import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, notFound } from './backend.ts';
 import { compareNames } from './memory.ts';
@@ -38,9 +39,10 @@ export class LocalBackend implements Backend {
     });
   }
 
-  // mkdir -p, then fsync every directory that gained an entry so the new path survives a crash.
+  // mkdir -p (0700 whatever the umask: a repository's names and sizes are nobody else's business),
+  // then fsync every directory that gained an entry so the new path survives a crash.
   async #ensureDir(dir: string): Promise<void> {
-    const first = await mkdir(dir, { recursive: true });
+    const first = await mkdirPrivate(dir);
     if (first === undefined) return;
     let current = dir;
     const stop = dirname(first);

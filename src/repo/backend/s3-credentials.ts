@@ -9,6 +9,7 @@
 // Anything else is refused with a message that does not echo the file's content.
 import { readFile, stat } from 'node:fs/promises';
 import { PantherError } from '../../core/errors.ts';
+import { secretModeTooOpen, warnIfSecretOpen } from '../../core/secret-file.ts';
 
 export interface S3Credentials {
   keyId: string;
@@ -27,6 +28,7 @@ export async function readS3Credentials(path: string, what = `S3 credentials fil
       hint: 'check the path and that this user may read it (agenix/sops-nix put secrets under /run/secrets)',
     });
   }
+  await warnIfSecretOpen(path, 'S3 credentials', undefined, what === `S3 credentials file ${path}` ? path : 'named by credentials= in the repository URL');
   return parseS3Credentials(text, what);
 }
 
@@ -61,5 +63,5 @@ export function looksLikeMasterKeyId(keyId: string): boolean {
 /** Whether group or others may read the file (a secret should be 0400/0600). */
 export async function credentialsFileMode(path: string): Promise<{ mode: number; tooOpen: boolean }> {
   const mode = (await stat(path)).mode & 0o777;
-  return { mode, tooOpen: (mode & 0o077) !== 0 };
+  return { mode, tooOpen: secretModeTooOpen(mode) };
 }
