@@ -36,6 +36,15 @@ for (const [name, plan] of CASES) {
     for (const pool of plan.pools) assert.ok(text.includes(`"${scrubMountPoint(pool)}"`), `scrub ${pool.name}`);
   });
 
+  test(`nixos ${name}: every pool's snapshot directory is root-only (tmpfiles z 0700), nothing else`, () => {
+    const text = renderNixos(plan);
+    const zRules = [...text.matchAll(/"z (\S+) 0700 root root -"/g)].map((m) => m[1]);
+    const snapshotMounts = plan.pools.flatMap((p) => p.subvolumes.filter((s) => plan.pools.some((q) => q.snapshotLocation?.pool === p.name && q.snapshotLocation.subvolume === s.name)))
+      .map((s) => s.mountPoint);
+    assert.ok(snapshotMounts.length >= 1, 'every spec host has a snapshot directory');
+    assert.deepEqual(zRules.sort(), snapshotMounts.sort());
+  });
+
   test(`nixos ${name}: the snapshot and backup units of \`render systemd\`, timers on the plan's calendar`, () => {
     const text = renderNixos(plan);
     for (const { name: unit } of renderSystemdUnits(plan)) {

@@ -26,13 +26,18 @@ export function scrubMountPoint(pool: PoolPlan): string | null {
 
 function tmpfiles(plan: StoragePlan): NixEntry {
   const rules = mounted(plan).filter((m) => !m.s.cow).map((m) => `h ${tmpfilesPath(m.mountPoint)} - - - - +C`);
+  // Snapshots keep every user's old and deleted files: their directories are root-only from the first
+  // boot, before any snapshot run tightens them (`z` adjusts the mode of an existing path only).
+  const snapshotDirs = mounted(plan).filter((m) => plan.pools.some((p) => p.snapshotLocation?.pool === m.pool.name && p.snapshotLocation.subvolume === m.s.name));
+  rules.push(...snapshotDirs.map((m) => `z ${tmpfilesPath(m.mountPoint)} 0700 root root -`));
   return {
     path: ['systemd', 'tmpfiles', 'rules'],
     comment: [
       'No-CoW is a file attribute, not a mount option (NOTES 1; docs/knowledge/btrfs.md §3): disko\'s postCreateHook sets',
       'it once on the empty subvolume roots. These rules set it again at every boot, so a subvolume that',
       'is re-created later (restore, rollback) is no-CoW again before its service writes. `h` affects only',
-      'files created afterwards; existing files keep their attributes.',
+      'files created afterwards; existing files keep their attributes. Snapshot directories are made',
+      'root-only (0700): snapshots keep every user\'s old files.',
     ],
     value: rules,
   };

@@ -108,7 +108,9 @@ function checkDisk(pool: PoolPlan, disk: Json): void {
 function checkNixos(plan: StoragePlan, module: Json): void {
   const mounts = plan.pools.flatMap((p) => p.subvolumes).filter((s) => s.mountPoint !== null);
   assert.deepEqual(sorted(module.systemd.tmpfiles.rules),
-    sorted(mounts.filter((s) => !s.cow).map((s) => `h ${s.mountPoint} - - - - +C`)));
+    sorted([...mounts.filter((s) => !s.cow).map((s) => `h ${s.mountPoint} - - - - +C`),
+      ...plan.pools.flatMap((p) => p.subvolumes.filter((s) => plan.pools.some((q) => q.snapshotLocation?.pool === p.name && q.snapshotLocation.subvolume === s.name)))
+        .map((s) => `z ${s.mountPoint} 0700 root root -`)]));
   const service = module.systemd.services['panther-btrfs-properties'];
   assert.deepEqual(service.serviceConfig, { Type: 'oneshot', RemainAfterExit: true });
   assert.deepEqual(service.wantedBy, ['multi-user.target']);
