@@ -21,6 +21,7 @@ import { listStored, locate, removeMeta, type Located, type StoredSnapshot } fro
 import { periodKey } from '../snapshot/retention/index.ts';
 import { DEFAULT_MAX_CHAIN, selectSend, type SendChoice, type SnapshotView } from './chain.ts';
 import { snapshotToBackUp } from './due.ts';
+import { holdRepairs, PARENT_HOLD, UPLOAD_HOLD } from './holds.ts';
 import type { Forecast, UploadEstimate } from './forecast.ts';
 import { describeForecast, forecastFor, type SizedPoint } from './forecast-upload.ts';
 import { stopWhen } from './window-stop.ts';
@@ -31,9 +32,7 @@ import {
   type BackupState, type BandwidthRecord, type InProgress, type ItemRecord, type RunOutcome,
 } from './window-progress.ts';
 
-export const PARENT_HOLD = 'backup:parent';
-/** On the snapshot being sent and its parent while the upload runs: snapshot pruning runs meanwhile. */
-export const UPLOAD_HOLD = 'backup:upload';
+export { PARENT_HOLD, UPLOAD_HOLD } from './holds.ts';
 /** Every btrfs send stream starts with this magic (send-stream.md). */
 const SEND_MAGIC = Buffer.from('btrfs-stream\0', 'latin1');
 
@@ -255,24 +254,15 @@ async function pick(ctx: RunContext, loc: Located, points: SizedPoint[]): Promis
   return { target, choice };
 }
 
-/**
- * Holds left by a run that did not end cleanly (killed mid-upload, or its last section could not
- * get the lock): its upload holds are stale, as only one backup run per host runs at a time, and the
- * parent hold belongs on the newest snapshot that has a point.
- */
+/** Puts right the holds a run that did not end cleanly left behind (holds.ts). */
 async function repairHolds(engine: EngineContext, loc: Located, stored: StoredSnapshot[], points: SizedPoint[]): Promise<StoredSnapshot[]> {
-  let changed = false;
-  for (const x of stored) {
-    if (!x.meta.holds.includes(UPLOAD_HOLD)) continue;
-    await setHold(engine, x.meta.name, UPLOAD_HOLD, false);
-    changed = true;
-  }
-  const newest = stored.filter((x) => x.meta.uuid !== null && points.some((p) => p.snapshotUuid === x.meta.uuid)).at(-1);
-  if (newest !== undefined && !newest.meta.holds.includes(PARENT_HOLD)) {
-    await moveParentHold(engine, stored, newest.meta.name);
-    changed = true;
-  }
-  return changed ? listStored(engine.plan, engine.root, loc) : stored;
+  const repairs = holdRepairs(stored.map((x) => x.meta), new Set(points.map((p) => p.snapshotUuid)));
+  for (const name of repairs.clearUpload) await setHold(engine, name, UPLOAD_HOLD, false);
+  if (repairs.clearUpload.length === 0 && repairs.parent === null) return stored;
+  const now = await listStored(engine.plan, engine.root, loc);
+  if (repairs.parent === null) return now;
+  await moveParentHold(engine, now, repairs.parent);
+  return listStored(engine.plan, engine.root, loc);
 }
 
 /** Under the host lock, after the upload: the sent snapshot becomes the next parent (if it made a point), the upload holds go. */

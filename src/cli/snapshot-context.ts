@@ -82,7 +82,8 @@ export function backupLockPath(values: Values): string {
 function waitMs(values: Values): number {
   const text = str(values, 'wait') ?? '0';
   const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds < 0) throw usageError(`--wait ${text}: not a number of seconds`, 'e.g. --wait 120');
+  // A NaN wait never reaches its deadline: refuse it rather than wait forever.
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(seconds)) throw usageError(`--wait ${text}: not a number of seconds`, 'e.g. --wait 120');
   return seconds * 1000;
 }
 
