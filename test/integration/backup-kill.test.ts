@@ -1,6 +1,6 @@
 // kill -9 at random moments of `panther backup run`, run as a real subprocess on a ~170 MiB
-// subvolume: after every kill `backup check --read-data 100` passes, the lock files of the
-// dead run does not block the next one, the next complete run succeeds and restores bit-exactly,
+// subvolume: after every kill `backup check --read-data 100` passes, the lock files a dead
+// run leaves do not block the next one, the next complete run succeeds and restores bit-exactly,
 // and it does not store again what the killed runs had already stored: the repository ends at most
 // one pack per interruption larger than after a clean, uninterrupted run.
 //

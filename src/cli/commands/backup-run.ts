@@ -64,18 +64,21 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
     const maxChain = values['max-chain'] === undefined ? undefined : Number(values['max-chain']);
     // The backup lock first (one backup per machine), then the repository's shared lease (no prune
     // meanwhile). The host lock only around picking and holding snapshots: snapshot runs go on
-    // during the upload.
-    const report = await withBackupLock(values, 'backup run', () => withRepoLock(repo, 'shared', 'backup run', location.url, (lockSignal) => backupRun({
-      engine, repo, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
-      exclusive: hostLockSections(values, 'backup run: picking and holding snapshots'),
-      bandwidth: { bitsPerSecond, stats: () => limited.stats().upload },
-      stateDir: stateDirOf(values),
-      ...(subvolumes === undefined ? {} : { subvolumes }),
-      ...(maxChain === undefined ? {} : { maxChain }),
-      signal: engine.signal === undefined ? lockSignal : AbortSignal.any([engine.signal, lockSignal]),
-      onProgress: backupProgressPrinter(io),
-    })));
-    if (!flag(values, 'dry-run')) await recordCost(values, repo, metered, started, io);
+    // during the upload. The cost ledger is written under the backup lock too (one writer at a time).
+    const report = await withBackupLock(values, 'backup run', async () => {
+      const run = await withRepoLock(repo, 'shared', 'backup run', location.url, (lockSignal) => backupRun({
+        engine, repo, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
+        exclusive: hostLockSections(values, 'backup run: picking and holding snapshots'),
+        bandwidth: { bitsPerSecond, stats: () => limited.stats().upload },
+        stateDir: stateDirOf(values),
+        ...(subvolumes === undefined ? {} : { subvolumes }),
+        ...(maxChain === undefined ? {} : { maxChain }),
+        signal: engine.signal === undefined ? lockSignal : AbortSignal.any([engine.signal, lockSignal]),
+        onProgress: backupProgressPrinter(io),
+      }));
+      if (!flag(values, 'dry-run')) await recordCost(values, repo, metered, started, io);
+      return run;
+    });
     emit(io, report, () => describeRun(report));
     if (report.stopped?.by === 'signal') return RepoExit.interrupted;
     return report.items.some((i) => i.error !== undefined) ? ExitCode.failed : ExitCode.ok;
