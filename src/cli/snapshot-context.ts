@@ -29,7 +29,7 @@ export const SNAPSHOT_HELP = `  --plan FILE    the host's plan (default $PANTHER
 export const LOCK_HELP = `  --lock FILE    host-wide lock (default ${DEFAULT_LOCK}); one run at a time
   --wait SECONDS wait this long for another run to finish (default 0: fail at once, exit 11)`;
 
-export const BACKUP_LOCK_HELP = `  --lock FILE    host-wide lock (default ${DEFAULT_LOCK}); backups take it only briefly, to pick
+export const BACKUP_LOCK_HELP = `  --lock FILE    host-wide lock (default ${DEFAULT_LOCK}), taken only briefly to pick
                  and hold snapshots; one backup run or prune at a time: ${BACKUP_LOCK_NAME} beside it
   --wait SECONDS wait this long for another backup run or prune (default 0: fail at once, exit 11)`;
 
