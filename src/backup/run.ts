@@ -7,6 +7,11 @@
 // (flushOnAbort) lands before the window closes. A stopped upload leaves no backup point, only
 // durable packs; the next night sends the snapshot again and dedup skips what is stored, so a first
 // upload of any size continues night after night until it completes (NOTES 12).
+//
+// Snapshot runs go on during an upload (a first upload can take weeks of nights, and the frequent
+// snapshots carry the RPO): only the short sections before and after each upload run under
+// `exclusive` (the host lock); the snapshot being sent and its parent are held ("backup:upload")
+// meanwhile, so the pruning of those snapshot runs keeps them.
 import { deleteSubvolume, sendStream } from '../btrfs/index.ts';
 import { formatBytes } from '../core/bytes.ts';
 import type { StoragePlan } from '../plan/types.ts';
@@ -16,6 +21,7 @@ import { listStored, locate, removeMeta, type Located, type StoredSnapshot } fro
 import { periodKey } from '../snapshot/retention/index.ts';
 import { DEFAULT_MAX_CHAIN, selectSend, type SendChoice, type SnapshotView } from './chain.ts';
 import { snapshotToBackUp } from './due.ts';
+import { holdRepairs, PARENT_HOLD, UPLOAD_HOLD } from './holds.ts';
 import type { Forecast, UploadEstimate } from './forecast.ts';
 import { describeForecast, forecastFor, type SizedPoint } from './forecast-upload.ts';
 import { stopWhen } from './window-stop.ts';
@@ -27,7 +33,7 @@ import {
   type BackupState, type BandwidthRecord, type InProgress, type ItemRecord, type RunOutcome,
 } from './window-progress.ts';
 
-export const PARENT_HOLD = 'backup:parent';
+export { PARENT_HOLD, UPLOAD_HOLD } from './holds.ts';
 /** Every btrfs send stream starts with this magic (docs/knowledge/send-stream.md). */
 const SEND_MAGIC = Buffer.from('btrfs-stream\0', 'latin1');
 
@@ -60,6 +66,12 @@ export interface BackupRunOptions {
   stateDir?: string;
   /** Wall-clock ms for the window; default `now` advancing with the real clock. */
   clock?: () => number;
+  /**
+   * Runs `fn` while snapshot runs are kept out (the CLI: the host lock): choosing what to send,
+   * setting and moving holds, taking a backup's own snapshot. The uploads run outside it. Default:
+   * runs `fn` directly. Callers run one backupRun per host at a time (the CLI: the backup lock).
+   */
+  exclusive?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 export type ItemChoice = SendChoice | { kind: 'not-due'; reason: string } | { kind: 'window-closed'; reason: string };
@@ -188,27 +200,90 @@ async function loadPointsWithSizes(repo: Repository): Promise<SizedPoint[]> {
   }]);
 }
 
+type Picked = { item: BackupItem } | { target: SnapshotView; choice: Extract<SendChoice, { kind: 'full' | 'incremental' }> };
+
 async function backupOne(ctx: RunContext, loc: Located, allPoints: SizedPoint[]): Promise<{ item: BackupItem; points: number }> {
   const { opts } = ctx;
-  const { engine } = opts;
   const s = loc.subvolume;
   const points = allPoints.filter((p) => p.subvolume === s.name);
   const done = (item: BackupItem, extra = 0) => ({ item, points: points.length + extra });
+  const exclusive = opts.exclusive ?? ((fn) => fn());
+  // Only this short section keeps snapshot runs out: the upload itself runs beside them, on held snapshots.
+  const picked = await exclusive(() => pick(ctx, loc, points));
+  if ('item' in picked) return done(picked.item);
+  const { target, choice } = picked;
+  const parent = choice.kind === 'incremental' ? choice.parentSnapshot : null;
+  let point: string | undefined;
+  try {
+    const item = await upload(ctx, loc, points, target, choice);
+    point = item.point;
+    return done(item, point === undefined ? 0 : 1);
+  } finally {
+    // Not getting the lock here (a snapshot wrap running for half an hour) costs nothing but time:
+    // the snapshots stay held, and the next backup run moves and clears the holds (repairHolds).
+    await exclusive(() => afterUpload(opts.engine, loc, target.name, parent, point !== undefined)).catch((error: unknown) => {
+      opts.engine.log(`${target.name}: ${point === undefined ? '' : `point ${point.slice(0, 12)} stored, but `}snapshot holds not updated (${(error as Error).message}); the next backup run updates them`);
+    });
+  }
+}
+
+/**
+ * Under the host lock: what to send, against what, and the holds that keep both on disk while the
+ * upload runs (snapshot retention never deletes a held snapshot).
+ */
+async function pick(ctx: RunContext, loc: Located, points: SizedPoint[]): Promise<Picked> {
+  const { opts } = ctx;
+  const { engine } = opts;
+  const s = loc.subvolume;
   let stored = await listStored(engine.plan, engine.root, loc);
+  if (!opts.dryRun) stored = await repairHolds(engine, loc, stored, points);
   if (s.snapshots === null) {
     // No snapshot tiers: take the snapshot the backup needs, when a point is due at all.
     const due = points.every((p) => periodKey(tierOf(s.backup), p.time, engine.plan.snapshots.timezone, 60) !== periodKey(tierOf(s.backup), opts.now, engine.plan.snapshots.timezone, 60));
-    if (!due) return done({ subvolume: s.name, snapshot: null, choice: { kind: 'not-due', reason: `a ${s.backup} backup point exists for this period` } });
-    if (opts.dryRun) return done({ subvolume: s.name, snapshot: null, choice: { kind: 'full', reason: 'would snapshot and send' } });
+    if (!due) return { item: { subvolume: s.name, snapshot: null, choice: { kind: 'not-due', reason: `a ${s.backup} backup point exists for this period` } } };
+    if (opts.dryRun) return { item: { subvolume: s.name, snapshot: null, choice: { kind: 'full', reason: 'would snapshot and send' } } };
     await createSnapshot(engine, { subvolume: s.name, now: opts.now, origin: 'backup', description: 'taken for a backup' });
     stored = await listStored(engine.plan, engine.root, loc);
   }
   const onDisk = stored.flatMap((x) => { const v = view(x); return v === null ? [] : [v]; });
   const target = snapshotToBackUp(s.backup, onDisk, points, opts.now, engine.plan.snapshots.timezone);
-  if (target === null) return done({ subvolume: s.name, snapshot: null, choice: { kind: 'not-due', reason: `no new snapshot due for a ${s.backup} backup` } });
+  if (target === null) return { item: { subvolume: s.name, snapshot: null, choice: { kind: 'not-due', reason: `no new snapshot due for a ${s.backup} backup` } } };
   const choice = selectSend(target, s.name, onDisk, points, opts.maxChain ?? DEFAULT_MAX_CHAIN);
-  if (choice.kind === 'skip' || opts.dryRun) return done({ subvolume: s.name, snapshot: target.name, choice });
+  if (choice.kind === 'skip' || opts.dryRun) return { item: { subvolume: s.name, snapshot: target.name, choice } };
+  await setHold(engine, target.name, UPLOAD_HOLD, true);
+  if (choice.kind === 'incremental') await setHold(engine, choice.parentSnapshot, UPLOAD_HOLD, true);
+  return { target, choice };
+}
 
+/** Puts right the holds a run that did not end cleanly left behind (holds.ts). */
+async function repairHolds(engine: EngineContext, loc: Located, stored: StoredSnapshot[], points: SizedPoint[]): Promise<StoredSnapshot[]> {
+  const repairs = holdRepairs(stored.map((x) => x.meta), new Set(points.map((p) => p.snapshotUuid)));
+  for (const name of repairs.clearUpload) await setHold(engine, name, UPLOAD_HOLD, false);
+  if (repairs.clearUpload.length === 0 && repairs.parent === null) return stored;
+  const now = await listStored(engine.plan, engine.root, loc);
+  if (repairs.parent === null) return now;
+  await moveParentHold(engine, now, repairs.parent);
+  return listStored(engine.plan, engine.root, loc);
+}
+
+/** Under the host lock, after the upload: the sent snapshot becomes the next parent (if it made a point), the upload holds go. */
+async function afterUpload(engine: EngineContext, loc: Located, target: string, parent: string | null, completed: boolean): Promise<void> {
+  // Listed again: snapshot runs created and pruned snapshots while the upload ran.
+  const stored = await listStored(engine.plan, engine.root, loc);
+  for (const name of [target, ...(parent === null ? [] : [parent])]) {
+    if (stored.some((x) => x.meta.name === name && x.meta.holds.includes(UPLOAD_HOLD))) await setHold(engine, name, UPLOAD_HOLD, false);
+  }
+  if (!completed) return;
+  const now = await listStored(engine.plan, engine.root, loc);
+  await moveParentHold(engine, now, target);
+  if (loc.subvolume.snapshots === null) await dropSupersededBackupSnapshots(loc, now, target);
+}
+
+/** Sends `target` (against its parent) into the repository; the window and signals may stop it. */
+async function upload(ctx: RunContext, loc: Located, points: SizedPoint[], target: SnapshotView, choice: Extract<SendChoice, { kind: 'full' | 'incremental' }>): Promise<BackupItem> {
+  const { opts } = ctx;
+  const { engine } = opts;
+  const s = loc.subvolume;
   const path = `${loc.dir}/${target.name}`;
   const forecast = await forecastFor({
     bitsPerSecond: ctx.margin.bitsPerSecond, schedule: opts.window?.nights ?? opts.window?.schedule,
@@ -221,7 +296,7 @@ async function backupOne(ctx: RunContext, loc: Located, allPoints: SizedPoint[])
   const enforced = opts.window?.enforce === true ? opts.window.schedule : null;
   if (enforced !== null) {
     const decision = uploadDecision(windowState(enforced, ctx.clock()), ctx.clock(), ctx.margin);
-    if (!decision.start) return done({ subvolume: s.name, snapshot: target.name, choice: { kind: 'window-closed', reason: decision.reason }, ...withForecast });
+    if (!decision.start) return { subvolume: s.name, snapshot: target.name, choice: { kind: 'window-closed', reason: decision.reason }, ...withForecast };
     stopAt = decision.stopAt;
   }
 
@@ -241,18 +316,16 @@ async function backupOne(ctx: RunContext, loc: Located, allPoints: SizedPoint[])
       onProgress: (p) => { last = { ...p }; opts.onProgress?.(s.name, p); },
     });
     await notePoint(ctx, { id: result.manifestId, repository: opts.repo.config.id, subvolume: s.name, snapshot: target.name, time: iso(ctx.clock()) });
-    await moveParentHold(engine, stored, target.name);
-    if (s.snapshots === null) await dropSupersededBackupSnapshots(loc, stored, target.name);
-    return done({ subvolume: s.name, snapshot: target.name, choice, point: result.manifestId, progress: result.progress, ...withForecast }, 1);
+    return { subvolume: s.name, snapshot: target.name, choice, point: result.manifestId, progress: result.progress, ...withForecast };
   } catch (error) {
     if ((error as { code?: string }).code !== 'interrupted') throw error;
     // The repository made everything read so far durable; record how far this night got.
     const by = opts.signal?.aborted === true ? 'signal' : 'window';
     const progress = last ?? { bytesRead: 0, chunks: 0, newBytes: 0, newChunks: 0, dedupBytes: 0, storedBytes: 0, packsUploaded: 0 };
-    return done({
+    return {
       subvolume: s.name, snapshot: target.name, choice, progress, ...withForecast,
       interrupted: { by, bytesRead: progress.bytesRead, storedBytes: progress.storedBytes },
-    });
+    };
   } finally {
     stop.dispose();
   }

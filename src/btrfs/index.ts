@@ -11,7 +11,7 @@
 //
 // Where to start: exec.ts (how a tool runs and fails), then the wrapper for the concern at hand:
 // subvolume*.ts, property.ts, attrs.ts + nocow.ts (No_COW recipe), usage.ts, filesystem-show.ts,
-// device-stats.ts, scrub.ts, swapfile.ts, mount.ts + findmnt.ts, loop.ts, probe.ts,
+// device-stats.ts, scrub.ts, swapfile.ts, mount.ts + findmnt.ts, loop.ts, flock.ts, probe.ts,
 // partition.ts + partition-table.ts, mkfs.ts. The btrfs facts the code relies on (NOCOW only on
 // empty files, compression vs +C, mkswapfile) are in the shared knowledge note docs/knowledge/btrfs.md.
 
@@ -55,6 +55,8 @@ export { findMounts, findMountOf, listAllMounts, parseFindmntJson, mountInfoOpti
 export type { MountEntry } from './findmnt.ts';
 export { attachLoop, detachLoop, listLoops, parseLosetupJson } from './loop.ts';
 export type { LoopDevice, AttachOptions, ListLoopsOptions } from './loop.ts';
+
+export { tryExclusiveFlock } from './flock.ts';
 
 export { probeDevice, devicesInUse, parseBlkidExport, blockDeviceSize } from './probe.ts';
 export type { DeviceProbe } from './probe.ts';

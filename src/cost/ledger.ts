@@ -1,7 +1,7 @@
 // The ledger file: `<state dir>/cost-<host>.json`. The only I/O in cost/. Written whole, to a
 // temporary name and renamed (core/atomic-write.ts), so a crash leaves the old ledger or the new
-// one. Read-modify-write is not locked: callers record runs under the host lock that backup, prune
-// and check already take, so two writers never race.
+// one. Read-modify-write is not locked: `backup run` records under the backup lock it already
+// takes, so two writers never race.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';

@@ -8,6 +8,7 @@ import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirement
 import { provisionSpecHost, type Provisioned } from '../support/provisioned.ts';
 import { runCli } from '../support/cli.ts';
 import { renderJson } from '../../src/render/json.ts';
+import { acquireLock } from '../../src/snapshot/lock.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev'] });
 
@@ -104,16 +105,18 @@ describe('snapshot engine on a provisioned yoga layout', { skip }, () => {
     assert.equal(rebuilt.uuid, made.uuid);
   });
 
-  test('pinned snapshots refuse deletion; one run at a time; a stale lock is taken over', async () => {
+  test('pinned snapshots refuse deletion; one run at a time; the lock file of a killed run does not block', async () => {
     const made = (await cli('snapshot', 'create', '@', '--json')).json();
     assert.equal((await cli('snapshot', 'pin', made.name)).code, 0);
     assert.equal((await cli('snapshot', 'delete', made.name)).code, 3);
     assert.equal((await cli('snapshot', 'unpin', made.name)).code, 0);
 
-    await writeFile(lock, JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), startTicks: null, since: 'now', purpose: 'test holder' }));
+    const holding = await acquireLock(lock, 'test holder');
     const blocked = await cli('snapshot', 'delete', made.name);
+    await holding.release();
     assert.equal(blocked.code, 11);
-    assert.match(blocked.stderr, /held by pid \d+/);
+    assert.match(blocked.stderr, new RegExp(`held by pid ${process.pid} .*\\(test holder\\)`));
+    // What a killed run leaves: the file with its holder in it, but no flock on it.
     await writeFile(lock, JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), startTicks: null, since: 'then', purpose: 'crashed run' }));
     const taken = await cli('snapshot', 'delete', made.name);
     assert.equal(taken.code, 0, taken.stderr);

@@ -5,7 +5,7 @@ import { formatBytes } from '../../core/bytes.ts';
 import { emit, flag, type Command } from '../command.ts';
 import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
 import { stateDirOf } from './backup-run.ts';
-import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
+import { BACKUP_LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withBackupLock } from '../snapshot-context.ts';
 
 export const backupPruneCommand: Command = {
   name: 'backup prune',
@@ -13,7 +13,7 @@ export const backupPruneCommand: Command = {
   usage: 'panther backup prune [--dry-run] [--json]',
   help: `${SNAPSHOT_HELP}
 ${REPO_HELP}
-${LOCK_HELP}
+${BACKUP_LOCK_HELP}
   --dry-run   show every point's decision and what would be freed
   --state-dir DIR   the host's record of completed points (default $PANTHER_STATE_DIR or
                     /var/lib/panther/state): pruned points leave it first, so check does not
@@ -24,8 +24,9 @@ ${LOCK_HELP}
     const location = repoLocation(values, engine.plan);
     const repo = await openRepo(location);
     const dryRun = flag(values, 'dry-run');
-    // Prune holds the repository alone: a writer must never see a pack it relies on deleted.
-    const report = await withHostLock(values, 'backup prune', () => withRepoLock(repo, 'exclusive', 'backup prune', location.url, async (_signal, verify) => {
+    // Prune holds the repository alone: a writer must never see a pack it relies on deleted. It
+    // touches no snapshot on disk, so snapshot runs go on (the backup lock, not the host lock).
+    const report = await withBackupLock(values, 'backup prune', () => withRepoLock(repo, 'exclusive', 'backup prune', location.url, async (_signal, verify) => {
       await verify();
       const result = await backupPrune(repo, engine.plan, engine.now(), dryRun, stateDirOf(values));
       await verify();

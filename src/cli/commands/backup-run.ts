@@ -15,7 +15,7 @@ import { emit, flag, str, type Command, type Io, type Values } from '../command.
 import { backupProgressPrinter } from '../output/progress.ts';
 import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
-import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
+import { BACKUP_LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, hostLockSections, snapshotContext, withBackupLock } from '../snapshot-context.ts';
 
 export const WINDOW_HELP = `  --window HH:MM-HH:MM  upload only inside this window tonight (what the systemd timers pass, already
                         staggered); default: the plan's weekday/weekend window + stagger
@@ -31,14 +31,15 @@ export const backupRunCommand: Command = {
   usage: 'panther backup run [--subvol NAME …] [--window HH:MM-HH:MM | --ignore-window] [--bandwidth RATE] [--dry-run] [--max-chain N] [--json]',
   help: `${SNAPSHOT_HELP}
 ${REPO_HELP}
-${LOCK_HELP}
+${BACKUP_LOCK_HELP}
 ${WINDOW_HELP}
   --subvol NAME   only these subvolumes (repeatable)
   --dry-run       say what would be sent (full or incremental, against what), send nothing
   --max-chain N   longest incremental chain before a (deduplicated) full send; default 14
 
 Incremental against the newest backed-up snapshot still on disk; that snapshot stays held so
-snapshot retention keeps it. Times are in the plan's time zone (the machine's without one).
+snapshot retention keeps it. Snapshot runs go on during the upload: the snapshot being sent and
+its parent are held until it ends. Times are in the plan's time zone (the machine's without one).
 No upload starts outside the window or too close to its end; a running upload is stopped early
 enough that what it read is stored before the window closes. Such a run exits 0 with "window
 closed; N stored; resumes next night": the next night sends the snapshot again and stores only
@@ -61,17 +62,23 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
     const started = new Date().toISOString();
     const subvolumes = values['subvol'] as string[] | undefined;
     const maxChain = values['max-chain'] === undefined ? undefined : Number(values['max-chain']);
-    // Host lock first (one run per machine), then the repository's shared lease (no prune meanwhile).
-    const report = await withHostLock(values, 'backup run', () => withRepoLock(repo, 'shared', 'backup run', location.url, (lockSignal) => backupRun({
-      engine, repo, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
-      bandwidth: { bitsPerSecond, stats: () => limited.stats().upload },
-      stateDir: stateDirOf(values),
-      ...(subvolumes === undefined ? {} : { subvolumes }),
-      ...(maxChain === undefined ? {} : { maxChain }),
-      signal: engine.signal === undefined ? lockSignal : AbortSignal.any([engine.signal, lockSignal]),
-      onProgress: backupProgressPrinter(io),
-    }), 0, (l) => io.err(l)));
-    if (!flag(values, 'dry-run')) await recordCost(values, repo, metered, started, io);
+    // The backup lock first (one backup per machine), then the repository's shared lease (no prune
+    // meanwhile). The host lock only around picking and holding snapshots: snapshot runs go on
+    // during the upload. The cost ledger is written under the backup lock too (one writer at a time).
+    const report = await withBackupLock(values, 'backup run', async () => {
+      const run = await withRepoLock(repo, 'shared', 'backup run', location.url, (lockSignal) => backupRun({
+        engine, repo, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
+        exclusive: hostLockSections(values, 'backup run: picking and holding snapshots'),
+        bandwidth: { bitsPerSecond, stats: () => limited.stats().upload },
+        stateDir: stateDirOf(values),
+        ...(subvolumes === undefined ? {} : { subvolumes }),
+        ...(maxChain === undefined ? {} : { maxChain }),
+        signal: engine.signal === undefined ? lockSignal : AbortSignal.any([engine.signal, lockSignal]),
+        onProgress: backupProgressPrinter(io),
+      }));
+      if (!flag(values, 'dry-run')) await recordCost(values, repo, metered, started, io);
+      return run;
+    });
     emit(io, report, () => describeRun(report));
     if (report.stopped?.by === 'signal') return RepoExit.interrupted;
     return report.items.some((i) => i.error !== undefined) ? ExitCode.failed : ExitCode.ok;
