@@ -52,7 +52,7 @@ async function openLockFile(path: string): Promise<FileHandle> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') {
       throw new PantherError('lock-symlink', `${path}: the lock file is a symbolic link; refusing to follow it`, {
-        subject: path, hint: 'remove the link (panther creates the lock file itself), or pass --lock with another path',
+        subject: path, hint: 'remove the link (the lock file is created by the run itself), or pass --lock with another path',
       });
     }
     throw new PantherError('lock-open', `${path}: cannot open the lock file (${code ?? (error as Error).message})`, {
