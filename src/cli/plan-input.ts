@@ -82,5 +82,8 @@ export async function resolvePlan(values: Values): Promise<PlanInputResult> {
     source = 'detected';
   }
   host ??= profile.specHost ?? 'host';
-  return { plan: planHost({ host, profile, profileSource: source, report, ...(entry === undefined ? {} : { entry }) }), detection };
+  return {
+    plan: planHost({ host, profile, profileSource: source, report, ...(entry === undefined ? {} : { entry, ...(inventoryFile === undefined ? {} : { inventorySource: inventoryFile }) }) }),
+    detection,
+  };
 }
