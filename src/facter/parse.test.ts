@@ -251,8 +251,9 @@ test('errors name the file and the field', () => {
   assert.equal(noSize.hint, 'pass --disk-size or fix the report');
 
   const badDisk = throwsPanther(() => parseFacterReport(report(['sda']), 'facter.json'), 'facter-bad-field');
-  assert.equal(badDisk.message, 'facter.json: hardware.disk[0] is not an object');
-  throwsPanther(() => parseFacterReport({ hardware: { disk: {} } }, 'facter.json'), 'facter-bad-field');
+  assert.equal(badDisk.message, 'facter.json: hardware.disk[0]: expected an object, got "sda"');
+  const notList = throwsPanther(() => parseFacterReport({ hardware: { disk: {} } }, 'facter.json'), 'facter-bad-field');
+  assert.equal(notList.message, 'facter.json: hardware.disk: expected a list, got an object');
   const badSize = throwsPanther(() => parseFacterReport(report([{ ...block('sda', null), resources: [{ type: 'size', value_1: '0x10', value_2: 512 }] }]), 'facter.json'), 'facter-bad-size');
   assert.equal(badSize.subject, 'facter.json: hardware.disk[0] (/dev/sda)');
 });

@@ -29,24 +29,25 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T, why = 
     },
   });
 
+const FREQUENCY_LIST = `${BACKUP_FREQUENCIES.slice(0, -1).map((f) => JSON.stringify(f)).join(', ')} or ${JSON.stringify(BACKUP_FREQUENCIES.at(-1))}`;
+
 /**
  * A backup frequency panther backup run implements (src/backup/due.ts). Anything else used to pass
  * and was then never backed up, with every nightly run exiting 0.
  */
-export const backupFrequency = z.string({ error: (i) => `${i.input === undefined ? 'missing' : `got ${shownValue(i.input)}`}; expected one of ${BACKUP_FREQUENCIES.map((f) => JSON.stringify(f)).join(', ')}` })
+export const backupFrequency = z.string({ error: (i) => `${i.input === undefined ? 'missing' : `got ${shownValue(i.input)}`}; expected ${FREQUENCY_LIST}` })
   .check((ctx) => {
     const value = ctx.value;
     if ((BACKUP_FREQUENCIES as readonly string[]).includes(value)) return;
-    const known = BACKUP_FREQUENCIES.map((f) => JSON.stringify(f)).join(', ');
     const lower = value.toLowerCase();
     const advice = (BACKUP_FREQUENCIES as readonly string[]).includes(lower)
-      ? ` (frequencies are lower-case: write ${JSON.stringify(lower)})`
-      : /hour|minute|frequent/.test(lower)
-        ? '; backups run once a night, so nothing more often than "daily" is possible: use "daily" and let the hourly/frequent snapshot tiers cover the RPO between backups'
+      ? `; frequencies are lower-case: write ${JSON.stringify(lower)}`
+      : /hour|minute|frequent|often/.test(lower)
+        ? '; backups run once a night, so nothing more often than "daily" exists: use "daily" and let the hourly/frequent snapshot tiers cover the RPO between backups'
         : '';
     ctx.issues.push({
       code: 'custom', input: value,
-      message: `${shownValue(value)} is not a backup frequency panther backup run implements; expected ${known}${advice} (an unknown frequency would never be backed up)`,
+      message: `${shownValue(value)} is not a backup frequency; expected ${FREQUENCY_LIST} (what panther backup run implements: any other value would never be backed up)${advice}`,
     });
   }) as unknown as z.ZodType<(typeof BACKUP_FREQUENCIES)[number]>;
 
@@ -177,7 +178,8 @@ export const storagePlan = z.strictObject({
 const comment = z.string().optional();
 
 const UNIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
-const HOST_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** Host names become labels, unit names and repository prefixes. */
+export const HOST_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 const subvolumeOverride = z.strictObject({
   mountPoint: text('an absolute path').nullable().optional(),
