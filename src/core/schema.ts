@@ -81,7 +81,10 @@ function issueMessage(issue: RawIssue): string | undefined {
       const known = knownKeys(issue);
       return `unknown key(s) ${issue.keys.map(shownValue).join(', ')}${known.length === 0 ? '' : `; known keys: ${known.join(', ')}`}`;
     }
-    case 'invalid_key': return `key ${shownValue(input)} is not allowed`;
+    case 'invalid_key': {
+      const why = issue.issues.map((i) => i.message).find((m) => m !== '');
+      return why === undefined ? `key ${shownValue(input)} is not allowed` : `key ${why}`;
+    }
     case 'invalid_union':
       return 'options' in issue && Array.isArray(issue.options) && issue.options.length > 0
         ? `${'discriminator' in issue && issue.discriminator !== undefined ? `${String(issue.discriminator)}: ` : ''}expected ${orList(issue.options.map((o) => JSON.stringify(o) ?? String(o)))}`
@@ -102,7 +105,7 @@ export function formatPath(path: readonly PropertyKey[], data: unknown, namedArr
       ? uniqueName(node, key) : null;
     if (name !== null) out += `.${name}`;
     else if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && IDENTIFIER.test(key)) out += out === '' ? key : `.${key}`;
+    else if (typeof key === 'string' && IDENTIFIER.test(key) && !isPrototypeKey(key)) out += out === '' ? key : `.${key}`;
     else out += `[${shownValue(String(key))}]`;
     node = typeof node === 'object' && node !== null && Object.hasOwn(node, key) ? (node as Record<PropertyKey, unknown>)[key] : undefined;
     parentKey = key;
@@ -176,6 +179,19 @@ export function text(what = 'a non-empty string'): z.ZodString {
 /** An object key that JavaScript treats specially (a prototype key) is never a name. */
 export function isPrototypeKey(key: string): boolean {
   return key === '__proto__' || key === 'constructor' || key === 'prototype';
+}
+
+/**
+ * z.record that refuses a "__proto__" key: zod drops it silently (it cannot be an own key of the
+ * output), and silently dropping a key in a user's file is what the schemas are here to prevent.
+ */
+export function record<K extends z.core.$ZodRecordKey, V extends z.ZodType>(keys: K, values: V) {
+  return z.preprocess((input, ctx) => {
+    if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__')) {
+      ctx.issues.push({ code: 'custom', input, path: ['__proto__'], message: 'key "__proto__" is a reserved word, not a name' });
+    }
+    return input;
+  }, z.record(keys, values));
 }
 
 /** A finite number in [min, max] (inclusive unless said), with the unit in the message. */

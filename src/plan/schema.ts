@@ -3,7 +3,7 @@
 // plan can work. The TypeScript types stay in types.ts / inventory.ts / profile-types.ts, and the
 // SameShape assertions at the end fail the type-check when a schema and its type drift apart.
 import { z } from 'zod';
-import { finite, isPrototypeKey, shownValue, text, whole, type SameShape } from '../core/schema.ts';
+import { finite, isPrototypeKey, record, shownValue, text, whole, type SameShape } from '../core/schema.ts';
 import { MACHINE_KINDS, TRANSPORTS } from '../facter/types.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
 import type { ProfileDef } from './profile-types.ts';
@@ -169,7 +169,7 @@ export const storagePlan = z.strictObject({
   }),
   backup: backupPolicy,
   objectives,
-  acknowledged: z.record(key('a lint rule id'), z.string()).default({}),
+  acknowledged: record(key('a lint rule id'), z.string()).default({}),
 });
 
 // ---- the inventory -------------------------------------------------------------------------------
@@ -207,8 +207,8 @@ const inventoryEntry = z.strictObject({
     error: 'give "device" or "sizeGB": without either the disk cannot be found in the report',
   })).optional(),
   overrides: z.strictObject({
-    subvolumes: z.record(key('a subvolume name'), subvolumeOverride).optional(),
-    acknowledge: z.record(key('a lint rule id'), z.string()).optional(),
+    subvolumes: record(key('a subvolume name'), subvolumeOverride).optional(),
+    acknowledge: record(key('a lint rule id'), z.string()).optional(),
     swapSize: size.optional(),
     backup: z.strictObject({ ...backupPolicyShape, window: backupWindow.partial() }).partial().optional(),
     filesystemOptions: options.optional(),
@@ -217,7 +217,7 @@ const inventoryEntry = z.strictObject({
 
 export const inventory = z.strictObject({
   $comment: comment,
-  hosts: z.record(
+  hosts: record(
     z.string().regex(HOST_NAME, { error: (i) => `host name ${shownValue(i.input)}: use lower-case letters, digits and dashes (at most 63)` }),
     inventoryEntry,
   ),
