@@ -2,9 +2,10 @@
 // file and the path (exit 1, or 2 for usage), never "internal error" and never silently accepted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { planIfPresent } from '../src/cli/repo-options.ts';
 import { runCli, type CliResult } from './support/cli.ts';
 
 const EXAMPLES = join(import.meta.dirname, '..', 'examples');
@@ -208,4 +209,83 @@ test('--profiles FILE: wrong values name the profile and the path', async () => 
   await run([{ id: 'mine', extends: 'light-laptop', pools: [{ name: 'primary', disk: 0, subvolumes: [{ name: '@', mountPoint: '/', workload: 'system', compression: 'lzma' }] }] }],
     /subvolumes\[0\]\.compression: expected "zstd", "lzo", "zlib" or "none".*got "lzma"/);
   await run([{ id: 'mine', extends: 'nope' }], /profiles\[0\]\.extends: profile mine extends unknown profile "nope"/);
+});
+
+test('the default plan is optional only when it is missing: an invalid one is an error, not ignored', async () => {
+  assert.equal(await planIfPresent(join(dir, 'no-such-plan.json')), null);
+  const broken = await file('plan.json', { ...validPlan, backup: { ...validPlan.backup, monthlyBudgetUsd: -1 } });
+  await assert.rejects(planIfPresent(broken), { code: 'plan-invalid', message: /backup\.monthlyBudgetUsd: expected US dollars ≥ 0, got -1/ });
+});
+
+/** A state directory holding one file for host hetzner, and a plan of hetzner. */
+async function stateDir(name: string, value: unknown): Promise<{ state: string; plan: string }> {
+  const state = join(dir, `state-${n++}`);
+  await mkdir(state);
+  await writeFile(join(state, name), JSON.stringify(value));
+  const plan = join(dir, `hetzner-plan-${n++}.json`);
+  const r = await runCli('plan', '--inventory', INVENTORY, '--host', 'hetzner', '--facter', FACTER('hetzner'), '--out', plan);
+  assert.equal(r.code, 0, r.stderr);
+  return { state, plan };
+}
+
+test('backup state file: damaged values name the path (they crashed backup status)', async () => {
+  const valid = {
+    format: 'panther-backup-state', version: 1, host: 'hetzner', updated: '2027-01-01T04:00:00Z',
+    lastRun: { startedAt: '2027-01-01T02:00:00Z', finishedAt: '2027-01-01T04:00:00Z', outcome: 'window-closed', message: 'closed', window: null, storedBytes: 800, bandwidth: { capBitsPerSecond: 1e7, bytes: 10, elapsedMs: 1000, bitsPerSecond: 80, objects: 3 } },
+    subvolumes: {
+      '@home': { lastRun: { at: '2027-01-01T02:10:00Z', outcome: 'complete', snapshot: '@home.x', reason: 'due', storedBytes: 800, streamBytes: 1000 }, lastComplete: null, points: 1, inProgress: null },
+      '@postgresql': { lastRun: null, lastComplete: null, points: null, inProgress: { snapshot: '@postgresql.x', kind: 'full', since: '2027-01-01T02:00:00Z', attempts: 1, storedBytes: 800, streamBytesReached: 1000, estimate: { totalBytes: 5000, source: 'in-progress', label: 'x' } } },
+    },
+  };
+  const status = async (state: unknown) => {
+    const { state: d, plan } = await stateDir('backup-hetzner.json', state);
+    return runCli('backup', 'status', '--plan', plan, '--state-dir', d, '--now', '2027-01-02T12:00:00Z');
+  };
+  const ok = await status(valid);
+  assert.equal(ok.code, 0, ok.stderr);
+  const cases: Array<[(s: any) => void, RegExp]> = [
+    [(s) => { s.subvolumes['@home'] = 0.5; }, /subvolumes\["@home"\]: expected an object, got 0\.5/],
+    [(s) => { delete s.subvolumes['@postgresql'].inProgress; }, /subvolumes\["@postgresql"\]\.inProgress: missing; expected an object/],
+    [(s) => { s.subvolumes['@postgresql'].inProgress.estimate = true; }, /inProgress\.estimate: expected an object, got true/],
+    [(s) => { s.lastRun.bandwidth.bitsPerSecond = true; }, /lastRun\.bandwidth\.bitsPerSecond: expected bits per second ≥ 0, got true/],
+    [(s) => { delete s.lastRun; }, /lastRun: missing; expected an object/],
+  ];
+  for (const [edit, expected] of cases) {
+    const state = structuredClone(valid);
+    edit(state);
+    const r = await status(state);
+    noCrash(r);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /backup-hetzner\.json: /);
+    assert.match(r.stderr, expected);
+  }
+});
+
+test('cost ledger file: damaged values name the path (they crashed panther cost)', async () => {
+  const day = { calls: { put: 10, list: 2 }, bytesUp: 1e9, bytesDown: 0, bytesDeleted: 0, deletesOfUnknownSize: 0 };
+  const valid = {
+    version: 1, host: 'hetzner', days: { '2027-01-01': day }, months: { '2027-01': { ...day, runs: 1 } },
+    runs: [{ kind: 'backup', started: '2027-01-01T02:00:00Z', finished: '2027-01-01T03:00:00Z', storedBytes: 5e9, storedObjects: 100, hiddenBytes: 0, bytesUp: 1e9, bytesDown: 0, calls: { put: 10 } }],
+  };
+  const cost = async (ledger: unknown) => {
+    const { state, plan } = await stateDir('cost-hetzner.json', ledger);
+    return runCli('cost', '--plan', plan, '--state-dir', state, '--now', '2027-01-02T12:00:00Z');
+  };
+  const ok = await cost(valid);
+  assert.equal(ok.code, 0, ok.stderr);
+  const cases: Array<[(l: any) => void, RegExp]> = [
+    [(l) => { l.days['2027-01-01'] = {}; }, /days\["2027-01-01"\]\.calls: missing; expected an object/],
+    [(l) => { l.days['2027-01-01'].calls.put = -3; }, /days\["2027-01-01"\]\.calls\.put: expected a count ≥ 0, got -3/],
+    [(l) => { l.runs[0].finished = 'yesterday'; }, /runs\[0\]\.finished: "yesterday" is not an ISO time/],
+    [(l) => { l.months = []; }, /months: expected an object, got an empty list/],
+  ];
+  for (const [edit, expected] of cases) {
+    const ledger = structuredClone(valid);
+    edit(ledger);
+    const r = await cost(ledger);
+    noCrash(r);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /cost-hetzner\.json: /);
+    assert.match(r.stderr, expected);
+  }
 });

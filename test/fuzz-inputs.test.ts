@@ -1,7 +1,8 @@
 // Property-based fuzzing of every input file through the real CLI entry (main() with a capturing Io):
 // valid plans, inventories, profiles and facter reports are mutated (keys dropped, types changed,
 // null / NUL / huge numbers / prototype keys / odd strings inserted) and run through plan, lint,
-// render disko|nixos|systemd and provision --dry-run. Whatever the input:
+// render disko|nixos|systemd and provision --dry-run (and the backup state and cost ledger through
+// backup status and cost). Whatever the input:
 //   - never "internal error" or a stack trace, and only the documented exit codes;
 //   - the schema decides: an input it rejects exits 1 naming the mutated path (or a parent or child
 //     of it); certainly-invalid mutations (unknown keys, an object where a value was) are rejected;
@@ -11,7 +12,7 @@
 // Seeded and bounded (PANTHER_FUZZ_RUNS scales the runs, PANTHER_FUZZ_SEED explores other seeds).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -232,7 +233,7 @@ test('fuzzed plan files: lint and render never crash; the schema decides and nam
           assert.ok(namesPath(problems, where), `${where} not named in ${problems.join(' | ')}`);
         }
       }
-    }), { numRuns: runs(250), seed: SEED });
+    }), { numRuns: runs(800), seed: SEED });
   });
 });
 
@@ -271,7 +272,7 @@ test('fuzzed inventories: plan never crashes, the schema decides, and every plan
         const printed = checkSchema(storagePlan, r.json());
         assert.ok(printed.ok, `plan printed an invalid plan: ${printed.ok ? '' : printed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
       }
-    }), { numRuns: runs(250), seed: SEED + 1 });
+    }), { numRuns: runs(800), seed: SEED + 1 });
   });
 });
 
@@ -287,7 +288,7 @@ test('fuzzed profiles files: plan --profiles never crashes and the schema decide
       sane(r, `plan --profiles after ${JSON.stringify(m).slice(0, 200)}`);
       if (!verdict.ok) assert.equal(r.code, 1, r.stderr);
       if (r.code === 0) assert.ok(checkSchema(storagePlan, r.json()).ok, 'plan printed an invalid plan');
-    }), { numRuns: runs(120), seed: SEED + 2 });
+    }), { numRuns: runs(400), seed: SEED + 2 });
   });
 });
 
@@ -307,8 +308,43 @@ test('fuzzed facter reports: plan never crashes, errors name the file, every pla
         const printed = checkSchema(storagePlan, r.json());
         assert.ok(printed.ok, `plan printed an invalid plan: ${printed.ok ? '' : printed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
       }
-    }), { numRuns: runs(250), seed: SEED + 3 });
+    }), { numRuns: runs(800), seed: SEED + 3 });
   });
+});
+
+const DAY = { calls: { put: 10, list: 2 }, bytesUp: 1e9, bytesDown: 0, bytesDeleted: 0, deletesOfUnknownSize: 0 };
+const STATE_FILES: Record<string, Json> = {
+  'backup-hetzner.json': {
+    format: 'panther-backup-state', version: 1, host: 'hetzner', updated: '2027-01-01T04:00:00Z',
+    lastRun: { startedAt: '2027-01-01T02:00:00Z', finishedAt: '2027-01-01T04:00:00Z', outcome: 'window-closed', message: 'closed', window: { open: false, kind: 'weekdays', opensAt: '2027-01-02T02:00:00Z', closesAt: '2027-01-02T05:00:00Z', nextOpensAt: '2027-01-03T02:00:00Z', remainingMs: 0 }, storedBytes: 800, bandwidth: { capBitsPerSecond: 1e7, bytes: 10, elapsedMs: 1000, bitsPerSecond: 80 } },
+    subvolumes: {
+      '@home': { lastRun: { at: '2027-01-01T02:10:00Z', outcome: 'complete', snapshot: '@home.x', reason: 'due', storedBytes: 800, streamBytes: 1000 }, lastComplete: { at: '2027-01-01T02:10:00Z', snapshot: '@home.x', point: 'p1', kind: 'full', streamBytes: 1000, storedBytes: 800 }, points: 1, inProgress: null },
+      '@postgresql': { lastRun: null, lastComplete: null, points: null, inProgress: { snapshot: '@postgresql.x', kind: 'full', since: '2027-01-01T02:00:00Z', attempts: 1, storedBytes: 800, streamBytesReached: 1000, estimate: { totalBytes: 5000, source: 'in-progress', label: 'x' } } },
+    },
+  },
+  'cost-hetzner.json': {
+    version: 1, host: 'hetzner', days: { '2027-01-01': DAY }, months: { '2027-01': { ...DAY, runs: 1 } },
+    runs: [{ kind: 'backup', started: '2027-01-01T02:00:00Z', finished: '2027-01-01T03:00:00Z', storedBytes: 5e9, storedObjects: 100, hiddenBytes: 0, bytesUp: 1e9, bytesDown: 0, calls: { put: 10 } }],
+  },
+};
+
+test('fuzzed backup state and cost ledger files: backup status and cost never crash', async () => {
+  const plan = join(dir, 'hetzner.plan.json');
+  await fc.assert(fc.asyncProperty(fc.constantFrom(...Object.keys(STATE_FILES)), fc.option(mutation, { freq: 6 }), async (name, m) => {
+    const mutated = m === null ? { doc: STATE_FILES[name]!, path: [] } : mutate(STATE_FILES[name]!, m, () => false);
+    if (mutated === null) return;
+    const state = join(dir, `in-${written++}-state`);
+    await rm(state, { recursive: true, force: true });
+    await mkdir(state);
+    await writeFile(join(state, name), serialize(mutated.doc));
+    const argv = name.startsWith('backup')
+      ? ['backup', 'status', '--plan', plan, '--state-dir', state, '--now', '2027-01-02T12:00:00Z']
+      : ['cost', '--plan', plan, '--state-dir', state, '--now', '2027-01-02T12:00:00Z'];
+    const r = await runCli(...argv);
+    sane(r, `${argv.slice(0, 2).join(' ')} after ${JSON.stringify(m).slice(0, 200)}`);
+    if (m === null) assert.equal(r.code, 0, r.stderr);
+    if (r.code === 1) assert.ok(r.stderr.includes(join(state, name)), r.stderr);
+  }), { numRuns: runs(800), seed: SEED + 5 });
 });
 
 test('fuzzed plans through provision --dry-run on loop devices: no crash, nothing written', { skip: skipReason({ tools: ['losetup', 'blockdev', 'blkid'] }) }, async () => {
@@ -329,7 +365,7 @@ test('fuzzed plans through provision --dry-run on loop devices: no crash, nothin
         const verdict = checkSchema(storagePlan, JSON.parse(text));
         if (!verdict.ok) assert.equal(r.code, 1, r.stderr);
         if (m === null) assert.equal(r.code, 0, r.stderr);
-      }), { numRuns: runs(40), seed: SEED + 4 });
+      }), { numRuns: runs(120), seed: SEED + 4 });
     });
     const afterRun = await Promise.all(loops.images.map(async (image) => (await stat(image)).mtimeMs));
     assert.deepEqual(afterRun, before, 'the loop devices were not written');
