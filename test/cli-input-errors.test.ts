@@ -289,3 +289,16 @@ test('cost ledger file: damaged values name the path (they crashed panther cost)
     assert.match(r.stderr, expected);
   }
 });
+
+test('a valid plan read through the schema is unchanged: render json reproduces plan --out for all five hosts', async () => {
+  for (const host of ['zephyrus', 'yoga', 'hetzner', 'contabo', 'ovh']) {
+    const out = join(dir, `${host}-roundtrip.json`);
+    const planned = await runCli('plan', '--inventory', INVENTORY, '--host', host, '--facter', FACTER(host), '--out', out, '--json');
+    assert.equal(planned.code, 0, planned.stderr);
+    const text = await readFile(out, 'utf8');
+    const rendered = await runCli('render', 'json', '--plan', out);
+    assert.equal(rendered.code, 0, rendered.stderr);
+    assert.equal(rendered.stdout.trim(), text.trim(), host);
+    assert.deepEqual(JSON.parse(planned.stdout), JSON.parse(text), host);
+  }
+});
