@@ -35,21 +35,18 @@ const FREQUENCY_LIST = `${BACKUP_FREQUENCIES.slice(0, -1).map((f) => JSON.string
  * A backup frequency panther backup run implements (src/backup/due.ts). Anything else used to pass
  * and was then never backed up, with every nightly run exiting 0.
  */
-export const backupFrequency = z.string({ error: (i) => `${i.input === undefined ? 'missing' : `got ${shownValue(i.input)}`}; expected ${FREQUENCY_LIST}` })
-  .check((ctx) => {
-    const value = ctx.value;
-    if ((BACKUP_FREQUENCIES as readonly string[]).includes(value)) return;
-    const lower = value.toLowerCase();
-    const advice = (BACKUP_FREQUENCIES as readonly string[]).includes(lower)
-      ? `; frequencies are lower-case: write ${JSON.stringify(lower)}`
-      : /hour|minute|frequent|often/.test(lower)
-        ? '; backups run once a night, so nothing more often than "daily" exists: use "daily" and let the hourly/frequent snapshot tiers cover the RPO between backups'
-        : '';
-    ctx.issues.push({
-      code: 'custom', input: value,
-      message: `${shownValue(value)} is not a backup frequency; expected ${FREQUENCY_LIST} (what panther backup run implements: any other value would never be backed up)${advice}`,
-    });
-  }) as unknown as z.ZodType<(typeof BACKUP_FREQUENCIES)[number]>;
+export const backupFrequency = z.enum(BACKUP_FREQUENCIES, { error: (issue) => frequencyProblem(issue.input) });
+
+function frequencyProblem(value: unknown): string {
+  if (typeof value !== 'string') return `${value === undefined ? 'missing' : `got ${shownValue(value)}`}; expected ${FREQUENCY_LIST}`;
+  const lower = value.toLowerCase();
+  const advice = (BACKUP_FREQUENCIES as readonly string[]).includes(lower)
+    ? `; frequencies are lower-case: write ${JSON.stringify(lower)}`
+    : /hour|minute|frequent|often/.test(lower)
+      ? '; backups run once a night, so nothing more often than "daily" exists: use "daily" and let the hourly/frequent snapshot tiers cover the RPO between backups'
+      : '';
+  return `${shownValue(value)} is not a backup frequency; expected ${FREQUENCY_LIST} (what panther backup run implements: any other value would never be backed up)${advice}`;
+}
 
 export const workload = oneOf(WORKLOADS);
 export const compression = oneOf(COMPRESSION_ALGORITHMS, ' (the btrfs compression property)');
