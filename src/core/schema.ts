@@ -43,8 +43,10 @@ function orList(items: readonly string[]): string {
 type RawIssue = z.core.$ZodRawIssue;
 
 function knownKeys(issue: RawIssue): string[] {
-  const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
-  return shape === undefined ? [] : Object.keys(shape);
+  const def = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown>; keyType?: { _zod?: { def?: { entries?: Record<string, unknown> } } } } } } | undefined)?._zod?.def;
+  // A strict object lists its shape; a record over an enum (z.partialRecord) its enum's values.
+  const keys = def?.shape ?? def?.keyType?._zod?.def?.entries;
+  return keys === undefined ? [] : Object.keys(keys);
 }
 
 function bound(issue: RawIssue & { inclusive?: boolean; exact?: boolean; origin?: string }, limit: number | bigint, small: boolean): string {
@@ -186,12 +188,19 @@ export function isPrototypeKey(key: string): boolean {
  * output), and silently dropping a key in a user's file is what the schemas are here to prevent.
  */
 export function record<K extends z.core.$ZodRecordKey, V extends z.ZodType>(keys: K, values: V) {
-  return z.preprocess((input, ctx) => {
-    if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__')) {
-      ctx.issues.push({ code: 'custom', input, path: ['__proto__'], message: 'key "__proto__" is a reserved word, not a name' });
-    }
-    return input;
-  }, z.record(keys, values));
+  return z.preprocess(refuseProtoKey, z.record(keys, values));
+}
+
+/** record() whose keys are a closed set (z.enum), each optional. */
+export function partialRecord<K extends z.core.$ZodRecordKey, V extends z.ZodType>(keys: K, values: V) {
+  return z.preprocess(refuseProtoKey, z.partialRecord(keys, values));
+}
+
+function refuseProtoKey(input: unknown, ctx: z.core.$RefinementCtx): unknown {
+  if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__')) {
+    ctx.issues.push({ code: 'custom', input, path: ['__proto__'], message: 'key "__proto__" is a reserved word, not a name' });
+  }
+  return input;
 }
 
 /** A finite number in [min, max] (inclusive unless said), with the unit in the message. */
