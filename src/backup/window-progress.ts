@@ -13,6 +13,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { PantherError } from '../core/errors.ts';
+import { checkSchema, schemaError } from '../core/schema.ts';
+import { backupState } from './state-schema.ts';
 import type { EstimateSource } from './forecast.ts';
 import type { WindowState } from './window.ts';
 
@@ -152,15 +154,21 @@ export async function readBackupState(dir: string, host: string, at: string): Pr
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState(host, at);
     throw error;
   }
-  let parsed: Partial<BackupState>;
+  let parsed: unknown;
   try {
-    parsed = JSON.parse(text) as Partial<BackupState>;
+    parsed = JSON.parse(text);
   } catch (cause) {
     throw damaged(path, 'is not JSON', cause);
   }
-  if (parsed.format !== STATE_FORMAT || parsed.version !== STATE_VERSION || parsed.host !== host || typeof parsed.subvolumes !== 'object' || parsed.subvolumes === null) {
+  const header = parsed as Partial<BackupState> | null;
+  if (header?.format !== STATE_FORMAT || header.version !== STATE_VERSION || header.host !== host) {
     throw damaged(path, `is not a version ${STATE_VERSION} backup state of ${host}`);
   }
+  const checked = checkSchema(backupState, parsed);
+  if (!checked.ok) {
+    throw schemaError(path, checked.problems, { code: 'state-damaged', what: `a backup state of ${host}`, hint: DAMAGED_HINT });
+  }
+  // The file as written (keys the schema does not name included), now known to have the declared shape.
   return parsed as BackupState;
 }
 
@@ -169,9 +177,11 @@ export async function writeBackupState(dir: string, state: BackupState): Promise
   await writeFileAtomic(statePath(dir, state.host), `${JSON.stringify(state, null, 2)}\n`, 0o644);
 }
 
+const DAMAGED_HINT = 'it only holds the history `backup status` shows; move it away and the next run starts a new one';
+
 function damaged(path: string, why: string, cause?: unknown): PantherError {
   return new PantherError('state-damaged', `${path} ${why}`, {
     subject: path, cause,
-    hint: 'it only holds the history `backup status` shows; move it away and the next run starts a new one',
+    hint: DAMAGED_HINT,
   });
 }

@@ -8,6 +8,7 @@ import { planHost } from '../plan/plan-host.ts';
 import { findProfile, loadProfiles } from '../plan/profiles.ts';
 import type { ProfileDef } from '../plan/profile-types.ts';
 import { readPlan } from '../plan/read-plan.ts';
+import { HOST_NAME } from '../plan/schema.ts';
 import type { ProfileSource, StoragePlan } from '../plan/types.ts';
 import { str, type OptionSpec, type Values } from './command.ts';
 
@@ -48,6 +49,11 @@ export async function resolvePlan(values: Values): Promise<PlanInputResult> {
   const profiles = await loadProfiles(str(values, 'profiles'));
   const report: HostReport | null = facter === undefined ? null : await readFacterReport(facter);
   let host = str(values, 'host');
+  if (host !== undefined && !HOST_NAME.test(host)) {
+    throw new PantherError('usage', `--host ${JSON.stringify(host)}: host names are lower-case letters, digits and dashes (at most 63)`, {
+      exitCode: ExitCode.usage, hint: 'e.g. --host hetzner',
+    });
+  }
   let entry: InventoryEntry | undefined;
   if (inventoryFile !== undefined) {
     if (host === undefined) {
@@ -82,5 +88,8 @@ export async function resolvePlan(values: Values): Promise<PlanInputResult> {
     source = 'detected';
   }
   host ??= profile.specHost ?? 'host';
-  return { plan: planHost({ host, profile, profileSource: source, report, ...(entry === undefined ? {} : { entry }) }), detection };
+  return {
+    plan: planHost({ host, profile, profileSource: source, report, ...(entry === undefined ? {} : { entry, ...(inventoryFile === undefined ? {} : { inventorySource: inventoryFile }) }) }),
+    detection,
+  };
 }

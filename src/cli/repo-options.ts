@@ -90,5 +90,17 @@ export async function onlyHost(url: string, io: Io): Promise<string> {
 export async function optionalPlan(values: Values): Promise<StoragePlan | null> {
   const file = str(values, 'plan') ?? process.env['PANTHER_PLAN'];
   if (file !== undefined) return readPlan(file);
-  return readPlan(DEFAULT_PLAN).catch(() => null);
+  return planIfPresent(DEFAULT_PLAN);
+}
+
+/** The plan at `path`, or null when there is no file there; a plan that is there but invalid is an error. */
+export async function planIfPresent(path: string): Promise<StoragePlan | null> {
+  try {
+    return await readPlan(path);
+  } catch (error) {
+    const missing = error instanceof PantherError && error.code === 'plan-unreadable' &&
+      (error.cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+    if (missing) return null;
+    throw error;
+  }
 }

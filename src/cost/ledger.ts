@@ -6,8 +6,10 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { PantherError } from '../core/errors.ts';
+import { checkSchema, schemaError } from '../core/schema.ts';
 import { assertHost } from '../repo/names.ts';
-import { addRun, emptyLedger, LEDGER_VERSION, type Ledger, type RunInput } from './usage.ts';
+import { ledger as ledgerSchema } from './ledger-schema.ts';
+import { addRun, emptyLedger, type Ledger, type RunInput } from './usage.ts';
 
 export const DEFAULT_STATE_DIR = '/var/lib/panther/state';
 
@@ -38,20 +40,11 @@ export async function readLedger(stateDir: string, host: string): Promise<Ledger
 }
 
 export function parseLedger(json: unknown, source: string, host: string): Ledger {
-  const l = json as Partial<Ledger> | null;
-  const problems: string[] = [];
-  if (typeof l !== 'object' || l === null) throw damaged(source, 'not an object');
-  if (l.version !== LEDGER_VERSION) problems.push(`version: expected ${LEDGER_VERSION}, found ${JSON.stringify(l.version)}`);
-  if (l.host !== host) problems.push(`host: the ledger is for ${JSON.stringify(l.host)}, not ${host}`);
-  if (typeof l.days !== 'object' || l.days === null || Array.isArray(l.days)) problems.push('days: must be an object');
-  if (typeof l.months !== 'object' || l.months === null || Array.isArray(l.months)) problems.push('months: must be an object');
-  if (!Array.isArray(l.runs)) problems.push('runs: must be a list');
-  else l.runs.forEach((r, i) => {
-    if (typeof r?.finished !== 'string' || Number.isNaN(Date.parse(r.finished))) problems.push(`runs[${i}].finished: must be an ISO time`);
-    if (r?.storedBytes !== null && typeof r?.storedBytes !== 'number') problems.push(`runs[${i}].storedBytes: a number or null`);
-  });
-  if (problems.length > 0) throw damaged(source, problems.join('; '));
-  return l as Ledger;
+  const checked = checkSchema(ledgerSchema, json);
+  if (!checked.ok) throw schemaError(source, checked.problems, { code: 'ledger-damaged', what: 'a cost ledger', hint: DAMAGED_HINT });
+  if (checked.value.host !== host) throw damaged(source, `host: the ledger is for ${JSON.stringify(checked.value.host)}, not ${host}`);
+  // The file as written (keys the schema does not name included), now known to have the declared shape.
+  return json as Ledger;
 }
 
 export async function writeLedger(stateDir: string, ledger: Ledger): Promise<void> {
@@ -67,9 +60,11 @@ export async function recordRun(stateDir: string, host: string, run: RunInput, h
   return ledger;
 }
 
+const DAMAGED_HINT = 'move the file away: the next run starts a new ledger (estimates then begin from that run)';
+
 function damaged(path: string, why: string, cause?: unknown): PantherError {
   return new PantherError('ledger-damaged', `${path}: not a cost ledger: ${why}`, {
     subject: path, ...(cause === undefined ? {} : { cause }),
-    hint: 'move the file away: the next run starts a new ledger (estimates then begin from that run)',
+    hint: DAMAGED_HINT,
   });
 }

@@ -61,4 +61,8 @@ test('prices: a price file replaces only what it names and lists every problem',
   assert.equal(B2_PRICES.storage.usdPerTBMonth, 6, 'defaults untouched');
   assert.throws(() => parsePrices({ storage: { usdPerTBMonth: -1, colour: 1 }, classes: { D: {} }, operationClass: { put: 'Z', fly: 'A' }, allowanceShare: 2, extra: 1 }, 'bad.json'),
     (e: { code: string; details: { problems: string[] } }) => e.code === 'prices-invalid' && e.details.problems.length === 7);
+  // Read through the schema (prices-schema.ts): paths named, known keys listed, "__proto__" refused (zod would drop it).
+  assert.throws(() => parsePrices({ classes: { D: {} } }, 'bad.json'), { code: 'prices-invalid', message: 'bad.json: classes: unknown key(s) "D"; known keys: A, B, C' });
+  assert.throws(() => parsePrices({ classes: { B: { perCalls: 0 } } }, 'bad.json'), { message: 'bad.json: classes.B.perCalls: expected a number > 0, got 0' });
+  assert.throws(() => parsePrices(JSON.parse('{"operationClass": {"__proto__": "A"}}'), 'bad.json'), { message: /operationClass\["__proto__"\]: key "__proto__" is a reserved word/ });
 });

@@ -6,10 +6,12 @@
 // Class B/C calls are per UTC day and do not carry over, so charges are computed day by day and then
 // summed, never from a month's total. Storage is billed on the month's average (byte-hours), with the
 // first 10 GB free.
-import { PantherError, ExitCode } from '../core/errors.ts';
+import { ExitCode } from '../core/errors.ts';
+import { checkSchema, schemaError } from '../core/schema.ts';
 import { METERED_OPERATIONS, type DayUsage, type MeteredOperation } from '../repo/backend/metered.ts';
+import { priceFile, TRANSACTION_CLASSES } from './prices-schema.ts';
 
-export const TRANSACTION_CLASSES = ['A', 'B', 'C'] as const;
+export { TRANSACTION_CLASSES };
 export type TransactionClass = (typeof TRANSACTION_CLASSES)[number];
 
 export interface ClassPrice {
@@ -104,65 +106,23 @@ export function usdPerGBMonth(prices: PriceTable): number {
   return prices.storage.usdPerTBMonth / 1000;
 }
 
-type Json = Record<string, unknown>;
-
 /** The defaults with a user's partial table (`--prices FILE`) laid over them; every problem listed. */
 export function parsePrices(json: unknown, source: string, base: PriceTable = B2_PRICES): PriceTable {
-  const problems: string[] = [];
-  if (!isObject(json)) throw invalid(source, ['the file must hold a JSON object']);
+  const checked = checkSchema(priceFile, json);
+  if (!checked.ok) {
+    throw schemaError(source, checked.problems, {
+      code: 'prices-invalid', what: 'a price table', exitCode: ExitCode.usage,
+      hint: 'give only the fields to change, e.g. { "storage": { "usdPerTBMonth": 7 } }; see `panther cost --help`',
+    });
+  }
+  const file = checked.value;
   const out: PriceTable = structuredClone(base);
-  const known = new Set(['$comment', 'provider', 'storage', 'egress', 'classes', 'operationClass', 'hiddenVersionDays', 'allowanceShare']);
-  for (const key of Object.keys(json)) if (!known.has(key)) problems.push(`${key}: unknown field (known: ${[...known].filter((k) => k !== '$comment').join(', ')})`);
-  if (json['provider'] !== undefined) {
-    if (typeof json['provider'] === 'string') out.provider = json['provider'];
-    else problems.push('provider: must be a string');
-  }
-  mergeNumbers(json['storage'], out.storage, 'storage', problems);
-  mergeNumbers(json['egress'], out.egress, 'egress', problems);
-  if (json['classes'] !== undefined) {
-    if (!isObject(json['classes'])) problems.push('classes: must be an object { "A"|"B"|"C": { usd, perCalls, freeCallsPerDay } }');
-    else for (const [c, v] of Object.entries(json['classes'])) {
-      if (!(TRANSACTION_CLASSES as readonly string[]).includes(c)) { problems.push(`classes.${c}: unknown class (A, B or C)`); continue; }
-      mergeNumbers(v, out.classes[c as TransactionClass] as unknown as Record<string, number>, `classes.${c}`, problems);
-      if (out.classes[c as TransactionClass].perCalls <= 0) problems.push(`classes.${c}.perCalls: must be > 0`);
-    }
-  }
-  if (json['operationClass'] !== undefined) {
-    if (!isObject(json['operationClass'])) problems.push('operationClass: must be an object operation → "A"|"B"|"C"');
-    else for (const [op, c] of Object.entries(json['operationClass'])) {
-      if (!(METERED_OPERATIONS as readonly string[]).includes(op)) problems.push(`operationClass.${op}: unknown operation (${METERED_OPERATIONS.join(', ')})`);
-      else if (typeof c !== 'string' || !(TRANSACTION_CLASSES as readonly string[]).includes(c)) problems.push(`operationClass.${op}: must be "A", "B" or "C"`);
-      else out.operationClass[op as MeteredOperation] = c as TransactionClass;
-    }
-  }
-  for (const key of ['hiddenVersionDays', 'allowanceShare'] as const) {
-    const v = json[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problems.push(`${key}: must be a number ≥ 0`);
-    else out[key] = v;
-  }
-  if (out.allowanceShare > 1) problems.push('allowanceShare: must be between 0 and 1');
-  if (problems.length > 0) throw invalid(source, problems);
+  if (file.provider !== undefined) out.provider = file.provider;
+  Object.assign(out.storage, file.storage);
+  Object.assign(out.egress, file.egress);
+  for (const c of TRANSACTION_CLASSES) Object.assign(out.classes[c], file.classes?.[c]);
+  Object.assign(out.operationClass, file.operationClass);
+  if (file.hiddenVersionDays !== undefined) out.hiddenVersionDays = file.hiddenVersionDays;
+  if (file.allowanceShare !== undefined) out.allowanceShare = file.allowanceShare;
   return out;
-}
-
-function mergeNumbers(value: unknown, into: Record<string, number>, at: string, problems: string[]): void {
-  if (value === undefined) return;
-  if (!isObject(value)) { problems.push(`${at}: must be an object`); return; }
-  for (const [k, v] of Object.entries(value)) {
-    if (!(k in into)) problems.push(`${at}.${k}: unknown field (known: ${Object.keys(into).join(', ')})`);
-    else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) problems.push(`${at}.${k}: must be a number ≥ 0`);
-    else into[k] = v;
-  }
-}
-
-function invalid(source: string, problems: string[]): PantherError {
-  return new PantherError('prices-invalid', `${source}: ${problems.length} problem(s) in the price table:\n  ${problems.join('\n  ')}`, {
-    subject: source, exitCode: ExitCode.usage, details: { problems },
-    hint: 'give only the fields to change, e.g. { "storage": { "usdPerTBMonth": 7 } }; see `panther cost --help`',
-  });
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -251,8 +251,17 @@ test('errors name the file and the field', () => {
   assert.equal(noSize.hint, 'pass --disk-size or fix the report');
 
   const badDisk = throwsPanther(() => parseFacterReport(report(['sda']), 'facter.json'), 'facter-bad-field');
-  assert.equal(badDisk.message, 'facter.json: hardware.disk[0] is not an object');
-  throwsPanther(() => parseFacterReport({ hardware: { disk: {} } }, 'facter.json'), 'facter-bad-field');
+  assert.equal(badDisk.message, 'facter.json: hardware.disk[0]: expected an object, got "sda"');
+  const notList = throwsPanther(() => parseFacterReport({ hardware: { disk: {} } }, 'facter.json'), 'facter-bad-field');
+  assert.equal(notList.message, 'facter.json: hardware.disk: expected a list, got an object');
+  // Fields Panther reads must have the type every facter era writes: read as "absent" they changed
+  // the answer silently (a numeric virtualisation made a VM bare metal).
+  const virt = throwsPanther(() => parseFacterReport({ virtualisation: 5, hardware: {} }, 'facter.json'), 'facter-bad-field');
+  assert.equal(virt.message, 'facter.json: virtualisation: expected a string, got 5');
+  const names = throwsPanther(() => parseFacterReport(report([{ ...block('sda', null), unix_device_names: '/dev/sda' }]), 'facter.json'), 'facter-bad-field');
+  assert.equal(names.message, 'facter.json: hardware.disk[0].unix_device_names: expected a list, got "/dev/sda"');
+  const uefi = throwsPanther(() => parseFacterReport({ uefi: { supported: 'yes' }, hardware: {} }, 'facter.json'), 'facter-bad-field');
+  assert.equal(uefi.message, 'facter.json: uefi.supported: expected true or false, got "yes"');
   const badSize = throwsPanther(() => parseFacterReport(report([{ ...block('sda', null), resources: [{ type: 'size', value_1: '0x10', value_2: 512 }] }]), 'facter.json'), 'facter-bad-size');
   assert.equal(badSize.subject, 'facter.json: hardware.disk[0] (/dev/sda)');
 });

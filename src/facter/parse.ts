@@ -3,6 +3,8 @@
 // version-2 pre-release on (docs/knowledge/facter.md §9); rejects the flat-array spike format.
 import { readFile } from 'node:fs/promises';
 import { PantherError } from '../core/errors.ts';
+import { checkSchema, schemaError } from '../core/schema.ts';
+import { facterReport } from './schema.ts';
 import type { Disk, HostReport, IgnoredDevice } from './types.ts';
 import { detectFormat, isObject, type RawObject } from './raw.ts';
 import { machineEvidence } from './machine.ts';
@@ -35,12 +37,16 @@ export function parseFacterReport(json: unknown, source: string): HostReport {
     throw new PantherError('facter-no-hardware',
       `${source}: no "hardware" object; is this a nixos-facter report? ${hint}`, { subject: `${source}: hardware`, hint });
   }
-  const hardware = json.hardware;
-  const rawDisks = hardware.disk ?? [];
-  if (!Array.isArray(rawDisks)) {
-    throw new PantherError('facter-bad-field', `${source}: "hardware.disk" is not an array`,
-      { subject: `${source}: hardware.disk`, hint });
+  const checked = checkSchema(facterReport, json);
+  if (!checked.ok) {
+    throw schemaError(source, checked.problems, {
+      code: 'facter-bad-field', what: 'a nixos-facter report',
+      hint: 'the file must be the unmodified output of nixos-facter (nixos-facter > facter.json)',
+    });
   }
+  // The raw object is read on (not zod's copy): lenient readers in raw.ts take every era's fields.
+  const hardware = json.hardware;
+  const rawDisks = Array.isArray(hardware.disk) ? hardware.disk : [];
   const machine = machineEvidence(json);
   const ctx: DiskContext = { source, virtualisation: machine.virtualisation, classByIndex: classByIndex(hardware) };
   const disks: Disk[] = [];

@@ -39,9 +39,11 @@ export function assignDisks(profile: ProfileDef, report: HostReport | null, entr
       });
   }
   const ordered = systemDiskOrder(report, profile);
+  const matched = matchDisks(report.disks, expected);
   return profile.pools.map((pool, i) => {
-    const want = expected.find((d) => d.pool === pool.name) ?? expected[i];
-    const disk = want === undefined ? ordered[pool.disk] : findDisk(report.disks, want);
+    const at = expected.findIndex((d) => d.pool === pool.name);
+    const want = at >= 0 ? at : i < expected.length ? i : -1;
+    const disk = want < 0 ? ordered[pool.disk] : matched[want];
     if (disk === undefined) {
       throw new PantherError('plan-missing-disk', `${host}: pool ${pool.name} needs disk #${pool.disk + 1} but ${report.source} has only ${ordered.length} usable disk(s)`, {
         subject: host, hint: 'pick a profile with fewer pools, or list the disks in the inventory',
@@ -70,11 +72,16 @@ export function compareWithInventory(report: HostReport, expected: ExpectedDisk[
   if (expected.length === 0 && usable.length < profile.pools.length) {
     differences.push(`profile ${profile.id} needs ${profile.pools.length} disk(s); the report has ${usable.length} usable`);
   }
+  const matched = matchDisks(report.disks, expected);
   expected.forEach((want, i) => {
     const label = `disks[${i}]${want.device === undefined ? '' : ` (${want.device})`}`;
-    const disk = findDisk(report.disks, want);
+    const disk = matched[i];
     if (disk === undefined) {
-      differences.push(`${label}: not in the report; it has ${report.disks.map(describe).join(', ') || 'no usable disks'}`);
+      const taken = findDisk(report.disks, want, new Set());
+      const earlier = taken === undefined ? -1 : matched.indexOf(taken);
+      differences.push(earlier >= 0 && earlier < i
+        ? `${label}: the report's only match is ${taken!.device}, already matched by disks[${earlier}]; the report has ${report.disks.length} disk(s): ${report.disks.map(describe).join(', ')}`
+        : `${label}: not in the report; it has ${report.disks.map(describe).join(', ') || 'no usable disks'}`);
       return;
     }
     if (want.sizeGB !== undefined && Math.abs(disk.sizeBytes / 1e9 - want.sizeGB) > want.sizeGB * SIZE_TOLERANCE) {
@@ -87,11 +94,25 @@ export function compareWithInventory(report: HostReport, expected: ExpectedDisk[
   return differences;
 }
 
-function findDisk(disks: Disk[], want: ExpectedDisk): Disk | undefined {
-  if (want.device !== undefined) return disks.find((d) => d.device === want.device || d.stableDevice === want.device);
+/**
+ * The report's disk for each expected disk, in order; each report disk answers for one expected disk
+ * only, so an inventory listing two disks never matches a report that has one.
+ */
+function matchDisks(disks: Disk[], expected: ExpectedDisk[]): Array<Disk | undefined> {
+  const used = new Set<Disk>();
+  return expected.map((want) => {
+    const disk = findDisk(disks, want, used);
+    if (disk !== undefined) used.add(disk);
+    return disk;
+  });
+}
+
+function findDisk(disks: Disk[], want: ExpectedDisk, used: ReadonlySet<Disk>): Disk | undefined {
+  const free = disks.filter((d) => !used.has(d));
+  if (want.device !== undefined) return free.find((d) => d.device === want.device || d.stableDevice === want.device);
   if (want.sizeGB !== undefined) {
     const size = want.sizeGB;
-    return disks.find((d) => Math.abs(d.sizeBytes / 1e9 - size) <= size * SIZE_TOLERANCE);
+    return free.find((d) => Math.abs(d.sizeBytes / 1e9 - size) <= size * SIZE_TOLERANCE);
   }
   return undefined;
 }

@@ -1,8 +1,16 @@
-// The five built-in profiles shipped in profiles.json, typed. JSON strings are widened to `string`
-// by the compiler, so the cast is where the file's shape is asserted.
+// The five built-in profiles shipped in profiles.json, read through the same schema as a user's
+// profiles file, so a bad edit to the shipped file fails as clearly as a user's would.
+import { parseWithSchema } from '../core/schema.ts';
 import type { ProfileDef } from './profile-types.ts';
 import profilesJson from './profiles.json' with { type: 'json' };
+import { builtinProfilesFile } from './schema.ts';
+
+let checked: ProfileDef[] | undefined;
 
 export function loadBuiltinProfiles(): ProfileDef[] {
-  return structuredClone(profilesJson.profiles) as unknown as ProfileDef[];
+  checked ??= parseWithSchema(builtinProfilesFile, profilesJson, 'src/plan/profiles.json', {
+    code: 'profiles-invalid', what: 'a profiles file', namedArrays: ['pools'],
+    hint: 'the shipped profiles.json was edited into an invalid shape; fix the values listed',
+  }).profiles;
+  return structuredClone(checked);
 }

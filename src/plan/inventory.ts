@@ -2,7 +2,9 @@
 // report is then evidence that has to agree (NOTES 7), never the thing that decides.
 import { readFile } from 'node:fs/promises';
 import { PantherError } from '../core/errors.ts';
+import { parseWithSchema } from '../core/schema.ts';
 import type { Transport } from '../facter/types.ts';
+import { inventory as inventorySchema } from './schema.ts';
 import type { BackupFrequency, CompressionAlgorithm, BackupPolicy } from './types.ts';
 
 export interface ExpectedDisk {
@@ -30,7 +32,8 @@ export interface HostOverrides {
   /** Lint rule id, or "id:subject", → why the user accepts it. */
   acknowledge?: Record<string, string>;
   swapSize?: string;
-  backup?: Partial<BackupPolicy>;
+  /** Replaces the profile's keys; a window replaces only the days it names. */
+  backup?: Partial<Omit<BackupPolicy, 'window'>> & { window?: Partial<BackupPolicy['window']> };
   filesystemOptions?: string[];
 }
 
@@ -45,6 +48,7 @@ export interface InventoryEntry {
 }
 
 export interface Inventory {
+  $comment?: string;
   hosts: Record<string, InventoryEntry>;
 }
 
@@ -69,50 +73,20 @@ export async function readInventory(path: string): Promise<Inventory> {
 }
 
 export function parseInventory(json: unknown, source: string): Inventory {
-  const problems: string[] = [];
-  if (!isObject(json) || !isObject(json['hosts'])) {
-    throw new PantherError('inventory-invalid', `${source}: no "hosts" object`, {
-      subject: source, hint: 'the inventory is { "hosts": { "<name>": { "profile": "<profile id>", … } } }',
-    });
-  }
-  for (const [name, entry] of Object.entries(json['hosts'])) {
-    const at = `${source}: hosts.${name}`;
-    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(name)) problems.push(`${at}: host names are lower-case letters, digits and dashes`);
-    if (!isObject(entry)) { problems.push(`${at}: must be an object`); continue; }
-    if (typeof entry['profile'] !== 'string') problems.push(`${at}.profile: missing; name one of the profiles (panther profiles)`);
-    if (entry['user'] !== undefined && (typeof entry['user'] !== 'string' || !/^[a-z_][a-z0-9_-]{0,31}$/.test(entry['user']))) {
-      problems.push(`${at}.user: must be a Unix user name`);
-    }
-    if (entry['disks'] !== undefined) {
-      if (!Array.isArray(entry['disks'])) problems.push(`${at}.disks: must be a list`);
-      else entry['disks'].forEach((d, i) => {
-        if (!isObject(d)) problems.push(`${at}.disks[${i}]: must be an object`);
-        else if (d['sizeGB'] !== undefined && typeof d['sizeGB'] !== 'number') problems.push(`${at}.disks[${i}].sizeGB: must be a number`);
-      });
-    }
-    if (entry['features'] !== undefined && !(Array.isArray(entry['features']) && entry['features'].every((f) => typeof f === 'string'))) {
-      problems.push(`${at}.features: must be a list of names`);
-    }
-    if (entry['overrides'] !== undefined && !isObject(entry['overrides'])) problems.push(`${at}.overrides: must be an object`);
-  }
-  if (problems.length > 0) {
-    throw new PantherError('inventory-invalid', `${source}: ${problems.length} problem(s):\n  ${problems.join('\n  ')}`, {
-      subject: source, hint: 'fix the entries listed above', details: { problems },
-    });
-  }
-  return json as unknown as Inventory;
+  return parseWithSchema(inventorySchema, json, source, {
+    code: 'inventory-invalid', what: 'an inventory',
+    hint: 'fix the value(s) listed; the inventory is { "hosts": { "<name>": { "profile": "<profile id>", … } } }',
+  });
 }
 
 export function inventoryEntry(inventory: Inventory, host: string, source: string): InventoryEntry {
-  const entry = inventory.hosts[host];
+  // Own keys only: "constructor" or "__proto__" must not find Object.prototype's members.
+  const entry = Object.hasOwn(inventory.hosts, host) ? inventory.hosts[host] : undefined;
   if (entry === undefined) {
-    throw new PantherError('inventory-no-host', `${source}: no host "${host}"`, {
-      subject: source, hint: `hosts in the inventory: ${Object.keys(inventory.hosts).join(', ') || '(none)'}`,
+    throw new PantherError('inventory-no-host', `${source}: no host ${JSON.stringify(host)}`, {
+      subject: source,
+      hint: `hosts in the inventory: ${Object.keys(inventory.hosts).join(', ') || '(none)'}`,
     });
   }
   return entry;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

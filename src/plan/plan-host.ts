@@ -3,6 +3,7 @@ import { parseBytes } from '../core/bytes.ts';
 import { PantherError } from '../core/errors.ts';
 import type { HostReport, MachineKind, Firmware } from '../facter/types.ts';
 import { assignDisks } from './assign-disks.ts';
+import { checkEntry } from './check-entry.ts';
 import type { InventoryEntry, SubvolumeOverride } from './inventory.ts';
 import type { PoolDef, ProfileDef, SubvolumeDef } from './profile-types.ts';
 import type {
@@ -20,10 +21,13 @@ export interface PlanInput {
   profileSource: ProfileSource;
   report: HostReport | null;
   entry?: InventoryEntry;
+  /** The inventory file the entry came from, for error messages. */
+  inventorySource?: string;
 }
 
 export function planHost(input: PlanInput): StoragePlan {
   const { host, profile, report, entry } = input;
+  if (entry !== undefined) checkEntry(entry, profile, host, input.inventorySource);
   const user = entry?.user ?? DEFAULT_USER;
   const features = new Set(entry?.features ?? []);
   const overrides = entry?.overrides ?? {};
@@ -35,7 +39,7 @@ export function planHost(input: PlanInput): StoragePlan {
     const disk = disks[index]!;
     const subvolumes = poolDef.subvolumes
       .filter((def) => def.feature === undefined || features.has(def.feature))
-      .map((def) => planSubvolume(def, profile, user, overrides.subvolumes?.[def.name], overrides.swapSize));
+      .map((def) => planSubvolume(def, profile, user, ownValue(overrides.subvolumes, def.name), overrides.swapSize));
     const snapshotDir = subvolumes.find((s) => s.workload === 'snapshots');
     return {
       name: poolDef.name,
@@ -131,4 +135,9 @@ function bootPartition(firmware: Firmware, machine: MachineKind): BootPartition 
 function poolLabel(host: string, pool: PoolDef): string {
   // mkfs.btrfs labels are at most 255 bytes; keep them short and shell-safe.
   return `${host}-${pool.name}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 32);
+}
+
+/** record[key] when it is the record's own entry; never a member of Object.prototype ("constructor"). */
+function ownValue<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
