@@ -360,7 +360,7 @@ test('fuzzed plans through provision --dry-run on loop devices: no crash, nothin
         const text = serialize(mutated.doc);
         const path = await file('plan.json', text);
         const devices = host === 'zephyrus' ? ['--device', `primary=${first}`, '--device', `secondary=${second}`] : ['--device', `primary=${first}`];
-        const r = await runCli('provision', '--plan', path, ...devices, '--root', join(dir, 'never-created'), '--dry-run', '--json');
+        const r = await runCli('provision', '--plan', path, ...devices, '--root', join(dir, 'never-created'), '--dry-run', '--fit-to-device', '--json');
         sane(r, `provision --dry-run after ${JSON.stringify(m).slice(0, 200)}`);
         const verdict = checkSchema(storagePlan, JSON.parse(text));
         if (!verdict.ok) assert.equal(r.code, 1, r.stderr);
