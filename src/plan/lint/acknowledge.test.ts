@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintPlan, summarize } from './index.ts';
-import { locate, matching, only, plan } from './testing.ts';
+import { locate, matching, only, plan } from '../../../test/support/lint.ts';
 
 const NIX_NOCOW = { subvolumes: { '@nix': { cow: false, compression: 'none' as const } } };
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintPlan } from './index.ts';
-import { locate, matching, only, plan, pool, SPEC_HOST_NAMES } from './testing.ts';
+import { locate, matching, only, plan, pool, SPEC_HOST_NAMES } from '../../../test/support/lint.ts';
 
 function absentOnAllSpecHosts(id: string): void {
   for (const host of SPEC_HOST_NAMES) assert.deepEqual(matching(lintPlan(plan(host)), id), [], `${id} on default ${host}`);

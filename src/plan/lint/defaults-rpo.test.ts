@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintPlan } from './index.ts';
 import { achievedRpoMinutes } from './rpo.ts';
-import { locate, matching, only, plan, pool, SPEC_HOST_NAMES } from './testing.ts';
+import { locate, matching, only, plan, pool, SPEC_HOST_NAMES } from '../../../test/support/lint.ts';
 import type { SnapshotTiers } from '../types.ts';
 
 function absentOnAllSpecHosts(id: string): void {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintPlan } from './index.ts';
 import { mountPointProblem, nameProblem } from './names.ts';
-import { matching, plan, SPEC_HOST_NAMES } from './testing.ts';
+import { matching, plan, SPEC_HOST_NAMES } from '../../../test/support/lint.ts';
 
 /** How a subject shows a name: as is when plain printable ASCII, else JSON-quoted. */
 const display = (name: string): string => (/^[!-~]+$/.test(name) ? name : JSON.stringify(name));

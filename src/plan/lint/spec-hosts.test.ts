@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CHECKS, lintPlan, RULES } from './index.ts';
-import { locate, plan, SPEC_HOST_NAMES } from './testing.ts';
+import { locate, plan, SPEC_HOST_NAMES } from '../../../test/support/lint.ts';
 import type { StoragePlan } from '../types.ts';
 
 /**

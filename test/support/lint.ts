@@ -1,8 +1,8 @@
 // Helpers for the lint tests: spec plans to mutate, and lookups that compute subjects from the plan data
 // rather than from the code under test.
-import { specPlan } from '../../../test/support/plans.ts';
-import type { InventoryEntry } from '../inventory.ts';
-import type { Finding, PoolPlan, StoragePlan, SubvolumePlan } from '../types.ts';
+import { specPlan } from './plans.ts';
+import type { InventoryEntry } from '../../src/plan/inventory.ts';
+import type { Finding, PoolPlan, StoragePlan, SubvolumePlan } from '../../src/plan/types.ts';
 
 export const SPEC_HOST_NAMES = ['zephyrus', 'yoga', 'hetzner', 'contabo', 'ovh'] as const;
 
