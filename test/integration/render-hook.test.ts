@@ -30,10 +30,14 @@ const extra = (name: string, compression: SubvolumePlan['compression'], mountPoi
   requestedMountOptions: [], snapshots: null, backup: 'never', critical: false, swapfile: null,
 });
 
-/** Hetzner's pool (five no-CoW subvolumes, swap, zstd) plus names that need quoting and other algorithms. */
+/**
+ * Hetzner's pool (five no-CoW subvolumes, swap, zstd) plus the oddest names the render guard lets through
+ * (disko pastes subvolume names unquoted, so `'`, `*`, `[` are refused there), a mount point that needs
+ * quoting, and other algorithms.
+ */
 function hookPlan(): StoragePlan {
   const plan = specPlan('hetzner');
-  plan.pools[0]!.subvolumes.push(extra("@it's", 'none', "/srv/it's"), extra('@glob*[x]', 'lzo', null));
+  plan.pools[0]!.subvolumes.push(extra('@it.s+x', 'none', "/srv/it's"), extra('@-glob_x', 'lzo', null));
   return plan;
 }
 
