@@ -5,6 +5,7 @@ import { describeChoice } from '../../backup/night-plan.ts';
 import { describeForecast } from '../../backup/forecast-upload.ts';
 import { scheduleFromFlag, scheduleFromPlan } from '../../backup/window.ts';
 import { DEFAULT_STATE_DIR } from '../../backup/window-progress.ts';
+import { windowTimezone } from '../../backup/status.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import type { StoragePlan } from '../../plan/types.ts';
@@ -84,10 +85,6 @@ export function stateDirOf(values: Values): string {
   return str(values, 'state-dir') ?? process.env['PANTHER_STATE_DIR'] ?? DEFAULT_STATE_DIR;
 }
 
-/** The zone the window's times are in: the plan's, else the machine's (as the systemd timers). */
-export function windowTimezone(plan: StoragePlan): string {
-  return plan.snapshots.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
 
 function windowOf(values: Values, plan: StoragePlan): BackupWindowOption {
   const text = str(values, 'window');
