@@ -35,7 +35,8 @@ ${REPO_HELP}
 ${BACKUP_LOCK_HELP}
 ${WINDOW_HELP}
   --subvol NAME   only these subvolumes (repeatable)
-  --dry-run       say what would be sent (full or incremental, against what), send nothing
+  --dry-run       print tonight's plan: per subvolume not due, skip, full or incremental (against
+                  what), or window closed (and what it puts off), with the forecast; send nothing
   --max-chain N   longest incremental chain before a (deduplicated) full send; default 14
 
 Incremental against the newest backed-up snapshot still on disk; that snapshot stays held so
@@ -46,6 +47,8 @@ enough that what it read is stored before the window closes. Such a run exits 0 
 closed; N stored; resumes next night": the next night sends the snapshot again and stores only
 what is missing, for as many nights as a first upload needs. An upload larger than what is left
 of tonight prints an estimate of the nights it needs.
+With --json: the report with \`plan\` (what was decided before sending) and \`items\` (what was done;
+\`changed\` when a snapshot run changed a decision between the plan and the send).
 Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped by a signal.`,
   options: {
     ...SNAPSHOT_OPTIONS, ...REPO_OPTIONS,
