@@ -240,7 +240,8 @@ async function readNight(ctx: RunContext, names: string[], closed: boolean): Pro
     try {
       const loc = locate(engine.plan, engine.root, name);
       const s = loc.subvolume;
-      const snapshots = closed ? [] : onDisk(await listStored(engine.plan, engine.root, loc));
+      // A real run lists again under the host lock, which warns about odd snapshots; warn once.
+      const snapshots = closed ? [] : onDisk(await listStored(engine.plan, engine.root, loc, opts.dryRun ? undefined : () => {}));
       const hasPoints = out.points?.some((p) => p.subvolume === name) ?? true;
       out.readings.push({
         loc, reading: {
