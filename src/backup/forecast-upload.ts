@@ -43,7 +43,7 @@ export async function forecastFor(input: UploadForecastInput): Promise<{ estimat
 }
 
 /** Used space of the filesystem holding `path`: all its subvolumes, so an upper bound for one. */
-async function poolUsedBytes(path: string): Promise<number | null> {
+export async function poolUsedBytes(path: string): Promise<number | null> {
   try {
     const s = await statfs(path);
     return (s.blocks - s.bfree) * s.bsize;

@@ -8,6 +8,10 @@
 // durable packs; the next night sends the snapshot again and dedup skips what is stored, so a first
 // upload of any size continues night after night until it completes (NOTES 12).
 //
+// A run reads (snapshots on disk, the repository's points, the state), plans (night-plan.ts, pure:
+// what `--dry-run` prints) and applies the plan, deciding each subvolume again under the host lock
+// with the same functions, since snapshot runs may have changed its snapshots since the read.
+//
 // Snapshot runs go on during an upload (a first upload can take weeks of nights, and the frequent
 // snapshots carry the RPO): only the short sections before and after each upload run under
 // `exclusive` (the host lock); the snapshot being sent and its parent are held ("backup:upload")
@@ -18,12 +22,11 @@ import type { StoragePlan } from '../plan/types.ts';
 import type { Backend, BackupProgress, Repository } from '../repo/index.ts';
 import { createSnapshot, setHold, type EngineContext } from '../snapshot/engine.ts';
 import { listStored, locate, removeMeta, type Located, type StoredSnapshot } from '../snapshot/store.ts';
-import { periodKey } from '../snapshot/retention/index.ts';
-import { DEFAULT_MAX_CHAIN, selectSend, type SendChoice, type SnapshotView } from './chain.ts';
-import { snapshotToBackUp } from './due.ts';
+import { selectSend, type SendChoice, type SnapshotView } from './chain.ts';
+import { decide, describeChoice, dueTarget, planNight, sameDecision, type ItemChoice, type NightPlan, type PlannedItem, type SubvolumeReading } from './night-plan.ts';
 import { holdRepairs, PARENT_HOLD, UPLOAD_HOLD } from './holds.ts';
 import type { Forecast, UploadEstimate } from './forecast.ts';
-import { describeForecast, forecastFor, type SizedPoint } from './forecast-upload.ts';
+import { describeForecast, forecastFor, poolUsedBytes, type SizedPoint } from './forecast-upload.ts';
 import { stopWhen } from './window-stop.ts';
 import { uploadDecision, windowState, type StopMarginInput, type WindowSchedule, type WindowState } from './window.ts';
 import { PantherError } from '../core/errors.ts';
@@ -74,7 +77,7 @@ export interface BackupRunOptions {
   exclusive?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
-export type ItemChoice = SendChoice | { kind: 'not-due'; reason: string } | { kind: 'window-closed'; reason: string };
+export type { ItemChoice, NightPlan, PlannedItem } from './night-plan.ts';
 
 export interface BackupItem {
   subvolume: string;
@@ -87,6 +90,8 @@ export interface BackupItem {
   interrupted?: { by: 'window' | 'signal'; bytesRead: number; storedBytes: number };
   /** Printed before an upload larger than what is left of tonight's window. */
   forecast?: { estimate: UploadEstimate; forecast: Forecast };
+  /** The decision under the host lock differed from the plan's (snapshot runs changed the snapshots meanwhile). */
+  changed?: { planned: string; now: string };
 }
 
 export interface BackupRunReport {
@@ -101,6 +106,8 @@ export interface BackupRunReport {
   storedBytes: number;
   bandwidth: BandwidthRecord | null;
   message: string;
+  /** What the run decided before sending anything (a dry run's items are this plan); null when nothing could be read. */
+  plan: NightPlan | null;
 }
 
 const view = (s: StoredSnapshot): SnapshotView | null => s.meta.uuid === null ? null : { name: s.meta.name, uuid: s.meta.uuid, time: s.meta.time };
@@ -128,27 +135,51 @@ export async function backupRun(opts: BackupRunOptions): Promise<BackupRunReport
   const clock = opts.clock ?? (() => Date.now() + offset);
   const margin: StopMarginInput = { packSize: opts.repo.params.packSize, chunkMax: opts.repo.params.chunker.max, bitsPerSecond: opts.bandwidth?.bitsPerSecond ?? null };
   const enforced = opts.window?.enforce === true ? opts.window.schedule : null;
-  const window = enforced === null ? null : windowState(enforced, clock());
-  const report: BackupRunReport = { now: opts.now, dryRun: opts.dryRun, items: [], window, stopped: null, storedBytes: 0, bandwidth: null, message: '' };
+  const report: BackupRunReport = { now: opts.now, dryRun: opts.dryRun, items: [], window: null, stopped: null, storedBytes: 0, bandwidth: null, message: '', plan: null };
   const keep = opts.stateDir !== undefined && !opts.dryRun;
-  const ctx: RunContext = { opts, clock, margin, state: keep ? beginRun(await readBackupState(opts.stateDir!, engine.plan.host, opts.now), opts.now, window) : null };
+  const ctx: RunContext = { opts, clock, margin, state: keep ? beginRun(await readBackupState(opts.stateDir!, engine.plan.host, opts.now), opts.now, windowAt(enforced, clock())) : null };
   await saveState(ctx);
 
   const names = backupSubvolumes(engine.plan, opts.subvolumes);
+  const nowMs = clock();
+  const closedAtStart = !opts.dryRun && enforced !== null && !uploadDecision(windowState(enforced, nowMs), nowMs, margin).start;
+  // Temporary objects a killed run left behind are never referenced; clear the old ones.
+  if (!opts.dryRun && !closedAtStart) await sweep(opts.repo);
+  // Read, then plan: what a dry run prints and what the run below executes.
+  const read = await readNight(ctx, names, closedAtStart);
+  const plan = read.readings.length === 0 && read.failed.length > 0 ? null : planNight({
+    now: opts.now, nowMs, timezone: engine.plan.snapshots.timezone, subvolumes: read.readings.map((r) => r.reading),
+    points: read.points, window: enforced, margin, nights: opts.window?.nights ?? opts.window?.schedule ?? null,
+    ...(opts.maxChain === undefined ? {} : { maxChain: opts.maxChain }),
+  });
+  report.plan = plan;
+  report.window = plan?.window ?? windowAt(enforced, clock());
+  const planned = new Map((plan?.items ?? []).map((i) => [i.subvolume, i]));
+  const failedRead = new Map(read.failed.map((f) => [f.name, f.error]));
+  const locs = new Map(read.readings.map((r) => [r.reading.name, r.loc]));
+  const failed = (name: string, error: string): BackupItem => {
+    // One subvolume's failure must not cost the others their night.
+    const item: BackupItem = { subvolume: name, snapshot: null, choice: { kind: 'not-due', reason: 'failed' }, error };
+    engine.log(`${name}: ${error}`);
+    record(ctx, item);
+    return item;
+  };
   const closed = (name: string, reason: string): BackupItem => {
     const item: BackupItem = { subvolume: name, snapshot: null, choice: { kind: 'window-closed', reason } };
     record(ctx, item);
     return item;
   };
-  const atStart = window === null || opts.dryRun ? null : uploadDecision(window, clock(), margin);
-  if (atStart !== null && !atStart.start) {
+  if (opts.dryRun) {
+    for (const name of names) {
+      const p = planned.get(name);
+      report.items.push(p === undefined ? failed(name, failedRead.get(name)!) : plannedItem(p));
+    }
+  } else if (plan !== null && plan.start !== null && !plan.start.start) {
     // Nothing to do tonight (a timer that fired after resume from suspend, a manual run by day):
     // not even a listing of the repository.
-    for (const name of names) report.items.push(closed(name, atStart.reason));
+    for (const name of names) report.items.push(closed(name, plan.start.reason));
     report.stopped = { by: 'window', at: iso(clock()), resumesAt: nextOpening(opts.window!, clock()) };
   } else {
-    // Temporary objects a killed run left behind are never referenced; clear the old ones.
-    if (!opts.dryRun) await sweep(opts.repo);
     for (const name of names) {
       if (opts.signal?.aborted) break;
       if (report.stopped !== null) {
@@ -156,7 +187,8 @@ export async function backupRun(opts: BackupRunOptions): Promise<BackupRunReport
         report.items.push(closed(name, `window closed: resumes next night${opens}`));
         continue;
       }
-      const item = await backupOneSafely(ctx, name);
+      const p = planned.get(name);
+      const item = p === undefined ? failed(name, failedRead.get(name)!) : await backupOneSafely(ctx, locs.get(name)!, p, read.points!);
       report.items.push(item);
       const stoppedBy = item.interrupted?.by ?? (item.choice.kind === 'window-closed' ? 'window' : null);
       if (stoppedBy !== null) report.stopped = { by: stoppedBy, at: iso(clock()), resumesAt: opts.window === undefined ? null : nextOpening(opts.window, clock()) };
@@ -171,20 +203,74 @@ export async function backupRun(opts: BackupRunOptions): Promise<BackupRunReport
   return report;
 }
 
-async function backupOneSafely(ctx: RunContext, name: string): Promise<BackupItem> {
+const windowAt = (schedule: WindowSchedule | null, ms: number): WindowState | null => schedule === null ? null : windowState(schedule, ms);
+
+/** A planned item as a dry run reports it. */
+function plannedItem(p: PlannedItem): BackupItem {
+  return { subvolume: p.subvolume, snapshot: p.snapshot, choice: p.choice, ...(p.forecast === undefined ? {} : { forecast: p.forecast }) };
+}
+
+interface NightReading {
+  readings: Array<{ reading: SubvolumeReading; loc: Located }>;
+  /** Subvolumes that could not be read, and why. */
+  failed: Array<{ name: string; error: string }>;
+  /** null: not listed (the window is closed and this is no dry run), or the listing failed. */
+  points: SizedPoint[] | null;
+}
+
+/**
+ * The read step: each subvolume's snapshots, its pool's used space and unfinished upload, and the
+ * points from one listing (B2 GETs cost). A real run outside its window lists nothing.
+ */
+async function readNight(ctx: RunContext, names: string[], closed: boolean): Promise<NightReading> {
+  const { opts } = ctx;
+  const { engine } = opts;
+  const out: NightReading = { readings: [], failed: [], points: null };
+  if (!closed) {
+    try {
+      out.points = await loadPointsWithSizes(opts.repo);
+    } catch (error) {
+      out.failed = names.map((name) => ({ name, error: (error as Error).message }));
+      return out;
+    }
+  }
+  const prior = ctx.state ?? (opts.stateDir === undefined ? null : await readBackupState(opts.stateDir, engine.plan.host, opts.now).catch(() => null));
+  const forecasts = opts.window !== undefined && ctx.margin.bitsPerSecond !== null;
+  for (const name of names) {
+    try {
+      const loc = locate(engine.plan, engine.root, name);
+      const s = loc.subvolume;
+      // A real run lists again under the host lock, which warns about odd snapshots; warn once.
+      const snapshots = closed ? [] : onDisk(await listStored(engine.plan, engine.root, loc, opts.dryRun ? undefined : () => {}));
+      const hasPoints = out.points?.some((p) => p.subvolume === name) ?? true;
+      out.readings.push({
+        loc, reading: {
+          name, frequency: s.backup, ownSnapshot: s.snapshots === null, snapshots,
+          poolUsedBytes: forecasts && !closed && !hasPoints ? await poolUsedBytes(loc.dir) : null,
+          prior: prior?.subvolumes[name]?.inProgress ?? null,
+        },
+      });
+    } catch (error) {
+      out.failed.push({ name, error: (error as Error).message });
+    }
+  }
+  return out;
+}
+
+const onDisk = (stored: StoredSnapshot[]): SnapshotView[] => stored.flatMap((x) => { const v = view(x); return v === null ? [] : [v]; });
+
+async function backupOneSafely(ctx: RunContext, loc: Located, planned: PlannedItem, listed: SizedPoint[]): Promise<BackupItem> {
   const { engine } = ctx.opts;
   let item: BackupItem;
   let points: number | undefined;
   try {
-    const loc = locate(engine.plan, engine.root, name);
-    const listed = await loadPointsWithSizes(ctx.opts.repo);
-    const result = await backupOne(ctx, loc, listed);
+    const result = await backupOne(ctx, loc, planned, listed);
     item = result.item;
     points = result.points;
   } catch (error) {
     // One subvolume's failure must not cost the others their night.
-    item = { subvolume: name, snapshot: null, choice: { kind: 'not-due', reason: 'failed' }, error: (error as Error).message };
-    engine.log(`${name}: ${(error as Error).message}`);
+    item = { subvolume: loc.subvolume.name, snapshot: null, choice: { kind: 'not-due', reason: 'failed' }, error: (error as Error).message };
+    engine.log(`${loc.subvolume.name}: ${(error as Error).message}`);
   }
   record(ctx, item, points);
   await saveState(ctx);
@@ -200,16 +286,16 @@ async function loadPointsWithSizes(repo: Repository): Promise<SizedPoint[]> {
   }]);
 }
 
-type Picked = { item: BackupItem } | { target: SnapshotView; choice: Extract<SendChoice, { kind: 'full' | 'incremental' }> };
+type Picked = { item: BackupItem } | { target: SnapshotView; choice: Extract<SendChoice, { kind: 'full' | 'incremental' }>; changed?: BackupItem['changed'] };
 
-async function backupOne(ctx: RunContext, loc: Located, allPoints: SizedPoint[]): Promise<{ item: BackupItem; points: number }> {
+async function backupOne(ctx: RunContext, loc: Located, planned: PlannedItem, allPoints: SizedPoint[]): Promise<{ item: BackupItem; points: number }> {
   const { opts } = ctx;
   const s = loc.subvolume;
   const points = allPoints.filter((p) => p.subvolume === s.name);
   const done = (item: BackupItem, extra = 0) => ({ item, points: points.length + extra });
   const exclusive = opts.exclusive ?? ((fn) => fn());
   // Only this short section keeps snapshot runs out: the upload itself runs beside them, on held snapshots.
-  const picked = await exclusive(() => pick(ctx, loc, points));
+  const picked = await exclusive(() => pick(ctx, loc, points, planned));
   if ('item' in picked) return done(picked.item);
   const { target, choice } = picked;
   const parent = choice.kind === 'incremental' ? choice.parentSnapshot : null;
@@ -217,7 +303,7 @@ async function backupOne(ctx: RunContext, loc: Located, allPoints: SizedPoint[])
   try {
     const item = await upload(ctx, loc, points, target, choice);
     point = item.point;
-    return done(item, point === undefined ? 0 : 1);
+    return done({ ...item, ...(picked.changed === undefined ? {} : { changed: picked.changed }) }, point === undefined ? 0 : 1);
   } finally {
     // Not getting the lock here (a snapshot wrap running for half an hour) costs nothing but time:
     // the snapshots stay held, and the next backup run moves and clears the holds (repairHolds).
@@ -228,31 +314,41 @@ async function backupOne(ctx: RunContext, loc: Located, allPoints: SizedPoint[])
 }
 
 /**
- * Under the host lock: what to send, against what, and the holds that keep both on disk while the
- * upload runs (snapshot retention never deletes a held snapshot).
+ * Under the host lock: the plan's decision for this subvolume made again on what is on disk now
+ * (snapshot runs went on since the read), the snapshot a subvolume without tiers needs, and the
+ * holds that keep the snapshot and its parent on disk while the upload runs (snapshot retention
+ * never deletes a held snapshot).
  */
-async function pick(ctx: RunContext, loc: Located, points: SizedPoint[]): Promise<Picked> {
+async function pick(ctx: RunContext, loc: Located, points: SizedPoint[], planned: PlannedItem): Promise<Picked> {
   const { opts } = ctx;
   const { engine } = opts;
   const s = loc.subvolume;
-  let stored = await listStored(engine.plan, engine.root, loc);
-  if (!opts.dryRun) stored = await repairHolds(engine, loc, stored, points);
-  if (s.snapshots === null) {
-    // No snapshot tiers: take the snapshot the backup needs, when a point is due at all.
-    const due = points.every((p) => periodKey(tierOf(s.backup), p.time, engine.plan.snapshots.timezone, 60) !== periodKey(tierOf(s.backup), opts.now, engine.plan.snapshots.timezone, 60));
-    if (!due) return { item: { subvolume: s.name, snapshot: null, choice: { kind: 'not-due', reason: `a ${s.backup} backup point exists for this period` } } };
-    if (opts.dryRun) return { item: { subvolume: s.name, snapshot: null, choice: { kind: 'full', reason: 'would snapshot and send' } } };
+  const zone = engine.plan.snapshots.timezone;
+  const stored = await repairHolds(engine, loc, await listStored(engine.plan, engine.root, loc), points);
+  const reading: SubvolumeReading = { name: s.name, frequency: s.backup, ownSnapshot: s.snapshots === null, snapshots: onDisk(stored), poolUsedBytes: null, prior: null };
+  const decided = decide(reading, points, opts.now, zone, opts.maxChain);
+  const same = sameDecision(decided.choice, planned.choice) && decided.snapshot === planned.snapshot;
+  const changed = same ? undefined : { planned: describeChoice(planned.choice, planned.snapshot), now: describeChoice(decided.choice, decided.snapshot) };
+  const withChange = changed === undefined ? {} : { changed };
+  if (changed !== undefined) engine.log(`${s.name}: planned ${changed.planned}, now ${changed.now} (the snapshots changed since the plan was made)`);
+  if (decided.choice.kind === 'not-due') return { item: { subvolume: s.name, snapshot: null, choice: decided.choice, ...withChange } };
+  let target: SnapshotView;
+  let choice = decided.choice;
+  if (decided.snapshot === null) {
+    // No snapshot tiers: take the snapshot the backup needs, now that a point is due.
     await createSnapshot(engine, { subvolume: s.name, now: opts.now, origin: 'backup', description: 'taken for a backup' });
-    stored = await listStored(engine.plan, engine.root, loc);
+    const snapshots = onDisk(await listStored(engine.plan, engine.root, loc));
+    const due = dueTarget({ ...reading, ownSnapshot: false, snapshots }, points, opts.now, zone);
+    if (due.kind !== 'send') return { item: { subvolume: s.name, snapshot: null, choice: { kind: 'not-due', reason: due.kind === 'not-due' ? due.reason : 'no snapshot to send' }, ...withChange } };
+    target = due.target;
+    choice = selectSend(target, s.name, snapshots, points, opts.maxChain);
+  } else {
+    target = reading.snapshots.find((x) => x.name === decided.snapshot)!;
   }
-  const onDisk = stored.flatMap((x) => { const v = view(x); return v === null ? [] : [v]; });
-  const target = snapshotToBackUp(s.backup, onDisk, points, opts.now, engine.plan.snapshots.timezone);
-  if (target === null) return { item: { subvolume: s.name, snapshot: null, choice: { kind: 'not-due', reason: `no new snapshot due for a ${s.backup} backup` } } };
-  const choice = selectSend(target, s.name, onDisk, points, opts.maxChain ?? DEFAULT_MAX_CHAIN);
-  if (choice.kind === 'skip' || opts.dryRun) return { item: { subvolume: s.name, snapshot: target.name, choice } };
+  if (choice.kind === 'skip') return { item: { subvolume: s.name, snapshot: target.name, choice, ...withChange } };
   await setHold(engine, target.name, UPLOAD_HOLD, true);
   if (choice.kind === 'incremental') await setHold(engine, choice.parentSnapshot, UPLOAD_HOLD, true);
-  return { target, choice };
+  return { target, choice, ...withChange };
 }
 
 /** Puts right the holds a run that did not end cleanly left behind (holds.ts). */
@@ -447,9 +543,6 @@ async function dropSupersededBackupSnapshots(loc: Located, stored: StoredSnapsho
   }
 }
 
-function tierOf(frequency: StoragePlan['pools'][number]['subvolumes'][number]['backup']): 'daily' | 'weekly' | 'monthly' {
-  return frequency === 'weekly' ? 'weekly' : frequency === 'monthly' ? 'monthly' : 'daily';
-}
 
 const STALE_TEMPORARY_MS = 60 * 60_000;
 

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { initRepo, openRepo } from '../backup/open.ts';
 import { scheduleFromPlan } from '../backup/window.ts';
 import { forecastUpload } from '../backup/forecast.ts';
-import { backupRun } from '../backup/run.ts';
+import { nightlyBackup } from '../backup/job.ts';
 import { formatBytes } from '../core/bytes.ts';
-import { B2_PRICES, estimateCost, recordRun } from '../cost/index.ts';
+import { B2_PRICES, estimateCost } from '../cost/index.ts';
 import type { StoragePlan } from '../plan/types.ts';
 import { LimitBackend } from '../repo/backend/limit.ts';
 import { MeteredBackend, measureStored } from '../repo/backend/metered.ts';
@@ -30,16 +30,15 @@ export async function offsiteTour(plan: StoragePlan, engine: EngineContext, work
       return new LimitBackend(metered, { uploadBitsPerSecond: plan.backup.bandwidthBitsPerSecond });
     });
     const now = new Date().toISOString();
-    const report = await backupRun({ engine, repo, now, dryRun: false });
+    // The nightly job as the timer runs it: the repository's lease, the run, the cost ledger.
+    const { report, ledger } = await nightlyBackup({ engine, repo, repoUrl: url, metered: metered!, stateDir: join(workDir, 'state'), now, dryRun: false });
+    if (ledger === null) throw new Error('demo: the cost ledger was not written');
     const sent = report.items.filter((i) => i.point !== undefined);
     const stored = await measureStored(metered!, `${plan.host}/`);
     log(`  ${sent.length} point(s) sent through the S3 API at ${(plan.backup.bandwidthBitsPerSecond / 1e6).toFixed(0)} Mbit/s: ${formatBytes(stored.bytes)} in ${stored.objects} objects`);
     const schedule = scheduleFromPlan(plan.backup, plan.snapshots.timezone ?? 'UTC');
     const forecast = forecastUpload(500e9, schedule, plan.backup.bandwidthBitsPerSecond, Date.parse(now));
     log(`  forecast: a 500 GB first upload takes ${forecast.nights ?? 'too many'} nights at this cap (${formatBytes(forecast.perNight.weekdays)} per weekday night)`);
-    const ledger = await recordRun(join(workDir, 'state'), plan.host, {
-      kind: 'backup', started: now, finished: new Date().toISOString(), usage: metered!.usage(), stored,
-    }, B2_PRICES.hiddenVersionDays);
     const cost = estimateCost({ ledger, prices: B2_PRICES, now, budgetUsd: plan.backup.monthlyBudgetUsd, policy: 'report', tiers: null, profile: plan.profile });
     log(`  cost this month: $${cost.thisMonth.totalUsd.toFixed(4)} of a $${plan.backup.monthlyBudgetUsd} budget (${cost.thisMonth.budget?.level ?? 'no budget'}); ` +
       `calls A/B/C ${cost.monthToDate.calls.A}/${cost.monthToDate.calls.B}/${cost.monthToDate.calls.C} — see panther cost and panther cost simulate`);

@@ -15,6 +15,8 @@ import { locate } from '../../src/snapshot/store.ts';
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev'] });
 const D0 = '2026-05-04T02:00:00.000Z';
 const D1 = '2026-05-05T02:00:00.000Z';
+const D2 = '2026-05-06T02:00:00.000Z';
+const D3 = '2026-05-07T02:00:00.000Z';
 
 /**
  * Every file of the repository with its size and hash. Directories are left out: taking and
@@ -132,5 +134,43 @@ describe('backup run --dry-run', { skip }, () => {
     assert.equal(next.code, 0, next.stderr);
     assert.equal(next.json().items[0].choice.kind, 'incremental');
     assert.equal(next.json().items[0].choice.parentPoint, first.point);
+  });
+
+  // The dry run used to say "full" for a subvolume without snapshot tiers (it takes its own snapshot)
+  // whatever its chain, while the real run sent an incremental against the held snapshot of the last
+  // point: the plan now decides both, so they agree on every subvolume.
+  test('a dry run and the real run that follows agree, on a chain that exists', async () => {
+    const seed = await cli('backup', 'run', '--now', D2, '--json');
+    assert.equal(seed.code, 0, seed.stderr);
+    const seeded = Object.fromEntries(seed.json().items.map((i: { subvolume: string }) => [i.subvolume, i]));
+    assert.equal(seeded['@backups'].choice.kind, 'full');
+    assert.ok(seeded['@backups'].point);
+
+    await writeFile(join(p.root, 'var', 'backups', 'dump.sql'), 'select 2;\n');
+    await writeFile(join(p.root, 'home', 'me', 'third.txt'), 'the third day\n');
+    const snap = await cli('snapshot', 'run', '--now', D3, '--json');
+    assert.equal(snap.code, 0, snap.stderr);
+    const repoBefore = await repoFiles(repo);
+    const catalogBefore = await catalog(snapshotsRoot);
+    const dry = await cli('backup', 'run', '--dry-run', '--now', D3, '--json');
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.deepEqual(await repoFiles(repo), repoBefore, 'the repository is byte-identical');
+    assert.deepEqual(await catalog(snapshotsRoot), catalogBefore, 'no snapshot taken, no hold moved');
+    const planned = Object.fromEntries(dry.json().items.map((i: { subvolume: string }) => [i.subvolume, i]));
+    assert.equal(planned['@backups'].choice.kind, 'incremental', planned['@backups'].choice.reason);
+    assert.equal(planned['@backups'].choice.parentPoint, seeded['@backups'].point);
+
+    const real = await cli('backup', 'run', '--now', D3, '--json');
+    assert.equal(real.code, 0, real.stderr);
+    const done = Object.fromEntries(real.json().items.map((i: { subvolume: string }) => [i.subvolume, i]));
+    assert.deepEqual(Object.keys(done).sort(), Object.keys(planned).sort());
+    for (const [name, item] of Object.entries(done) as Array<[string, { choice: { kind: string; parentPoint?: string; parentSnapshot?: string }; snapshot: string | null; changed?: unknown }]>) {
+      const plan = planned[name] as typeof item;
+      assert.equal(item.choice.kind, plan.choice.kind, `${name}: the dry run said ${plan.choice.kind}, the run did ${item.choice.kind}`);
+      assert.equal(item.choice.parentPoint, plan.choice.parentPoint, name);
+      assert.equal(item.choice.parentSnapshot, plan.choice.parentSnapshot, name);
+      if (plan.snapshot !== null) assert.equal(item.snapshot, plan.snapshot, name);
+      assert.equal(item.changed, undefined, `${name}: nothing changed between the plan and the run`);
+    }
   });
 });

@@ -1,20 +1,21 @@
 import { openRepo, type RepoLocation } from '../../backup/open.ts';
-import { backupRun, type BackupItem, type BackupRunReport, type BackupWindowOption } from '../../backup/run.ts';
+import { nightlyBackup } from '../../backup/job.ts';
+import type { BackupItem, BackupRunReport, BackupWindowOption } from '../../backup/run.ts';
+import { describeChoice } from '../../backup/night-plan.ts';
+import { describeForecast } from '../../backup/forecast-upload.ts';
 import { scheduleFromFlag, scheduleFromPlan } from '../../backup/window.ts';
 import { DEFAULT_STATE_DIR } from '../../backup/window-progress.ts';
+import { windowTimezone } from '../../backup/status.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import type { StoragePlan } from '../../plan/types.ts';
 import { RepoExit, type Repository } from '../../repo/index.ts';
-import { MeteredBackend, measureStored } from '../../repo/backend/metered.ts';
-import { recordRun } from '../../cost/ledger.ts';
-import { B2_PRICES } from '../../cost/prices.ts';
+import { MeteredBackend } from '../../repo/backend/metered.ts';
 import { LimitBackend } from '../../repo/backend/limit.ts';
 import { formatBandwidth, parseBandwidth } from '../../repo/backend/limit-rate.ts';
-import { emit, flag, str, type Command, type Io, type Values } from '../command.ts';
+import { emit, flag, str, type Command, type Values } from '../command.ts';
 import { backupProgressPrinter } from '../output/progress.ts';
 import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
-import { withRepoLock } from '../../backup/repo-lock.ts';
 import { BACKUP_LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, hostLockSections, snapshotContext, withBackupLock } from '../snapshot-context.ts';
 
 export const WINDOW_HELP = `  --window HH:MM-HH:MM  upload only inside this window tonight (what the systemd timers pass, already
@@ -34,7 +35,8 @@ ${REPO_HELP}
 ${BACKUP_LOCK_HELP}
 ${WINDOW_HELP}
   --subvol NAME   only these subvolumes (repeatable)
-  --dry-run       say what would be sent (full or incremental, against what), send nothing
+  --dry-run       print tonight's plan: per subvolume not due, skip, full or incremental (against
+                  what), or window closed (and what it puts off), with the forecast; send nothing
   --max-chain N   longest incremental chain before a (deduplicated) full send; default 14
 
 Incremental against the newest backed-up snapshot still on disk; that snapshot stays held so
@@ -45,6 +47,8 @@ enough that what it read is stored before the window closes. Such a run exits 0 
 closed; N stored; resumes next night": the next night sends the snapshot again and stores only
 what is missing, for as many nights as a first upload needs. An upload larger than what is left
 of tonight prints an estimate of the nights it needs.
+With --json: the report with \`plan\` (what was decided before sending) and \`items\` (what was done;
+\`changed\` when a snapshot run changed a decision between the plan and the send).
 Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped by a signal.`,
   options: {
     ...SNAPSHOT_OPTIONS, ...REPO_OPTIONS,
@@ -59,25 +63,20 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
     const window = windowOf(values, plan);
     const location = repoLocation(values, plan);
     const { repo, limited, metered } = await openCappedRepo(location, bitsPerSecond);
-    const started = new Date().toISOString();
     const subvolumes = values['subvol'] as string[] | undefined;
     const maxChain = values['max-chain'] === undefined ? undefined : Number(values['max-chain']);
-    // The backup lock first (one backup per machine), then the repository's shared lease (no prune
-    // meanwhile). The host lock only around picking and holding snapshots: snapshot runs go on
-    // during the upload. The cost ledger is written under the backup lock too (one writer at a time).
-    const report = await withBackupLock(values, 'backup run', async () => {
-      const run = await withRepoLock(repo, 'shared', 'backup run', location.url, (lockSignal) => backupRun({
-        engine, repo, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
-        exclusive: hostLockSections(values, 'backup run: picking and holding snapshots'),
-        bandwidth: { bitsPerSecond, stats: () => limited.stats().upload },
-        stateDir: stateDirOf(values),
-        ...(subvolumes === undefined ? {} : { subvolumes }),
-        ...(maxChain === undefined ? {} : { maxChain }),
-        signal: engine.signal === undefined ? lockSignal : AbortSignal.any([engine.signal, lockSignal]),
-        onProgress: backupProgressPrinter(io),
-      }));
-      if (!flag(values, 'dry-run')) await recordCost(values, repo, metered, started, io);
-      return run;
+    // The job (backup/job.ts) takes the backup lock, the repository's lease, the host lock for its
+    // short sections, and writes the cost ledger.
+    const { report } = await nightlyBackup({
+      engine, repo, repoUrl: location.url, metered, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
+      backupLock: (fn) => withBackupLock(values, 'backup run', fn),
+      exclusive: hostLockSections(values, 'backup run: picking and holding snapshots'),
+      bandwidth: { bitsPerSecond, stats: () => limited.stats().upload },
+      stateDir: stateDirOf(values),
+      ...(subvolumes === undefined ? {} : { subvolumes }),
+      ...(maxChain === undefined ? {} : { maxChain }),
+      ...(engine.signal === undefined ? {} : { signal: engine.signal }),
+      onProgress: backupProgressPrinter(io),
     });
     emit(io, report, () => describeRun(report));
     if (report.stopped?.by === 'signal') return RepoExit.interrupted;
@@ -89,10 +88,6 @@ export function stateDirOf(values: Values): string {
   return str(values, 'state-dir') ?? process.env['PANTHER_STATE_DIR'] ?? DEFAULT_STATE_DIR;
 }
 
-/** The zone the window's times are in: the plan's, else the machine's (as the systemd timers). */
-export function windowTimezone(plan: StoragePlan): string {
-  return plan.snapshots.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
 
 function windowOf(values: Values, plan: StoragePlan): BackupWindowOption {
   const text = str(values, 'window');
@@ -125,33 +120,26 @@ async function openCappedRepo(loc: RepoLocation, bitsPerSecond: number | null): 
   return { repo, limited: limited!, metered: metered! };
 }
 
-/** Adds this run's object-store use to the host's cost ledger; a ledger problem never fails a backup. */
-async function recordCost(values: Values, repo: Repository, metered: MeteredBackend, started: string, io: Io): Promise<void> {
-  try {
-    await recordRun(stateDirOf(values), repo.host, {
-      kind: 'backup', started, finished: new Date().toISOString(), usage: metered.usage(),
-      stored: await measureStored(metered, `${repo.host}/`),
-    }, B2_PRICES.hiddenVersionDays);
-  } catch (error) {
-    io.err(`cost ledger not updated: ${(error as Error).message}`);
-  }
-}
-
-function describeItem(i: BackupItem): string {
+function describeItem(i: BackupItem, dryRun: boolean): string {
   if (i.error !== undefined) return `${i.subvolume}: FAILED ${i.error}`;
-  const what = `${i.subvolume}: ${i.choice.kind}${i.snapshot === null ? '' : ` ${i.snapshot}`}`;
+  const sends = i.choice.kind === 'full' || i.choice.kind === 'incremental';
+  const snapshot = i.snapshot !== null ? ` ${i.snapshot}` : sends ? ' (a new snapshot)' : '';
+  const what = `${i.subvolume}: ${i.choice.kind}${snapshot}`;
+  const changed = i.changed === undefined ? '' : ` [planned: ${i.changed.planned}; the snapshots changed since]`;
   const p = i.progress;
   if (i.interrupted !== undefined) {
     const cause = i.interrupted.by === 'window' ? 'window closed' : 'interrupted';
     return `${what}: ${cause} after reading ${formatBytes(i.interrupted.bytesRead)}; ${formatBytes(i.interrupted.storedBytes)} stored, no point yet; ` +
-      'the next run sends it again and stores only the rest';
+      `the next run sends it again and stores only the rest${changed}`;
   }
-  if (p === undefined) return `${what} (${i.choice.reason})`;
-  return `${what} (${i.choice.reason}): stream ${formatBytes(p.bytesRead)}, new ${formatBytes(p.newBytes)}, dedup ${formatBytes(p.dedupBytes)}, stored ${formatBytes(p.storedBytes)} → point ${i.point?.slice(0, 12)}`;
+  const deferred = i.choice.kind === 'window-closed' && i.choice.deferred !== undefined ? `; then ${describeChoice(i.choice.deferred, null)}` : '';
+  const forecast = dryRun && i.forecast !== undefined ? `; ${describeForecast(i.subvolume, i.forecast).slice(i.subvolume.length + 2)}` : '';
+  if (p === undefined) return `${what} (${i.choice.reason}${deferred})${forecast}${changed}`;
+  return `${what} (${i.choice.reason}): stream ${formatBytes(p.bytesRead)}, new ${formatBytes(p.newBytes)}, dedup ${formatBytes(p.dedupBytes)}, stored ${formatBytes(p.storedBytes)} → point ${i.point?.slice(0, 12)}${changed}`;
 }
 
 function describeRun(report: BackupRunReport): string {
-  const lines = report.items.map(describeItem);
+  const lines = report.items.map((i) => describeItem(i, report.dryRun));
   if (lines.length === 0) lines.push('nothing to back up');
   const b = report.bandwidth;
   if (b !== null && b.bytes > 0) {

@@ -1,33 +1,15 @@
-import { forecastUpload } from '../../backup/forecast.ts';
-import { scheduleFromPlan, windowState, type WindowSchedule, type WindowState } from '../../backup/window.ts';
-import { readBackupState, statePath, type BackupState, type SubvolumeState } from '../../backup/window-progress.ts';
+import type { WindowState } from '../../backup/window.ts';
+import { readBackupStatus, type BackupStatus } from '../../backup/status.ts';
 import { formatSize } from '../../backup/forecast-upload.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { ExitCode, PantherError } from '../../core/errors.ts';
 import { formatBandwidth } from '../../repo/backend/limit-rate.ts';
 import { emit, str, type Command } from '../command.ts';
 import { optionalPlan } from '../repo-options.ts';
-import { stateDirOf, windowTimezone } from './backup-run.ts';
+import { stateDirOf } from './backup-run.ts';
 import { onlyStateHost } from '../state-host.ts';
 
-interface UploadForecast {
-  remainingBytes: number;
-  nights: number | null;
-  finishesAt: string | null;
-  label: string;
-}
-
-export interface BackupStatus {
-  host: string;
-  now: string;
-  stateFile: string;
-  window: { schedule: WindowSchedule; now: WindowState } | null;
-  bandwidthBitsPerSecond: number | null;
-  lastRun: BackupState['lastRun'];
-  subvolumes: Array<{ name: string; forecast: UploadForecast | null } & SubvolumeState>;
-  /** All unfinished uploads together: they share the host's link. */
-  forecast: UploadForecast | null;
-}
+export type { BackupStatus } from '../../backup/status.ts';
 
 export const backupStatus: Command = {
   name: 'backup status',
@@ -48,27 +30,7 @@ the last runs saw, per subvolume. Remaining nights are estimates at the plan's c
     const nowText = str(values, 'now');
     const nowMs = nowText === undefined ? Date.now() : Date.parse(nowText);
     if (Number.isNaN(nowMs)) throw new PantherError('usage', `--now ${nowText}: not a time`, { exitCode: ExitCode.usage, hint: 'ISO-8601, e.g. 2026-11-24T02:00:00Z' });
-    const now = new Date(nowMs).toISOString();
-    const state = await readBackupState(dir, host, now);
-    const schedule = plan === null ? null : scheduleFromPlan(plan.backup, windowTimezone(plan));
-    const bps = plan === null ? null : plan.backup.bandwidthBitsPerSecond;
-    const forecast = (bytes: number, label: string): UploadForecast | null => {
-      if (schedule === null || bps === null) return null;
-      const f = forecastUpload(bytes, schedule, bps, nowMs);
-      return { remainingBytes: bytes, nights: f.nights, finishesAt: f.finishesAt, label };
-    };
-    const subvolumes = Object.entries(state.subvolumes).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => {
-      const est = s.inProgress?.estimate ?? null;
-      const left = s.inProgress === null || est === null ? null : Math.max(0, est.totalBytes - s.inProgress.storedBytes);
-      return { name, ...s, forecast: left === null ? null : forecast(left, `estimate: ${est!.label}`) };
-    });
-    const open = subvolumes.flatMap((s) => (s.forecast === null ? [] : [s.forecast.remainingBytes]));
-    const status: BackupStatus = {
-      host, now, stateFile: statePath(dir, host),
-      window: schedule === null ? null : { schedule, now: windowState(schedule, nowMs) },
-      bandwidthBitsPerSecond: bps, lastRun: state.lastRun, subvolumes,
-      forecast: open.length === 0 ? null : forecast(open.reduce((a, b) => a + b, 0), 'estimate: every unfinished upload, one after another'),
-    };
+    const status = await readBackupStatus(dir, host, plan, nowMs);
     emit(io, status, () => describeStatus(status));
     return ExitCode.ok;
   },
