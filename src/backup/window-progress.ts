@@ -20,7 +20,6 @@ import type { WindowState } from './window.ts';
 
 export const STATE_FORMAT = 'panther-backup-state';
 export const STATE_VERSION = 1;
-export const DEFAULT_STATE_DIR = '/var/lib/panther/state';
 
 export type ItemOutcome = 'complete' | 'skipped' | 'not-due' | 'window-closed' | 'interrupted' | 'failed' | 'planned';
 export type RunOutcome = 'running' | 'complete' | 'window-closed' | 'interrupted' | 'failed';

@@ -13,7 +13,7 @@
 // - `--window START-END` (what the timers pass, already staggered) replaces both windows, no stagger.
 import { ExitCode, PantherError } from '../core/errors.ts';
 import type { BackupPolicy } from '../plan/types.ts';
-import { DAY_MS, MINUTE_MS, firstInstantAt, openZone, utcMs, type Zone } from '../snapshot/retention/local-time.ts';
+import { DAY_MS, MINUTE_MS, firstInstantAt, openZone, utcMs, type Zone } from '../core/local-time.ts';
 
 export type WindowKind = 'weekdays' | 'weekends';
 

@@ -24,7 +24,7 @@ import { initRepository, LocalBackend, openRepository } from '../../src/repo/ind
 import { restorePoint } from '../../src/backup/restore.ts';
 import { compareTrees } from '../../src/demo/compare-trees.ts';
 import { locate } from '../../src/snapshot/store.ts';
-import { acquireLock } from '../../src/snapshot/lock.ts';
+import { acquireLock } from '../../src/locks/host-lock.ts';
 import type { SnapshotMeta } from '../../src/snapshot/types.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev', 'flock'] });

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import { formatGB } from '../../core/bytes.ts';
-import { B2_PRICES, COST_POLICIES, DEFAULT_STATE_DIR, estimateCost, parsePrices, readLedger, type CostEstimate, type CostPolicy, type PriceTable } from '../../cost/index.ts';
+import { DEFAULT_STATE_DIR, ENV, stateDirFrom } from '../../core/defaults.ts';
+import { B2_PRICES, COST_POLICIES, estimateCost, parsePrices, readLedger, type CostEstimate, type CostPolicy, type PriceTable } from '../../cost/index.ts';
 import type { TierCounts } from '../../cost/keep-points.ts';
 import { loadProfiles } from '../../plan/profiles.ts';
 import type { StoragePlan } from '../../plan/types.ts';
@@ -47,7 +48,7 @@ free allowances per UTC day. Exit 0 whatever the level; scripts read "budget.wor
     if (!COST_POLICIES.includes(policy)) throw usageError(`--policy ${policy}: expected ${COST_POLICIES.join(' or ')}`);
     const now = str(values, 'now') ?? new Date().toISOString();
     if (Number.isNaN(Date.parse(now)) || !/^\d{4}-\d{2}-\d{2}T/.test(now)) throw usageError(`--now ${now}: not an ISO time`, 'e.g. 2027-03-14T12:00:00Z');
-    const stateDir = str(values, 'state-dir') ?? process.env['PANTHER_STATE_DIR'] ?? DEFAULT_STATE_DIR;
+    const stateDir = stateDirFrom(str(values, 'state-dir'));
     const context = await hostContext(values, stateDir, io);
     const prices = await readPrices(str(values, 'prices'));
     const ledger = await readLedger(stateDir, context.host);
@@ -77,7 +78,7 @@ async function hostContext(values: Values, stateDir: string, io: Io): Promise<Ho
   try {
     plan = await optionalPlan(values);
   } catch (error) {
-    if (str(values, 'plan') !== undefined || process.env['PANTHER_PLAN'] !== undefined) throw error;
+    if (str(values, 'plan') !== undefined || process.env[ENV.plan] !== undefined) throw error;
   }
   const host = str(values, 'host') ?? plan?.host ?? await onlyStateHost(stateDir, 'cost', io);
   const budgetText = str(values, 'budget');
