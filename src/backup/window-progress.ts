@@ -16,7 +16,7 @@ import { PantherError } from '../core/errors.ts';
 import { checkSchema, schemaError } from '../core/schema.ts';
 import { backupState } from './state-schema.ts';
 import type { EstimateSource } from './forecast.ts';
-import type { WindowState } from './window.ts';
+import type { WindowState } from '../plan/backup-window.ts';
 
 export const STATE_FORMAT = 'panther-backup-state';
 export const STATE_VERSION = 1;

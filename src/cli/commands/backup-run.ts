@@ -1,6 +1,6 @@
 import { openRepo, type RepoLocation } from '../../backup/open.ts';
 import { backupRun, type BackupItem, type BackupRunReport, type BackupWindowOption } from '../../backup/run.ts';
-import { scheduleFromFlag, scheduleFromPlan } from '../../backup/window.ts';
+import { scheduleFromFlag, scheduleFromPlan } from '../../plan/backup-window.ts';
 import { DEFAULT_STATE_DIR } from '../../core/defaults.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';

@@ -1,5 +1,5 @@
 import { forecastUpload } from '../../backup/forecast.ts';
-import { scheduleFromPlan, windowState, type WindowSchedule, type WindowState } from '../../backup/window.ts';
+import { scheduleFromPlan, windowState, type WindowSchedule, type WindowState } from '../../plan/backup-window.ts';
 import { readBackupState, statePath, type BackupState, type SubvolumeState } from '../../backup/window-progress.ts';
 import { formatSize } from '../../backup/forecast-upload.ts';
 import { formatBytes } from '../../core/bytes.ts';
