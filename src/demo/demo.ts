@@ -25,7 +25,7 @@ import { initRepo } from '../backup/open.ts';
 import { restorePoint } from '../backup/restore.ts';
 import { backupRun } from '../backup/run.ts';
 import { formatBytes } from '../core/bytes.ts';
-import { compareTrees } from './compare-trees.ts';
+import { compareTrees } from '../core/compare-trees.ts';
 import { offsiteTour } from './offsite.ts';
 import { randomBytes } from 'node:crypto';
 
