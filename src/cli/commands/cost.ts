@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import { formatGB } from '../../core/bytes.ts';
+import { hostPointTiers } from '../../backup/point-retention.ts';
 import { DEFAULT_STATE_DIR, ENV, stateDirFrom } from '../../core/defaults.ts';
 import { B2_PRICES, COST_POLICIES, estimateCost, parsePrices, readLedger, type CostEstimate, type CostPolicy, type PriceTable } from '../../cost/index.ts';
 import type { TierCounts } from '../../cost/keep-points.ts';
@@ -85,7 +86,9 @@ async function hostContext(values: Values, stateDir: string, io: Io): Promise<Ho
   const budgetFlag = budgetText === undefined ? undefined : Number(budgetText);
   if (budgetFlag !== undefined && !(Number.isFinite(budgetFlag) && budgetFlag >= 0)) throw usageError(`--budget ${budgetText}: a number of dollars ≥ 0`);
   if (plan !== null && plan.host === host) {
-    return { host, budgetUsd: budgetFlag ?? plan.backup.monthlyBudgetUsd, tiers: planTiers(plan), profile: plan.profile, source: null };
+    const t = hostPointTiers(plan);
+    const tiers = t === null ? null : { daily: t.daily, weekly: t.weekly, monthly: t.monthly, yearly: t.yearly };
+    return { host, budgetUsd: budgetFlag ?? plan.backup.monthlyBudgetUsd, tiers, profile: plan.profile, source: null };
   }
   // No plan for this host: a spec host's built-in profile still knows its budget and retention.
   const profile = (await loadProfiles()).find((p) => p.specHost === host);
@@ -95,16 +98,6 @@ async function hostContext(values: Values, stateDir: string, io: Io): Promise<Ho
     host, budgetUsd: budgetFlag ?? profile.backup.monthlyBudgetUsd, profile: profile.id,
     tiers: { daily: r.daily, weekly: r.weekly, monthly: r.monthly, yearly: r.yearly ?? 0 },
     source: `budget and retention from the built-in profile ${profile.id} (no plan for ${host})`,
-  };
-}
-
-/** The backed-up subvolumes' retention (one profile-wide policy; the most generous if they differ). */
-function planTiers(plan: StoragePlan): TierCounts | null {
-  const tiers = plan.pools.flatMap((p) => p.subvolumes).filter((s) => s.backup !== 'never' && s.snapshots !== null).map((s) => s.snapshots!);
-  if (tiers.length === 0) return null;
-  return {
-    daily: Math.max(...tiers.map((t) => t.daily)), weekly: Math.max(...tiers.map((t) => t.weekly)),
-    monthly: Math.max(...tiers.map((t) => t.monthly)), yearly: Math.max(...tiers.map((t) => t.yearly)),
   };
 }
 
