@@ -1,6 +1,7 @@
 // Deterministic randomness for the benchmark dataset: the same seed gives the same bytes on every
 // machine. Bulk bytes are an AES-256-CTR keystream (fast, portable); choices come from mulberry32.
 import { createCipheriv, createHash } from 'node:crypto';
+import { seededRandom } from '../src/core/prng.ts';
 
 /** Incompressible bytes: the AES-256-CTR keystream of `seed`. */
 export function randomBytesOf(length: number, seed: string): Buffer {
@@ -8,21 +9,17 @@ export function randomBytesOf(length: number, seed: string): Buffer {
   return createCipheriv('aes-256-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(length));
 }
 
-/** A small seeded generator for choices (mulberry32). */
+/** Choices from the project's seeded generator (src/core/prng.ts). */
 export class Rng {
-  #state: number;
+  #next: () => number;
 
   constructor(seed: string) {
-    this.#state = createHash('sha256').update(seed).digest().readUInt32LE(0);
+    this.#next = seededRandom(seed);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) | 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
 
   /** Integer in [min, max]. */

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { applyDayOfChanges, buildData, buildTiny, changeTiny, shapeFor, snapshot } from './dataset.ts';
@@ -17,6 +17,7 @@ import { evaluateTargets, type BenchResults } from './results.ts';
 import { rssCheck } from './rss.ts';
 import { runScenarios, type World } from './scenarios.ts';
 import { TOOL_PROGRAMS, type Secrets } from './tools.ts';
+import { findOnPath } from '../src/core/find-on-path.ts';
 import { treeDigest } from './verify.ts';
 
 const t0 = performance.now();
@@ -26,7 +27,7 @@ function executable(path: string): boolean {
   try { accessSync(path, constants.X_OK); return true; } catch { return false; }
 }
 
-const onPath = (tool: string): boolean => (process.env['PATH'] ?? '').split(delimiter).some((dir) => executable(join(dir, tool)));
+const onPath = (tool: string): boolean => findOnPath(tool) !== null;
 
 function preflight(opts: BenchOptions): void {
   const problems: string[] = [];

@@ -5,7 +5,7 @@ import { statfs } from 'node:fs/promises';
 import { formatBytes, formatGB } from '../core/bytes.ts';
 import type { PointView } from './chain.ts';
 import { estimateUpload, forecastUpload, type Forecast, type UploadEstimate } from './forecast.ts';
-import type { WindowSchedule } from './window.ts';
+import type { WindowSchedule } from '../plan/backup-window.ts';
 import type { InProgress } from './window-progress.ts';
 
 export interface SizedPoint extends PointView {

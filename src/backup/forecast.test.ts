@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimateUpload, forecastUpload } from './forecast.ts';
-import { scheduleFromPlan } from './window.ts';
+import { scheduleFromPlan } from '../plan/backup-window.ts';
 
 const policy = { window: { weekdays: '02:00-05:00', weekends: '02:00-06:00' }, staggerMinutes: 0, bandwidthBitsPerSecond: 10e6, monthlyBudgetUsd: 5 };
 

@@ -5,7 +5,7 @@
 // The forecast is a ceiling: it assumes the link runs at the cap for the whole window. TLS/HTTP
 // overhead and retries make real nights shorter; pass `efficiency` below 1 to model them. Bytes are
 // upload bytes; compression only makes the real upload smaller.
-import { windowsFrom, type WindowSchedule } from './window.ts';
+import { windowsFrom, type WindowSchedule } from '../plan/backup-window.ts';
 
 export type EstimateSource = 'pool-used' | 'in-progress' | 'recent-points';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { BackupPolicy } from '../plan/types.ts';
 import type { SizedPoint } from './forecast-upload.ts';
 import { decide, describeChoice, planNight, sameDecision, type NightPlanInput, type SubvolumeReading } from './night-plan.ts';
-import { scheduleFromPlan } from './window.ts';
+import { scheduleFromPlan } from '../plan/backup-window.ts';
 
 const POLICY: BackupPolicy = { window: { weekdays: '02:00-05:00', weekends: '02:00-06:00' }, staggerMinutes: 0, bandwidthBitsPerSecond: 10e6, monthlyBudgetUsd: 5 };
 const SCHEDULE = scheduleFromPlan(POLICY, 'UTC');

@@ -11,7 +11,8 @@ import { snapshotToBackUp } from './due.ts';
 import { estimateUpload, forecastUpload, type Forecast, type UploadEstimate } from './forecast.ts';
 import type { SizedPoint } from './forecast-upload.ts';
 import type { InProgress } from './window-progress.ts';
-import { uploadDecision, windowState, type StopMarginInput, type UploadDecision, type WindowSchedule, type WindowState } from './window.ts';
+import { uploadDecision, type StopMarginInput, type UploadDecision } from './window.ts';
+import { windowState, type WindowSchedule, type WindowState } from '../plan/backup-window.ts';
 
 /** One subvolume as the read step found it. */
 export interface SubvolumeReading {

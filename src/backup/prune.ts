@@ -1,18 +1,10 @@
 // `panther backup prune`: decide which points the plan's retention keeps (with every chain parent a
 // kept point needs), then let the repository delete the rest and the data only they used.
-import type { SnapshotTiers, StoragePlan } from '../plan/types.ts';
+import type { StoragePlan } from '../plan/types.ts';
 import type { PruneReport, Repository } from '../repo/index.ts';
-import { decidePoints, type PointDecision } from './point-retention.ts';
+import { decidePoints, pointTiers, type PointDecision } from './point-retention.ts';
 import { loadPoints } from './points.ts';
 import { forgetPoints } from './point-record.ts';
-
-/** A subvolume's point retention: its snapshot tiers without the frequent tier (backups are at most daily). */
-export function pointTiers(plan: StoragePlan, subvolume: string): SnapshotTiers {
-  const all = plan.pools.flatMap((p) => p.subvolumes);
-  const tiers = all.find((s) => s.name === subvolume)?.snapshots ?? all.find((s) => s.snapshots !== null)?.snapshots;
-  const base = tiers ?? { frequentMinutes: null, frequent: 0, hourly: 0, daily: 7, weekly: 4, monthly: 12, yearly: 0 };
-  return { ...base, frequentMinutes: null, frequent: 0, hourly: 0 };
-}
 
 export interface BackupPruneReport {
   decisions: PointDecision[];

@@ -28,7 +28,8 @@ import { holdRepairs, PARENT_HOLD, UPLOAD_HOLD } from './holds.ts';
 import type { Forecast, UploadEstimate } from './forecast.ts';
 import { describeForecast, forecastFor, poolUsedBytes, type SizedPoint } from './forecast-upload.ts';
 import { stopWhen } from './window-stop.ts';
-import { uploadDecision, windowState, type StopMarginInput, type WindowSchedule, type WindowState } from './window.ts';
+import { windowState, type WindowSchedule, type WindowState } from '../plan/backup-window.ts';
+import { uploadDecision, type StopMarginInput } from './window.ts';
 import { PantherError } from '../core/errors.ts';
 import { recordPoint, type RecordedPointEntry } from './point-record.ts';
 import {

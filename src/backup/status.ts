@@ -4,7 +4,7 @@
 import type { StoragePlan } from '../plan/types.ts';
 import { forecastUpload } from './forecast.ts';
 import { readBackupState, statePath, type BackupState, type SubvolumeState } from './window-progress.ts';
-import { scheduleFromPlan, windowState, type WindowSchedule, type WindowState } from './window.ts';
+import { scheduleFromPlan, windowState, type WindowSchedule, type WindowState } from '../plan/backup-window.ts';
 
 export interface UploadForecast {
   remainingBytes: number;

@@ -16,11 +16,10 @@ import { PantherError } from '../core/errors.ts';
 import { checkSchema, schemaError } from '../core/schema.ts';
 import { backupState } from './state-schema.ts';
 import type { EstimateSource } from './forecast.ts';
-import type { WindowState } from './window.ts';
+import type { WindowState } from '../plan/backup-window.ts';
 
 export const STATE_FORMAT = 'panther-backup-state';
 export const STATE_VERSION = 1;
-export const DEFAULT_STATE_DIR = '/var/lib/panther/state';
 
 export type ItemOutcome = 'complete' | 'skipped' | 'not-due' | 'window-closed' | 'interrupted' | 'failed' | 'planned';
 export type RunOutcome = 'running' | 'complete' | 'window-closed' | 'interrupted' | 'failed';

@@ -1,22 +1,16 @@
 #!/usr/bin/env node
 // Entry point: find the command, parse its flags, run it, map errors to exit codes once.
 import { parseArgs } from 'node:util';
-import { ExitCode, PantherError, isPantherError } from '../core/errors.ts';
+import { VERSION } from '../core/defaults.ts';
+import { EXIT_CODES, ExitCode, PantherError, isPantherError } from '../core/errors.ts';
 import type { Command, Io } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { commandGroups, groupHelp, route, subcommandTable } from './route.ts';
 import { scrubSecrets, urlSecrets } from '../core/redact-url.ts';
 import { SHOWN_PARAMETERS } from '../repo/backend/s3-url.ts';
 
-const VERSION = '0.1.0';
 
-export const EXIT_TABLE = `Exit codes:
-  0  success
-  1  failure (the message says what failed and how to fix it)
-  2  usage error (unknown command or flag, missing argument)
-  3  refused: needs a decision from you (ambiguous detection, destructive step without --yes, …)
-  10 no repository or no key file      11 locked by another run
-  12 wrong passphrase or identity      130 interrupted`;
+export const EXIT_TABLE = ['Exit codes:', ...EXIT_CODES.map((e) => `  ${String(e.code).padEnd(4)}${e.meaning}${e.detail === '' ? '' : ` (${e.detail})`}`)].join('\n');
 
 export function topHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

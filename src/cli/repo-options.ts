@@ -3,13 +3,11 @@ import { readPlan } from '../plan/read-plan.ts';
 import type { StoragePlan } from '../plan/types.ts';
 import type { RepoLocation } from '../backup/open.ts';
 import { repositoryHosts } from '../backup/hosts.ts';
+import { DEFAULT_PLAN, DEFAULT_REPO, ENV, flagOrEnv } from '../core/defaults.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import { redactUrl } from '../core/redact-url.ts';
 import { RepoExit } from '../repo/errors.ts';
 import { str, type Io, type OptionSpec, type Values } from './command.ts';
-import { DEFAULT_PLAN } from './snapshot-context.ts';
-
-export const DEFAULT_REPO = '/var/lib/panther/repo';
 
 export const REPO_OPTIONS: OptionSpec = {
   repo: { type: 'string' },
@@ -29,11 +27,11 @@ export const REPO_HELP = `  --repo URL              the repository: a directory 
 Secrets are read from files only, never from the command line.`;
 
 function repoUrl(values: Values): string {
-  return str(values, 'repo') ?? process.env['PANTHER_REPO'] ?? DEFAULT_REPO;
+  return flagOrEnv(str(values, 'repo'), 'repo', DEFAULT_REPO);
 }
 
 function location(values: Values, host: string): RepoLocation {
-  const passphraseFile = str(values, 'passphrase-file') ?? process.env['PANTHER_PASSPHRASE_FILE'];
+  const passphraseFile = str(values, 'passphrase-file') ?? process.env[ENV.passphraseFile];
   const identityFile = str(values, 'identity-file');
   return {
     url: repoUrl(values),
@@ -88,7 +86,7 @@ export async function onlyHost(url: string, io: Io): Promise<string> {
 
 /** The plan when given (or at its default place), else null: repository commands work without one. */
 export async function optionalPlan(values: Values): Promise<StoragePlan | null> {
-  const file = str(values, 'plan') ?? process.env['PANTHER_PLAN'];
+  const file = str(values, 'plan') ?? process.env[ENV.plan];
   if (file !== undefined) return readPlan(file);
   return planIfPresent(DEFAULT_PLAN);
 }

@@ -2,14 +2,13 @@
 // and the host-wide lock.
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { DEFAULT_HOST_LOCK as DEFAULT_LOCK, DEFAULT_PLAN, flagOrEnv } from '../core/defaults.ts';
 import { ExitCode, PantherError, usageError } from '../core/errors.ts';
 import { readPlan } from '../plan/read-plan.ts';
 import type { EngineContext } from '../snapshot/engine.ts';
-import { acquireLock, type HeldLock } from '../snapshot/lock.ts';
+import { acquireLock, type HeldLock } from '../locks/host-lock.ts';
 import { str, type Io, type OptionSpec, type Values } from './command.ts';
 
-export const DEFAULT_PLAN = '/etc/panther/plan.json';
-export const DEFAULT_LOCK = '/run/panther/snapshot.lock';
 /** `backup run` and `backup prune` exclude each other with this file, in the host lock's directory. */
 export const BACKUP_LOCK_NAME = 'backup.lock';
 
@@ -34,7 +33,7 @@ export const BACKUP_LOCK_HELP = `  --lock FILE    host-wide lock (default ${DEFA
   --wait SECONDS wait this long for another backup run or prune (default 0: fail at once, exit 11)`;
 
 export async function snapshotContext(values: Values, io: Io): Promise<EngineContext & { now: () => string }> {
-  const planFile = str(values, 'plan') ?? process.env['PANTHER_PLAN'] ?? DEFAULT_PLAN;
+  const planFile = flagOrEnv(str(values, 'plan'), 'plan', DEFAULT_PLAN);
   const plan = await readPlan(planFile);
   const fixed = str(values, 'now');
   if (fixed !== undefined && Number.isNaN(Date.parse(fixed))) {

@@ -6,8 +6,28 @@ export const ExitCode = {
   failed: 1,
   usage: 2,
   refused: 3,
+  // restic's numbers, so scripts written for it read ours the same way.
+  noRepository: 10,
+  locked: 11,
+  wrongKey: 12,
+  interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * The one exit-code table: `panther --help` prints it and a test holds README's "Exit codes" table to
+ * it (every README row's meaning starts with `meaning`).
+ */
+export const EXIT_CODES: ReadonlyArray<{ code: ExitCodeValue; meaning: string; detail: string }> = [
+  { code: ExitCode.ok, meaning: 'success', detail: '' },
+  { code: ExitCode.failed, meaning: 'failure', detail: 'the message says what failed and how to fix it' },
+  { code: ExitCode.usage, meaning: 'usage error', detail: 'unknown command or flag, missing argument' },
+  { code: ExitCode.refused, meaning: 'refused', detail: 'needs a decision from you: ambiguous detection, destructive step without --yes, …' },
+  { code: ExitCode.noRepository, meaning: 'no repository or no key file', detail: '' },
+  { code: ExitCode.locked, meaning: 'locked', detail: 'another run holds the host lock or the backup lock' },
+  { code: ExitCode.wrongKey, meaning: 'wrong passphrase or identity', detail: '' },
+  { code: ExitCode.interrupted, meaning: 'interrupted', detail: 'by a signal' },
+];
 
 export interface PantherErrorOptions {
   /** What failed, on what: `facter.json: hardware.disk[2]`. */

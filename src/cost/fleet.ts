@@ -3,6 +3,8 @@
 // profiles; how much data each host really holds and how fast it changes are nowhere in the spec,
 // so they are ASSUMPTIONS, named below and replaceable with `--fleet FILE`.
 import { PantherError, ExitCode } from '../core/errors.ts';
+import { openZone } from '../core/local-time.ts';
+import { backupWindows } from '../plan/backup-window.ts';
 import { loadBuiltinProfiles } from '../plan/builtin-profiles.ts';
 import type { BackupWindow } from '../plan/types.ts';
 import type { TierCounts } from './keep-points.ts';
@@ -21,6 +23,8 @@ export interface FleetHost {
   window: BackupWindow;
   /** The host starts this much after the window opens and stops with it (plan backup.staggerMinutes). */
   staggerMinutes?: number;
+  /** IANA zone the window's times are in (the inventory's timezone); default UTC. */
+  timezone?: string;
   bandwidthBitsPerSecond: number;
   budgetUsd?: number;
   /** Where the numbers come from, for the report. */
@@ -156,6 +160,14 @@ function parseHost(h: unknown, at: string, defaults: FleetHost[], problems: stri
   for (const [key, min, max] of [['hotFraction', 0.0001, 1], ['growthPerMonth', 0, 10], ['staggerMinutes', 0, 1439], ['budgetUsd', 0, 1e6]] as const) {
     if (h[key] !== undefined) host[key] = num(key, min, max, undefined);
   }
+  if (h['timezone'] !== undefined) {
+    if (typeof h['timezone'] === 'string' && timezoneKnown(h['timezone'])) host.timezone = h['timezone'];
+    else problems.push(`${at}.timezone: an IANA time zone name such as "Europe/Berlin" or "UTC"`);
+  }
+  // The backup engine's window rules: a stagger that leaves no time is refused, not counted as 0 hours.
+  if (isObject(window) && typeof window['weekdays'] === 'string' && typeof window['weekends'] === 'string') {
+    try { backupWindows(host.window, host.staggerMinutes ?? 0, at); } catch (error) { problems.push((error as Error).message); }
+  }
   if (host.budgetUsd === undefined && d?.budgetUsd !== undefined) host.budgetUsd = d.budgetUsd;
   if (typeof h['note'] === 'string') host.note = h['note'];
   else if (d?.note !== undefined && h['usedGB'] === undefined && h['dailyChange'] === undefined) host.note = d.note;
@@ -175,6 +187,10 @@ function parseTiers(value: unknown, at: string, fallback: TierCounts | undefined
     else out[k as keyof TierCounts] = v as number;
   }
   return out;
+}
+
+function timezoneKnown(zone: string): boolean {
+  try { openZone(zone); return true; } catch { return false; }
 }
 
 function isNumber(v: unknown): v is number {

@@ -16,7 +16,7 @@ export { BUDGET_THRESHOLDS, checkBudget } from './budget.ts';
 export type { BudgetLevel, BudgetCheck } from './budget.ts';
 export { addRun, emptyLedger, LEDGER_LIMITS } from './usage.ts';
 export type { Ledger, RunRecord, RunInput } from './usage.ts';
-export { DEFAULT_STATE_DIR, ledgerPath, readLedger, recordRun, writeLedger } from './ledger.ts';
+export { ledgerPath, readLedger, recordRun, writeLedger } from './ledger.ts';
 export { estimateCost, COST_POLICIES, ESTIMATE_DEFAULTS } from './estimate.ts';
 export type { CostEstimate, CostPolicy, EstimateInput } from './estimate.ts';
 export { thinRetention, THIN_FLOORS, THIN_ORDER, THIN_TARGET_FRACTION } from './thin.ts';

@@ -11,8 +11,6 @@ import { assertHost } from '../repo/names.ts';
 import { ledger as ledgerSchema } from './ledger-schema.ts';
 import { addRun, emptyLedger, type Ledger, type RunInput } from './usage.ts';
 
-export const DEFAULT_STATE_DIR = '/var/lib/panther/state';
-
 export function ledgerPath(stateDir: string, host: string): string {
   assertHost(host);
   return join(stateDir, `cost-${host}.json`);

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { defaultFleet, parseFleet, type Fleet, type FleetHost } from './fleet.ts';
 import { B2_PRICES } from './prices.ts';
 import { simulateFleet, type FleetSimulation } from './simulate.ts';
+import { scheduleFromPlan, windowState, windowsFrom } from '../plan/backup-window.ts';
 
 const LAPTOP = { daily: 7, weekly: 4, monthly: 12, yearly: 0 };
 const SERVER = { daily: 30, weekly: 12, monthly: 12, yearly: 0 };
@@ -133,4 +134,27 @@ test('fleet files: defaults for spec hosts, every problem listed for the rest', 
   assert.deepEqual(f.hosts[1]!.retention, { daily: 7, weekly: 0, monthly: 24, yearly: 0 });
   assert.throws(() => parseFleet({ dedup: 2, hosts: [{ name: 'Bad Name' }, { name: 'nas', usedGB: -1 }], colour: 'red' }, 'bad.json'),
     (e: { code: string; details: { problems: string[] } }) => e.code === 'fleet-invalid' && e.details.problems.length >= 6);
+});
+
+// Contradiction fixed (issue 11): cost simulate named nights by the UTC weekday, backup status by the
+// local date the window opens on. East of UTC the window of local Saturday 02:00 opens on a UTC
+// Friday: backup called it a weekend night (4 h), cost a weekday one (3 h).
+test('simulate: weekend nights are the local ones backup status shows, east of UTC too', () => {
+  // 2027-01-01 is a Friday (UTC). 3.5 h at 10 Mbit/s: more than a weekday night, less than a weekend one.
+  const seedGB = (3.5 * 3600 * 1.25e6) / 1e9;
+  for (const [timezone, nights] of [['Asia/Tokyo', 1], ['Pacific/Auckland', 1], ['UTC', 2]] as const) {
+    const schedule = scheduleFromPlan({ window: WINDOW, staggerMinutes: 0, bandwidthBitsPerSecond: 10_000_000, monthlyBudgetUsd: 5 }, timezone);
+    const first = windowsFrom(schedule, Date.parse('2027-01-01T00:00:00Z')).next().value!;
+    const status = windowState(schedule, first.opensAt);
+    assert.equal(status.kind, timezone === 'UTC' ? 'weekdays' : 'weekends', timezone);
+    const r = simulateFleet(fleetOf([host({ usedGB: seedGB, timezone })], { compression: 1, dedup: 1 }), { start: '2027-01', months: 1, prices: B2_PRICES });
+    for (const a of r.approaches) assert.equal(a.hosts[0]!.seedNights, nights, `${timezone} ${a.approach}`);
+  }
+});
+
+test('fleet: a stagger that leaves no time in a window is refused as backup run refuses it', () => {
+  assert.throws(() => parseFleet({ hosts: [{ name: 'zephyrus', staggerMinutes: 200 }] }, 'f.json'), /hosts\[0\]\.staggerMinutes: a stagger of 200 minutes leaves no time in the weekdays window 02:00-05:00/);
+  assert.throws(() => parseFleet({ hosts: [{ name: 'zephyrus', window: { weekdays: '2:00-05:00', weekends: '02:00-06:00' } }] }, 'f.json'), /hosts\[0\]\.window\.weekdays: "2:00-05:00" is not a window "HH:MM-HH:MM"/);
+  assert.throws(() => parseFleet({ hosts: [{ name: 'zephyrus', timezone: 'Mars/Olympus' }] }, 'f.json'), /hosts\[0\]\.timezone/);
+  assert.equal(parseFleet({ hosts: [{ name: 'zephyrus', timezone: 'Asia/Tokyo' }] }, 'f.json').hosts[0]!.timezone, 'Asia/Tokyo');
 });

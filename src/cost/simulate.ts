@@ -17,7 +17,7 @@ import { dayNumber, daysIn, monthList, nextMonth } from './calendar.ts';
 import { playSeries, type ChainRule, type SeriesDay } from './chain-model.ts';
 import type { Fleet, FleetHost } from './fleet.ts';
 import { dayCharges, GB, storageUsd, type PriceTable } from './prices.ts';
-import { nightlyCapacities, windowHours } from './window.ts';
+import { hostSchedule, nightlyCapacities } from './window.ts';
 
 export const APPROACHES = ['panther', 'btrbk-raw'] as const;
 export type Approach = (typeof APPROACHES)[number];
@@ -100,7 +100,8 @@ function simulateHost(h: FleetHost, fleet: Fleet, approach: Approach, firstDay: 
   const factor = fleet.compression * (approach === 'panther' ? fleet.dedup : 1);
   const growth = h.growthPerMonth ?? 0;
   const fullBytes = Array.from({ length: days }, (_, i) => h.usedGB * GB * factor * (1 + growth) ** (i / 30.4375));
-  const capacity = nightlyCapacities(firstDay, days, h.bandwidthBitsPerSecond, windowHours(h.window, h.staggerMinutes ?? 0, `${h.name}.window`), fleet.linkEfficiency);
+  const schedule = hostSchedule(h.window, h.staggerMinutes ?? 0, h.timezone ?? 'UTC', h.name);
+  const capacity = nightlyCapacities(firstDay, days, h.bandwidthBitsPerSecond, schedule, fleet.linkEfficiency);
   const rule: ChainRule = approach === 'panther' ? { kind: 'bounded', maxChain: fleet.maxChain } : { kind: 'monthly-full' };
   const series = playSeries({
     firstDay, fullBytes, nightlyCapacity: capacity, tiers: h.retention, rule, dedupFulls: approach === 'panther',

@@ -26,7 +26,7 @@ import { restorePoint } from '../backup/restore.ts';
 import { nightlyBackup } from '../backup/job.ts';
 import type { BackupRunReport } from '../backup/run.ts';
 import { formatBytes } from '../core/bytes.ts';
-import { compareTrees } from './compare-trees.ts';
+import { compareTrees } from '../core/compare-trees.ts';
 import { offsiteTour } from './offsite.ts';
 import { randomBytes } from 'node:crypto';
 

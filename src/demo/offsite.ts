@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initRepo, openRepo } from '../backup/open.ts';
-import { scheduleFromPlan } from '../backup/window.ts';
+import { scheduleFromPlan } from '../plan/backup-window.ts';
 import { forecastUpload } from '../backup/forecast.ts';
 import { nightlyBackup } from '../backup/job.ts';
 import { formatBytes } from '../core/bytes.ts';

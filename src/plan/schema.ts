@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { finite, isPrototypeKey, record, shownValue, text, whole, type SameShape } from '../core/schema.ts';
 import { MACHINE_KINDS, TRANSPORTS } from '../facter/types.ts';
+import { windowProblem } from './backup-window.ts';
 import type { Inventory, InventoryEntry } from './inventory.ts';
 import type { ProfileDef } from './profile-types.ts';
 import {
@@ -71,17 +72,11 @@ export const timeZone = text('an IANA time zone name').check((ctx) => {
   }
 });
 
-const CLOCK = '([01]\\d|2[0-3]):[0-5]\\d';
-const WINDOW = new RegExp(`^${CLOCK}-${CLOCK}$`);
-/** "HH:MM-HH:MM" local time; an end before the start runs through midnight, an equal end is empty. */
+/** "HH:MM-HH:MM" local time, judged by the one window parser (backup-window.ts). */
 export const windowText = z.string({ error: (i) => `${i.input === undefined ? 'missing' : `got ${shownValue(i.input)}`}; expected a window "HH:MM-HH:MM"` })
   .check((ctx) => {
-    const value = ctx.value;
-    if (!WINDOW.test(value)) {
-      ctx.issues.push({ code: 'custom', input: value, message: `${shownValue(value)} is not a window "HH:MM-HH:MM" of times 00:00 to 23:59, e.g. "02:00-05:00"` });
-    } else if (value.slice(0, 5) === value.slice(6)) {
-      ctx.issues.push({ code: 'custom', input: value, message: `window ${value} is empty (start equals end)` });
-    }
+    const problem = windowProblem(ctx.value);
+    if (problem !== null) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
   });
 
 const backupWindow = z.strictObject({ weekdays: windowText, weekends: windowText });

@@ -3,12 +3,13 @@
 import { access, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
+import { DEFAULT_PLAN } from '../core/defaults.ts';
 import { readPlan } from '../plan/read-plan.ts';
 import type { StoragePlan } from '../plan/types.ts';
 import { underRoot } from './paths.ts';
 
-/** Where on the target, as the installed system will see it. */
-export const RECORDED_PLAN = '/etc/panther/plan.json';
+/** Where on the target, as the installed system will see it: where every command looks for the plan. */
+export const RECORDED_PLAN = DEFAULT_PLAN;
 
 export function recordedPlanPath(root: string): string {
   return underRoot(root, RECORDED_PLAN);

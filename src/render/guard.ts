@@ -3,16 +3,9 @@
 // mount options into its shell scripts (some unquoted), and fs-wide btrfs options on a subvolume
 // mount are silently ignored (NOTES 1).
 import { ExitCode, PantherError } from '../core/errors.ts';
+import { isFilesystemWide } from '../plan/mount-options.ts';
 import type { PoolPlan, StoragePlan, SubvolumePlan } from '../plan/types.ts';
 
-/** btrfs options that apply to the whole filesystem, by key (the part before `=`); btrfs(5). */
-const FILESYSTEM_WIDE = new Set([
-  'compress', 'compress-force', 'datacow', 'nodatacow', 'datasum', 'nodatasum', 'autodefrag', 'noautodefrag',
-  'space_cache', 'nospace_cache', 'clear_cache', 'discard', 'nodiscard', 'ssd', 'nossd', 'ssd_spread',
-  'nossd_spread', 'commit', 'max_inline', 'flushoncommit', 'noflushoncommit', 'degraded', 'device',
-  'thread_pool', 'user_subvol_rm_allowed', 'rescue', 'skip_balance', 'barrier', 'nobarrier', 'treelog',
-  'notreelog', 'fatal_errors', 'metadata_ratio', 'norecovery', 'usebackuproot', 'nologreplay', 'acl', 'noacl',
-]);
 /** Never rendered: no-CoW is `chattr +C` per subvolume, not a mount option (NOTES 1, 2). */
 const NEVER = new Set(['nodatacow', 'nodatasum']);
 /** disko adds `subvol=<name>` itself; a second one would select a different subvolume. */
@@ -33,7 +26,6 @@ const UNQUOTED: Record<string, { allowed: RegExp; shown: string }> = {
 };
 
 export const optionKey = (option: string): string => option.split('=')[0]!;
-export const isFilesystemWide = (option: string): boolean => FILESYSTEM_WIDE.has(optionKey(option));
 
 function refuse(subject: string, message: string, hint: string): never {
   throw new PantherError('render-refused', `${subject}: ${message}`, { subject, hint, exitCode: ExitCode.refused });

@@ -7,6 +7,7 @@
 // timerConfig values verbatim too, so the same escaping (`%%`, `$$`) is right for both.
 import { ExitCode, PantherError } from '../core/errors.ts';
 import type { BackupPolicy, HookConfig, SnapshotSchedule, StoragePlan } from '../plan/types.ts';
+import { backupWindows } from '../plan/backup-window.ts';
 import { generatedHeader } from './describe.ts';
 
 /** Where `panther` is on a NixOS system that has it in environment.systemPackages. */
@@ -82,13 +83,6 @@ export function execLine(panther: string, command: PantherCommand): string {
 const DAY_MINUTES = 24 * 60;
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
-/** "HH:MM" → minutes after midnight. */
-function clockMinutes(subject: string, text: string): number {
-  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
-  if (m === null) refuse(subject, `${JSON.stringify(text)} is not a time of day HH:MM`, 'write the window as "HH:MM-HH:MM", e.g. "02:00-05:00"');
-  return Number(m[1]) * 60 + Number(m[2]);
-}
-
 const clock = (minutes: number): string => {
   const m = ((minutes % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
@@ -138,19 +132,12 @@ const WINDOW_DAYS: Record<keyof BackupPolicy['window'], number[]> = { weekdays: 
  * before it starts runs through midnight.
  */
 export function backupSlot(policy: BackupPolicy, window: keyof BackupPolicy['window']): BackupSlot {
-  const subject = `backup.window.${window}`;
-  const text = policy.window[window];
-  const parts = text.split('-');
-  if (parts.length !== 2) refuse(subject, `${JSON.stringify(text)} is not "HH:MM-HH:MM"`, 'write the window as "HH:MM-HH:MM", e.g. "02:00-05:00"');
-  const open = clockMinutes(subject, parts[0]!);
-  const close = clockMinutes(subject, parts[1]!);
-  const length = (close - open + DAY_MINUTES) % DAY_MINUTES;
-  if (length === 0) refuse(subject, `window ${text} is empty`, 'give the window a different start and end');
+  // The one window parser: a bad window or stagger is the same bad-window error here as in backup run.
+  const spec = backupWindows(policy.window, policy.staggerMinutes)[window];
   const stagger = policy.staggerMinutes;
-  if (!Number.isInteger(stagger) || stagger < 0 || stagger >= length) {
-    refuse('backup.staggerMinutes', `a stagger of ${stagger} minutes leaves no time in the ${window} window ${text}`,
-      `use whole minutes from 0 to ${length - 1}`);
-  }
+  const open = spec.startMinutes;
+  const close = open + spec.lengthMinutes;
+  const length = spec.lengthMinutes;
   const startMinutes = open + stagger;
   const shift = Math.floor(startMinutes / DAY_MINUTES);
   const days = WINDOW_DAYS[window].map((d) => (d + shift) % 7);

@@ -1,12 +1,12 @@
 // Repository errors: stable codes and the exit codes scripts rely on (restic's numbers: 10 no
-// repository, 11 locked, 12 wrong key, 130 interrupted). cli/main.ts maps them once.
+// repository, 11 locked, 12 wrong key, 130 interrupted; the table is core/errors.ts). cli/main.ts maps them once.
 import { ExitCode, PantherError } from '../core/errors.ts';
 
 export const RepoExit = {
-  noRepository: 10,
-  locked: 11,
-  wrongKey: 12,
-  interrupted: 130,
+  noRepository: ExitCode.noRepository,
+  locked: ExitCode.locked,
+  wrongKey: ExitCode.wrongKey,
+  interrupted: ExitCode.interrupted,
 } as const;
 
 export function noRepository(host: string, hint?: string): PantherError {

@@ -1,4 +1,4 @@
 // The tool name and version recorded in every manifest.
-import pkg from '../../package.json' with { type: 'json' };
+import { VERSION } from '../core/defaults.ts';
 
-export const TOOL = { name: 'panther', version: (pkg as { version: string }).version } as const;
+export const TOOL = { name: 'panther', version: VERSION } as const;

@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { showSubvolume } from '../btrfs/index.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
+import { VERSION } from '../core/defaults.ts';
 import type { PoolPlan, StoragePlan, SubvolumePlan } from '../plan/types.ts';
 import { parseSidecar } from './meta-schema.ts';
 import { parseSnapshotName } from './naming.ts';
 import type { SnapshotMeta } from './types.ts';
 
-export const TOOL_VERSION = 'panther 0.1.0';
+export const TOOL_VERSION = `panther ${VERSION}`;
 
 export interface Located {
   pool: PoolPlan;

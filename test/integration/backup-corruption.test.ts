@@ -17,7 +17,7 @@ import { runCli } from '../support/cli.ts';
 import { writeAgeIdentity } from '../support/trees.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { locate } from '../../src/snapshot/store.ts';
-import { compareTrees } from '../../src/demo/compare-trees.ts';
+import { compareTrees } from '../../src/core/compare-trees.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev'] });
 const KINDS = ['packs', 'index', 'manifests'] as const;

@@ -20,9 +20,10 @@ import { createSnapshot } from '../../src/snapshot/engine.ts';
 import { locate } from '../../src/snapshot/store.ts';
 import { initRepo, openRepo, type RepoLocation } from '../../src/backup/open.ts';
 import { restorePoint } from '../../src/backup/restore.ts';
-import { compareTrees } from '../../src/demo/compare-trees.ts';
+import { compareTrees } from '../../src/core/compare-trees.ts';
 import { deleteSubvolume } from '../../src/btrfs/index.ts';
 import { DEFAULT_PARAMS } from '../../src/repo/index.ts';
+import { seededRandom } from '../../src/core/prng.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev'] });
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -37,17 +38,8 @@ const PACK = DEFAULT_PARAMS.packSize;
 /** Index segments and manifests an interrupted run may leave beside its packs. */
 const SEGMENT_SLACK = 256 * 1024;
 
-/** mulberry32: a small seeded PRNG so a failing trial can be replayed with PANTHER_KILL_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded so a failing trial can be replayed with PANTHER_KILL_SEED. */
+const prng = (seed: number): (() => number) => seededRandom(seed);
 
 interface Finished { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number; pid: number; killed: boolean; firstWriteMs: number | null }
 

@@ -16,7 +16,7 @@ import { writeAgeIdentity } from '../support/trees.ts';
 import { startS3Stack, TEST_BUCKET, TEST_REGION, type S3Stack } from '../support/s3-server.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { locate } from '../../src/snapshot/store.ts';
-import { compareTrees } from '../../src/demo/compare-trees.ts';
+import { compareTrees } from '../../src/core/compare-trees.ts';
 import type { StoragePlan } from '../../src/plan/types.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev'] });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirements.ts';
 import { provisionSpecHost, type Provisioned } from '../support/provisioned.ts';
 import { BLOCK, buildRichTree, CHANGES, compareExtended, extendedProperties, linkGroups, TREE_TOOLS, writeAgeIdentity } from '../support/trees.ts';
-import { compareTrees } from '../../src/demo/compare-trees.ts';
+import { compareTrees } from '../../src/core/compare-trees.ts';
 import { createSnapshot, type EngineContext } from '../../src/snapshot/engine.ts';
 import { locate } from '../../src/snapshot/store.ts';
 import { backupRun } from '../../src/backup/run.ts';

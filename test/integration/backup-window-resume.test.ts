@@ -14,7 +14,7 @@ import { runCli } from '../support/cli.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { initRepository, LocalBackend, openRepository, type Repository } from '../../src/repo/index.ts';
 import { restorePoint } from '../../src/backup/restore.ts';
-import { compareTrees } from '../../src/demo/compare-trees.ts';
+import { compareTrees } from '../../src/core/compare-trees.ts';
 import { locate } from '../../src/snapshot/store.ts';
 import { backupStatus } from '../../src/cli/commands/backup-status.ts';
 import type { Io } from '../../src/cli/command.ts';

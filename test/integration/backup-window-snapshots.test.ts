@@ -22,9 +22,9 @@ import { runCli } from '../support/cli.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { initRepository, LocalBackend, openRepository } from '../../src/repo/index.ts';
 import { restorePoint } from '../../src/backup/restore.ts';
-import { compareTrees } from '../../src/demo/compare-trees.ts';
+import { compareTrees } from '../../src/core/compare-trees.ts';
 import { locate } from '../../src/snapshot/store.ts';
-import { acquireLock } from '../../src/snapshot/lock.ts';
+import { acquireLock } from '../../src/locks/host-lock.ts';
 import type { SnapshotMeta } from '../../src/snapshot/types.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev', 'flock'] });

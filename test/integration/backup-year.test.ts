@@ -21,7 +21,7 @@ import { fileDigests, writeAgeIdentity } from '../support/trees.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { locate } from '../../src/snapshot/store.ts';
 import { openRepo, type RepoLocation } from '../../src/backup/open.ts';
-import { compareTrees } from '../../src/demo/compare-trees.ts';
+import { compareTrees } from '../../src/core/compare-trees.ts';
 import { deleteSubvolume, receiveStream } from '../../src/btrfs/index.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev'] });

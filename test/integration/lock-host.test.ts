@@ -1,4 +1,4 @@
-// The host-wide run lock (src/snapshot/lock.ts) between real processes. (lock-race and lock-crash
+// The host-wide run lock (src/locks/host-lock.ts) between real processes. (lock-race and lock-crash
 // test the repository's lease lock, a different lock.)
 // - Twelve processes asking at the same millisecond over a lock file whose holder was kill -9'd:
 //   exactly one holds at any time, round after round (a read-decide-unlink-create takeover lets
@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { acquireLock, LOCKED_EXIT_CODE } from '../../src/snapshot/lock.ts';
+import { acquireLock, LOCKED_EXIT_CODE } from '../../src/locks/host-lock.ts';
 import type { HostLockChildArgs } from '../support/host-lock-child.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');

@@ -8,7 +8,7 @@ import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirement
 import { provisionSpecHost, type Provisioned } from '../support/provisioned.ts';
 import { runCli } from '../support/cli.ts';
 import { renderJson } from '../../src/render/json.ts';
-import { acquireLock } from '../../src/snapshot/lock.ts';
+import { acquireLock } from '../../src/locks/host-lock.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev'] });
 

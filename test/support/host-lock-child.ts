@@ -6,7 +6,7 @@
 // each holder leaves a marker in `witness` while it holds: a check that needs no clocks at all.
 import { appendFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { acquireLock } from '../../src/snapshot/lock.ts';
+import { acquireLock } from '../../src/locks/host-lock.ts';
 
 export interface HostLockChildArgs {
   mode: 'hold' | 'once';

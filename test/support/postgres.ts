@@ -6,12 +6,13 @@
 // SIGINT/SIGTERM *before* the loop fixture's cleanup runs (prependListener), because a server
 // holding files open keeps the fixture's btrfs busy (umount fails, the loop stays attached).
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { appendFile, chmod, chown, mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { skipReason } from './requirements.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
 
 // ---- process registry -------------------------------------------------------------------
 
@@ -97,18 +98,12 @@ const PG_USER = 'postgres';
 
 /** Debian keeps initdb/pg_ctl in /usr/lib/postgresql/<major>/bin, off PATH. */
 export function pgBin(tool: string): string | null {
-  const dirs = (process.env['PATH'] ?? '').split(delimiter);
+  const dirs: string[] = [];
   try {
     const majors = readdirSync('/usr/lib/postgresql').filter((d) => /^\d+$/.test(d)).sort((a, b) => Number(b) - Number(a));
     dirs.push(...majors.map((m) => `/usr/lib/postgresql/${m}/bin`));
   } catch { /* not installed that way */ }
-  for (const dir of dirs) {
-    try {
-      accessSync(join(dir, tool), constants.X_OK);
-      return join(dir, tool);
-    } catch { /* next */ }
-  }
-  return null;
+  return findOnPath(tool, dirs);
 }
 
 function pgUser(): { uid: number; gid: number } | null {

@@ -1,9 +1,9 @@
 // Integration tests need root, loop devices, btrfs in the kernel and some tools. Locally a missing
 // requirement skips the test and says why; in CI (CI=true) nothing may skip, so it fails instead.
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { packageFor } from '../../src/btrfs/failure.ts';
+import { findOnPath } from '../../src/core/find-on-path.ts';
 
 export interface Requirements {
   /** Tools that must be on PATH. */
@@ -13,16 +13,7 @@ export interface Requirements {
 export const BTRFS_TOOLS = ['btrfs', 'mkfs.btrfs', 'losetup', 'mount', 'umount', 'findmnt', 'blkid', 'chattr', 'lsattr'] as const;
 export const PARTITION_TOOLS = ['sgdisk', 'partx', 'sfdisk', 'wipefs', 'mkfs.vfat'] as const;
 
-function onPath(tool: string): boolean {
-  return (process.env['PATH'] ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, tool), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
+const onPath = (tool: string): boolean => findOnPath(tool) !== null;
 
 /** Every unmet requirement, as a sentence. Empty when the tests can run. */
 export function unmetRequirements(req: Requirements = {}): string[] {

@@ -1,7 +1,7 @@
 // Test trees for backup round trips: a builder that puts every kind of thing a btrfs send stream
 // must carry into a directory (varied contents, modes with setuid/setgid/sticky, foreign owners,
 // xattrs, symlinks, hard links, sparse files, empty files and directories, a FIFO), ten kinds of
-// change to apply to it, and a comparison of what compareTrees (src/demo/compare-trees.ts) does not
+// change to apply to it, and a comparison of what compareTrees (src/core/compare-trees.ts) does not
 // look at: xattrs, hard-link structure, link counts, allocated blocks (sparseness) and mtimes.
 //
 // Expectations are computed from the file system alone (lstat, getfattr), never from Panther's code.

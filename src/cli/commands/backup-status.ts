@@ -1,4 +1,4 @@
-import type { WindowState } from '../../backup/window.ts';
+import type { WindowState } from '../../plan/backup-window.ts';
 import { readBackupStatus, type BackupStatus } from '../../backup/status.ts';
 import { formatSize } from '../../backup/forecast-upload.ts';
 import { formatBytes } from '../../core/bytes.ts';

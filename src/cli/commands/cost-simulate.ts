@@ -23,8 +23,9 @@ deduplicated fulls store F once plus, per older kept full, the part changed befo
   --fleet FILE    JSON over the default fleet: { "budgetUsd", "compression", "dedup", "hotFraction",
                   "maxChain", "linkEfficiency", "callsPerRun": {"B","C"}, "hosts": [ { "name", "usedGB",
                   "dailyChange", "hotFraction", "growthPerMonth", "retention": {"daily","weekly","monthly",
-                  "yearly"}, "window": {"weekdays","weekends"}, "staggerMinutes", "bandwidthBitsPerSecond",
-                  "budgetUsd" } ] }; hosts named like the spec's inherit their defaults
+                  "yearly"}, "window": {"weekdays","weekends"}, "staggerMinutes", "timezone" (the
+                  window's zone, default UTC; weekends are by the local date, as backup status),
+                  "bandwidthBitsPerSecond", "budgetUsd" } ] }; hosts named like the spec's inherit their defaults
   --start YYYY-MM first month (default: next month)
   --months N      months to play (default 12)
   --budget USD    the fleet's monthly budget (default $10, the spec's upper bound)

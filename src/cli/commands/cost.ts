@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import { formatGB } from '../../core/bytes.ts';
-import { B2_PRICES, COST_POLICIES, DEFAULT_STATE_DIR, estimateCost, parsePrices, readLedger, type CostEstimate, type CostPolicy, type PriceTable } from '../../cost/index.ts';
+import { hostPointTiers } from '../../backup/point-retention.ts';
+import { DEFAULT_STATE_DIR, ENV, stateDirFrom } from '../../core/defaults.ts';
+import { B2_PRICES, COST_POLICIES, estimateCost, parsePrices, readLedger, type CostEstimate, type CostPolicy, type PriceTable } from '../../cost/index.ts';
 import type { TierCounts } from '../../cost/keep-points.ts';
 import { loadProfiles } from '../../plan/profiles.ts';
 import type { StoragePlan } from '../../plan/types.ts';
@@ -47,7 +49,7 @@ free allowances per UTC day. Exit 0 whatever the level; scripts read "budget.wor
     if (!COST_POLICIES.includes(policy)) throw usageError(`--policy ${policy}: expected ${COST_POLICIES.join(' or ')}`);
     const now = str(values, 'now') ?? new Date().toISOString();
     if (Number.isNaN(Date.parse(now)) || !/^\d{4}-\d{2}-\d{2}T/.test(now)) throw usageError(`--now ${now}: not an ISO time`, 'e.g. 2027-03-14T12:00:00Z');
-    const stateDir = str(values, 'state-dir') ?? process.env['PANTHER_STATE_DIR'] ?? DEFAULT_STATE_DIR;
+    const stateDir = stateDirFrom(str(values, 'state-dir'));
     const context = await hostContext(values, stateDir, io);
     const prices = await readPrices(str(values, 'prices'));
     const ledger = await readLedger(stateDir, context.host);
@@ -77,14 +79,16 @@ async function hostContext(values: Values, stateDir: string, io: Io): Promise<Ho
   try {
     plan = await optionalPlan(values);
   } catch (error) {
-    if (str(values, 'plan') !== undefined || process.env['PANTHER_PLAN'] !== undefined) throw error;
+    if (str(values, 'plan') !== undefined || process.env[ENV.plan] !== undefined) throw error;
   }
   const host = str(values, 'host') ?? plan?.host ?? await onlyStateHost(stateDir, 'cost', io);
   const budgetText = str(values, 'budget');
   const budgetFlag = budgetText === undefined ? undefined : Number(budgetText);
   if (budgetFlag !== undefined && !(Number.isFinite(budgetFlag) && budgetFlag >= 0)) throw usageError(`--budget ${budgetText}: a number of dollars ≥ 0`);
   if (plan !== null && plan.host === host) {
-    return { host, budgetUsd: budgetFlag ?? plan.backup.monthlyBudgetUsd, tiers: planTiers(plan), profile: plan.profile, source: null };
+    const t = hostPointTiers(plan);
+    const tiers = t === null ? null : { daily: t.daily, weekly: t.weekly, monthly: t.monthly, yearly: t.yearly };
+    return { host, budgetUsd: budgetFlag ?? plan.backup.monthlyBudgetUsd, tiers, profile: plan.profile, source: null };
   }
   // No plan for this host: a spec host's built-in profile still knows its budget and retention.
   const profile = (await loadProfiles()).find((p) => p.specHost === host);
@@ -94,16 +98,6 @@ async function hostContext(values: Values, stateDir: string, io: Io): Promise<Ho
     host, budgetUsd: budgetFlag ?? profile.backup.monthlyBudgetUsd, profile: profile.id,
     tiers: { daily: r.daily, weekly: r.weekly, monthly: r.monthly, yearly: r.yearly ?? 0 },
     source: `budget and retention from the built-in profile ${profile.id} (no plan for ${host})`,
-  };
-}
-
-/** The backed-up subvolumes' retention (one profile-wide policy; the most generous if they differ). */
-function planTiers(plan: StoragePlan): TierCounts | null {
-  const tiers = plan.pools.flatMap((p) => p.subvolumes).filter((s) => s.backup !== 'never' && s.snapshots !== null).map((s) => s.snapshots!);
-  if (tiers.length === 0) return null;
-  return {
-    daily: Math.max(...tiers.map((t) => t.daily)), weekly: Math.max(...tiers.map((t) => t.weekly)),
-    monthly: Math.max(...tiers.map((t) => t.monthly)), yearly: Math.max(...tiers.map((t) => t.yearly)),
   };
 }
 

@@ -3,7 +3,7 @@
 // options due to constraints" (ch-mount-options.rst). Tested: `compress=zstd:1,nodatacow` mounts
 // nodatasum,nodatacow; `nodatacow,compress=zstd:1` mounts compress=zstd:1.
 import type { Finding, StoragePlan } from '../types.ts';
-import { compressionOf, parseOption } from './options.ts';
+import { compressionOf, parseOption } from '../mount-options.ts';
 import { finding, poolSubject, shown, subvolumeSubject, type RuleInfo } from './rule.ts';
 
 export const CONTRADICTORY_OPTION_RULES: RuleInfo[] = [

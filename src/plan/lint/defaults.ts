@@ -1,7 +1,7 @@
 // NOTES 6: what the kernel and mkfs already do, and the two filesystem-wide options that hurt: the v1
 // space cache (mount fails on a free-space-tree filesystem) and autodefrag next to databases.
 import type { Finding, PoolPlan, StoragePlan } from '../types.ts';
-import { filesystemState } from './options.ts';
+import { filesystemState } from '../mount-options.ts';
 import { finding, poolSubject, shown, subvolumeSubject, type RuleInfo } from './rule.ts';
 
 export const DEFAULT_OPTION_RULES: RuleInfo[] = [

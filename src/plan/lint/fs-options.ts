@@ -2,7 +2,7 @@
 // of a filesystem and silently ignores them on every later subvolume mount (docs/knowledge/btrfs.md §1, tested). Only
 // VFS options differ per mount, so anything else on a subvolume is either dead or changes the pool.
 import type { Finding, PoolPlan, StoragePlan, SubvolumePlan } from '../types.ts';
-import { DEFAULT_LEVEL, filesystemState, levelText, parseOption, poolCompression, type ParsedOption } from './options.ts';
+import { DEFAULT_LEVEL, filesystemState, levelText, parseOption, poolCompression, type ParsedOption } from '../mount-options.ts';
 import { finding, overrideOf, poolSubject, shown, subvolumeSubject, subvolumes, type RuleInfo } from './rule.ts';
 
 export const FS_OPTION_RULES: RuleInfo[] = [

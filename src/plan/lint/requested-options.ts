@@ -3,7 +3,7 @@
 // so nothing the spec asked for disappears without a word.
 import type { Finding, PoolPlan, StoragePlan, SubvolumePlan } from '../types.ts';
 import { WORKLOAD_DEFAULTS } from '../workloads.ts';
-import { compressionOf, DEFAULT_LEVEL, filesystemState, levelText, parseOption, poolCompression, type ParsedOption } from './options.ts';
+import { compressionOf, DEFAULT_LEVEL, filesystemState, levelText, parseOption, poolCompression, type ParsedOption } from '../mount-options.ts';
 import { finding, isNix, overrideOf, shown, subvolumeSubject, subvolumes, type RuleInfo } from './rule.ts';
 
 export const REQUESTED_OPTION_RULES: RuleInfo[] = [

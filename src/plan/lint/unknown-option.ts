@@ -1,7 +1,7 @@
 // Options are passed to mount(8) and the kernel verbatim; an unknown one fails the mount (btrfs:
 // "unrecognized mount option") and a malformed one can smuggle extra options in. Allow-list only.
 import type { Finding, StoragePlan } from '../types.ts';
-import { checkOption } from './options.ts';
+import { checkOption } from '../mount-options.ts';
 import { finding, overrideOf, poolSubject, shown, subvolumeSubject, type RuleInfo } from './rule.ts';
 
 export const UNKNOWN_OPTION_RULES: RuleInfo[] = [

@@ -1,6 +1,6 @@
 // Live system versus plan: layout, mounts, attributes, options, swap. Pure.
 import type { PoolPlan, StoragePlan, SubvolumePlan } from '../../plan/types.ts';
-import { FS_WIDE_OPTION } from './options.ts';
+import { isFilesystemWide } from '../../plan/mount-options.ts';
 import type { DoctorFinding, LiveFilesystem, LiveMount, LiveState } from './types.ts';
 
 export function poolFilesystem(pool: PoolPlan, state: LiveState): LiveFilesystem | undefined {
@@ -103,7 +103,7 @@ function checkFilesystemOptions(pool: PoolPlan, mounts: LiveMount[]): DoctorFind
     if (!effective.has(option)) {
       findings.push({
         id: 'fs-option-not-in-effect', severity: 'error', subject: `pool ${pool.name}`, expected: option,
-        found: first.options.filter((o) => FS_WIDE_OPTION.test(o)).join(',') || '(no btrfs options)',
+        found: first.options.filter((o) => isFilesystemWide(o)).join(',') || '(no btrfs options)',
         fix: `filesystem-wide options come from the first mount: remount with mount -o remount,${option} ${first.target} (NixOS: put it on every subvolume of the pool)`,
       });
     }
@@ -139,10 +139,10 @@ export function checkIgnoredOptions(state: LiveState): DoctorFinding[] {
     if (live === undefined || live.fstype !== 'btrfs') return [];
     const effective = new Set(live.options);
     return req.options
-      .filter((o) => FS_WIDE_OPTION.test(o) && !effective.has(o))
+      .filter((o) => isFilesystemWide(o) && !effective.has(o))
       .map((o) => ({
         id: 'option-ignored', severity: 'warning' as const, subject: req.target,
-        expected: `${o} (asked for in the mount table)`, found: `not in effect: ${live.options.filter((x) => FS_WIDE_OPTION.test(x)).join(',') || 'no btrfs options'}`,
+        expected: `${o} (asked for in the mount table)`, found: `not in effect: ${live.options.filter((x) => isFilesystemWide(x)).join(',') || 'no btrfs options'}`,
         fix: o.startsWith('nodatacow') ? `drop ${o}; use chattr +C on the empty subvolume root` : `drop ${o} from this mount; filesystem-wide options come from the first mount`,
       }));
   });

@@ -10,11 +10,11 @@
 // - Arguments go in an argv array (no shell); a file that is a function gets its arguments through
 //   `--arg NAME EXPR` / `--argstr NAME VALUE` (auto-call), so no path is ever pasted into Nix code.
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { PantherError } from '../../core/errors.ts';
+import { findOnPath } from '../../core/find-on-path.ts';
 
 export const NIX_INSTANTIATE = 'nix-instantiate';
 
@@ -29,15 +29,7 @@ export interface NixEvalOptions {
 
 /** The nix-instantiate on PATH, or null. */
 export function findNixInstantiate(): string | null {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, NIX_INSTANTIATE);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch { /* next */ }
-  }
-  return null;
+  return findOnPath(NIX_INSTANTIATE);
 }
 
 /** The argv after `nix-instantiate` for evaluating `file` (exported so tests and docs show it). */

@@ -18,10 +18,10 @@
 //   finding. verify also checks that each ExecStart= binary exists and is executable: render with a
 //   path that exists here (the tests use a stub), not the NixOS default /run/current-system/sw/bin.
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PantherError } from '../../core/errors.ts';
+import { findOnPath } from '../../core/find-on-path.ts';
 
 export const SYSTEMD_ANALYZE = 'systemd-analyze';
 
@@ -30,15 +30,7 @@ const UNIT_FILE = /\.(service|timer|socket|target|path|mount|automount|slice)$/;
 
 /** The systemd-analyze on PATH, or null. */
 export function findSystemdAnalyze(): string | null {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, SYSTEMD_ANALYZE);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch { /* next */ }
-  }
-  return null;
+  return findOnPath(SYSTEMD_ANALYZE);
 }
 
 export interface CalendarOptions {

@@ -4,6 +4,7 @@
 import { PantherError } from '../../core/errors.ts';
 import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { collect } from './backend.ts';
+import { seededRandom } from '../../core/prng.ts';
 
 export type FaultOp = 'put' | 'get' | 'head' | 'list' | 'delete';
 
@@ -43,26 +44,12 @@ export class FaultBackend implements Backend {
   readonly inner: Backend;
   readonly stats: FaultStats = { calls: { put: 0, get: 0, head: 0, list: 0, delete: 0 }, putBytes: 0, putBytesByKind: {}, getBytes: 0, injected: 0 };
   plan: FaultPlan;
-  #state: number;
+  readonly #random: () => number;
 
   constructor(inner: Backend, plan: FaultPlan = {}) {
     this.inner = inner;
     this.plan = plan;
-    // Scramble the seed (murmur3 finalizer): xorshift from a small seed starts with tiny numbers.
-    let h = (plan.seed ?? 1) >>> 0;
-    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-    this.#state = (h ^ (h >>> 16)) >>> 0 || 1;
-  }
-
-  // xorshift32: tiny, seedable, good enough to pick which calls fail.
-  #random(): number {
-    let x = this.#state;
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    this.#state = x;
-    return x / 4294967296;
+    this.#random = seededRandom(plan.seed ?? 1);
   }
 
   #enter(op: FaultOp, name: string): FaultCall {

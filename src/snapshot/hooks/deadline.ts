@@ -1,6 +1,6 @@
 // Bounds a hook phase by its signal even when the hook ignores the signal: the run goes on
 // (to the afters) instead of hanging on a stuck database or podman.
-import { PantherError, isPantherError } from '../../core/errors.ts';
+import { ExitCode, PantherError, isPantherError } from '../../core/errors.ts';
 
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal, what: string, timeoutMs: number): Promise<T> {
   // The hook may still reject after we gave up on it; that late failure is not news.
@@ -24,7 +24,7 @@ function abortReason(signal: AbortSignal, what: string, timeoutMs: number): Pant
       cause: reason,
     });
   }
-  return new PantherError('interrupted', `${what} was interrupted`, { exitCode: 130, cause: reason });
+  return new PantherError('interrupted', `${what} was interrupted`, { exitCode: ExitCode.interrupted, cause: reason });
 }
 
 /** One line for outcomes and messages: the error's own message, nothing else. */

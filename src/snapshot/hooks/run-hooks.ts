@@ -85,7 +85,7 @@ export async function runBoundHooks<T>(hooks: readonly BoundHook[], ctx: HookRun
   if (stop !== null) throw hookFailed(stop.hook, stop.error, ctx.subvolumePath, outcomes);
   if (interrupted || snapshot === null) {
     throw new PantherError('interrupted', `interrupted before the snapshot of ${ctx.subvolumePath}; no snapshot was taken`, {
-      subject: ctx.subvolumePath, exitCode: 130, cause: ctx.signal.reason, details: { outcomes },
+      subject: ctx.subvolumePath, exitCode: ExitCode.interrupted, cause: ctx.signal.reason, details: { outcomes },
     });
   }
   if ('error' in snapshot) throw snapshot.error;

@@ -3,7 +3,7 @@
 import type { Tier } from '../../plan/types.ts';
 import { TIERS } from '../../plan/types.ts';
 import type { RetentionDecision, RetentionItem, RetentionPolicy } from '../types.ts';
-import { openZone, type Zone } from './local-time.ts';
+import { openZone, type Zone } from '../../core/local-time.ts';
 import { periodOf, type Period } from './period.ts';
 import { checkRetentionInput } from './validate.ts';
 

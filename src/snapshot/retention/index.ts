@@ -1,7 +1,7 @@
 // Timeline retention: which snapshots to keep, and why. Pure functions of (items, policy, now) over
 // a minimal view of a snapshot (id, time, pinned, holds) — no btrfs, no clock, no I/O.
 // Start at apply-retention.ts; the buckets are in period.ts, the wall-clock arithmetic in
-// local-time.ts, and simulate.ts plays a schedule forward for `panther snapshot simulate`.
+// core/local-time.ts (shared with backup/ and cost/), and simulate.ts plays a schedule forward for `panther snapshot simulate`.
 // Not here: which snapshots are timeline ones (the engine passes only those), creating or deleting
 // snapshots (snapshot/engine.ts), and chain parents (the backup engine protects them with holds).
 // The semantics are normative in docs/RETENTION.md.

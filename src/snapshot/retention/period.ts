@@ -7,7 +7,7 @@ import { PantherError } from '../../core/errors.ts';
 import type { Tier } from '../../plan/types.ts';
 import {
   DAY_MS, MINUTE_MS, formatDate, formatOffset, mod, openZone, pad, utcMs, wallOfUtc, type Zone,
-} from './local-time.ts';
+} from '../../core/local-time.ts';
 
 export interface Period {
   tier: Tier;

@@ -1,7 +1,7 @@
 // The snapshot timers a simulation plays back, in local wall-clock time like systemd OnCalendar.
 import { PantherError } from '../../core/errors.ts';
 import type { SnapshotTiers } from '../../plan/types.ts';
-import { DAY_MS, MINUTE_MS, firstInstantAt, utcMs, wallOfUtc, type Zone } from './local-time.ts';
+import { DAY_MS, MINUTE_MS, firstInstantAt, utcMs, wallOfUtc, type Zone } from '../../core/local-time.ts';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

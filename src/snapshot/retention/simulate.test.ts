@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { SnapshotTiers } from '../../plan/types.ts';
 import type { RetentionPolicy } from '../types.ts';
 import { applyRetention } from './apply-retention.ts';
-import { openZone } from './local-time.ts';
+import { openZone } from '../../core/local-time.ts';
 import { creationTimes } from './schedule.ts';
 import { simulateRetention, snapshotId } from './simulate.ts';
 

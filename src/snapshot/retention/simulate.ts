@@ -5,7 +5,7 @@ import type { Tier } from '../../plan/types.ts';
 import type { RetentionItem, RetentionPolicy } from '../types.ts';
 import { decideChecked, type Protection, type RetentionVerdict } from './apply-retention.ts';
 import { describePolicy } from './describe-policy.ts';
-import { DAY_MS, firstInstantAt, formatDate, formatOffset, openZone, pad, wallOfUtc, type Zone } from './local-time.ts';
+import { DAY_MS, firstInstantAt, formatDate, formatOffset, openZone, pad, wallOfUtc, type Zone } from '../../core/local-time.ts';
 import { creationTimes, defaultSchedule, localMidnight, type ScheduleEntry } from './schedule.ts';
 import { parseInstant, policyProblems } from './validate.ts';
 

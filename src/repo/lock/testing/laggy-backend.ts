@@ -6,6 +6,7 @@ import type { Backend, ByteRange, ObjectInfo, PutData } from '../../backend/back
 import { collect } from '../../backend/backend.ts';
 import { MemoryBackend } from '../../backend/memory.ts';
 import type { FakeClock } from './fake-clock.ts';
+import { seededRandom } from '../../../core/prng.ts';
 
 export interface LagPlan {
   /** Each operation takes effect after 0..latencyMs and returns 0..latencyMs after that. */
@@ -23,17 +24,8 @@ export interface LagPlan {
 
 export const NO_LAG: LagPlan = { latencyMs: 0, stallRate: 0, stallMs: 0, failRate: 0, listLagMs: 0, lagChance: 0 };
 
-/** Mulberry32: a tiny seeded generator. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (core/prng.ts). */
+export const seeded = (seed: number): (() => number) => seededRandom(seed);
 
 export class SimulatedFailure extends Error {
   constructor(what: string) { super(`simulated failure: ${what}`); this.name = 'SimulatedFailure'; }

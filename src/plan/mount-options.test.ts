@@ -1,7 +1,7 @@
 // The option allow-list and the option families it derives (btrfs(5), mount(8), fs/btrfs/super.c).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkOption, filesystemState, parseCompressValue, poolCompression } from './options.ts';
+import { checkOption, filesystemState, parseCompressValue, poolCompression } from './mount-options.ts';
 
 test('per-mount, filesystem-wide and userspace options are told apart', () => {
   const scopes: Array<[string, string]> = [

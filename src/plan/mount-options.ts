@@ -2,6 +2,8 @@
 // mount or on the whole filesystem (docs/knowledge/btrfs.md §1), and which "family" it belongs to so that `ssd` and
 // `nossd`, or `compress=zstd:1` and `compress=no`, are recognised as two values of one setting.
 // Kernel option table checked against fs/btrfs/super.c `btrfs_fs_parameters` (6.x).
+// The one table: lint, the render guard (render/guard.ts) and doctor (provision/doctor/) all ask it
+// which options are filesystem-wide.
 
 /**
  * mount: a VFS per-mount flag (or the subvolume selector); filesystem: one state per btrfs filesystem
@@ -86,6 +88,18 @@ const VALUED: Record<string, ValueRule> = {
   rootcontext: { scope: 'filesystem', valid: (v) => v.length > 0, expected: 'an SELinux context' },
   comment: { scope: 'userspace', valid: () => true, expected: 'text' },
 };
+
+/** Names (the part before "=") of the options btrfs applies to the whole filesystem. */
+export const FILESYSTEM_WIDE_NAMES: ReadonlySet<string> = new Set([
+  ...Object.keys(FILESYSTEM_FLAGS),
+  ...Object.entries(VALUED).filter(([, rule]) => rule.scope === 'filesystem').map(([name]) => name),
+]);
+
+/** Whether an option acts on the whole filesystem, judged by its name alone: `compress=bogus` is one too. */
+export function isFilesystemWide(raw: string): boolean {
+  const eq = raw.indexOf('=');
+  return FILESYSTEM_WIDE_NAMES.has(eq < 0 ? raw : raw.slice(0, eq));
+}
 
 /** Checks one option string against the allow-list; the reason says what is wrong with it. */
 export function checkOption(raw: string): OptionCheck {

@@ -1,5 +1,5 @@
 // Two directory trees compared entry by entry: type, mode, owner, size, content, link target.
-// Used by the demo (and tests) to prove a restore is identical to its source.
+// Used by the demo and the backup tests to prove a restore is identical to its source.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 // Wall-clock arithmetic in an IANA zone with nothing but Intl: the calendar tiers bucket by the local
 // date, and the simulator turns "daily 02:00" into instants. "Wall ms" below means the local clock
 // reading written as if it were a UTC instant (Date.UTC of the local fields); it is never an instant.
-import { PantherError } from '../../core/errors.ts';
+import { PantherError } from './errors.ts';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;

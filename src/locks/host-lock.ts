@@ -9,8 +9,8 @@
 import { constants, open, readFile, mkdir, lstat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
-import { tryExclusiveFlock } from '../btrfs/index.ts';
-import { PantherError } from '../core/errors.ts';
+import { tryExclusiveFlock } from '../btrfs/flock.ts';
+import { ExitCode, PantherError } from '../core/errors.ts';
 
 export interface LockInfo {
   pid: number;
@@ -24,7 +24,7 @@ export interface LockInfo {
   purpose: string;
 }
 
-export const LOCKED_EXIT_CODE = 11;
+export const LOCKED_EXIT_CODE = ExitCode.locked;
 const POLL_MS = 200;
 // O_NOFOLLOW: a symlink planted at the path must not make root create or lock another file.
 const OPEN_FLAGS = constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW;
