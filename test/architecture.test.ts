@@ -24,6 +24,7 @@ const ALLOWED: Record<string, Row> = {
   render: { may: ['core', 'plan'] },
   'render/verify': { may: ['core', 'plan', 'render'], spawns: true, why: 'checks rendered text with nix-instantiate and systemd-analyze' },
   btrfs: { may: ['core'], spawns: true, why: 'the only code that runs btrfs, mkfs, mount, flock' },
+  locks: { may: ['core', 'btrfs'], why: 'the host-wide run lock (a flock(2) through btrfs/flock.ts), shared by snapshot and backup runs' },
   provision: { may: ['core', 'plan', 'plan/lint', 'btrfs', 'provision/doctor'] },
   'provision/doctor': { may: ['core', 'plan', 'plan/lint', 'btrfs', 'provision'] },
   snapshot: { may: ['core', 'plan', 'btrfs', 'snapshot/hooks', 'snapshot/retention'] },
