@@ -1,7 +1,7 @@
 // A second test reporter (npm test writes it to stderr): at the very end it says how many tests were
 // skipped and why, grouped by reason, so someone running `npm test` by hand on a machine that lacks a
 // tool sees it without scrolling through the TAP output, then a closing `tests: N passed, N failed,
-// N skipped` line. Under CI=true nothing may skip (the requirement checks throw instead).
+// N skipped` line (tests, not suites; a test cancelled by a failed hook counts as failed). Under CI=true nothing may skip (the requirement checks throw instead).
 interface TestEventData {
   name: string;
   skip?: boolean | string;
@@ -22,10 +22,12 @@ export default async function* skipSummary(source: AsyncIterable<TestEvent>): As
       skipped += 1;
       const reason = typeof skip === 'string' && skip !== '' ? skip : '(no reason given)';
       reasons.set(reason, [...(reasons.get(reason) ?? []), name]);
+    } else if (details?.type === 'suite') {
+      // A suite is not a test: its tests are counted (a failed hook cancels them, and they count as failed).
+      continue;
     } else if (event.type === 'test:fail') {
-      // A suite that failed only because a test in it failed is already counted through that test.
-      if (details?.error?.failureType !== 'subtestsFailed') failed += 1;
-    } else if (details?.type !== 'suite') {
+      failed += 1;
+    } else {
       passed += 1;
     }
   }
