@@ -4,15 +4,14 @@
 // a user sees every night.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initRepo, openRepo } from '../backup/open.ts';
+import { initRepo, openRepoStack } from '../backup/open.ts';
 import { scheduleFromPlan } from '../backup/window.ts';
 import { forecastUpload } from '../backup/forecast.ts';
 import { backupRun } from '../backup/run.ts';
 import { formatBytes } from '../core/bytes.ts';
 import { B2_PRICES, estimateCost, recordRun } from '../cost/index.ts';
 import type { StoragePlan } from '../plan/types.ts';
-import { LimitBackend } from '../repo/backend/limit.ts';
-import { MeteredBackend, measureStored } from '../repo/backend/metered.ts';
+import { measureStored } from '../repo/backend/metered.ts';
 import type { EngineContext } from '../snapshot/engine.ts';
 import { LOCAL_S3_REGION, startLocalS3 } from './local-s3.ts';
 
@@ -24,21 +23,18 @@ export async function offsiteTour(plan: StoragePlan, engine: EngineContext, work
     const url = `s3://panther-demo/fleet?region=${LOCAL_S3_REGION}&endpoint=${encodeURIComponent(s3.endpoint)}&credentials=${encodeURIComponent(credentials)}&partSize=5MiB`;
     log(`offsite: no cloud account configured, so a local S3 server at ${s3.endpoint} stands in for B2`);
     await initRepo({ url, host: plan.host, passphraseFile, recipients: [] }, 15);
-    let metered: MeteredBackend | undefined;
-    const repo = await openRepo({ url, host: plan.host, passphraseFile }, (backend) => {
-      metered = new MeteredBackend(backend);
-      return new LimitBackend(metered, { uploadBitsPerSecond: plan.backup.bandwidthBitsPerSecond });
-    });
+    const { repo, stack } = await openRepoStack({ url, host: plan.host, passphraseFile }, { meter: true, limit: { uploadBitsPerSecond: plan.backup.bandwidthBitsPerSecond } });
+    const metered = stack.metered!;
     const now = new Date().toISOString();
     const report = await backupRun({ engine, repo, now, dryRun: false });
     const sent = report.items.filter((i) => i.point !== undefined);
-    const stored = await measureStored(metered!, `${plan.host}/`);
+    const stored = await measureStored(metered, `${plan.host}/`);
     log(`  ${sent.length} point(s) sent through the S3 API at ${(plan.backup.bandwidthBitsPerSecond / 1e6).toFixed(0)} Mbit/s: ${formatBytes(stored.bytes)} in ${stored.objects} objects`);
     const schedule = scheduleFromPlan(plan.backup, plan.snapshots.timezone ?? 'UTC');
     const forecast = forecastUpload(500e9, schedule, plan.backup.bandwidthBitsPerSecond, Date.parse(now));
     log(`  forecast: a 500 GB first upload takes ${forecast.nights ?? 'too many'} nights at this cap (${formatBytes(forecast.perNight.weekdays)} per weekday night)`);
     const ledger = await recordRun(join(workDir, 'state'), plan.host, {
-      kind: 'backup', started: now, finished: new Date().toISOString(), usage: metered!.usage(), stored,
+      kind: 'backup', started: now, finished: new Date().toISOString(), usage: metered.usage(), stored,
     }, B2_PRICES.hiddenVersionDays);
     const cost = estimateCost({ ledger, prices: B2_PRICES, now, budgetUsd: plan.backup.monthlyBudgetUsd, policy: 'report', tiers: null, profile: plan.profile });
     log(`  cost this month: $${cost.thisMonth.totalUsd.toFixed(4)} of a $${plan.backup.monthlyBudgetUsd} budget (${cost.thisMonth.budget?.level ?? 'no budget'}); ` +

@@ -15,6 +15,7 @@
 // restore/restore-stream.ts for the data path; store.ts for how objects are named and verified.
 
 export { initRepository, openRepository, Repository } from './repository.ts';
+export type { RepositoryLocking, RepositoryReader, RepositoryWriter } from './access.ts';
 export type { InitOptions, OpenOptions } from './repository.ts';
 export type { BackupMeta, BackupOptions, BackupProgress, BackupResult } from './writer/backup-writer.ts';
 export type { RestoreOptions } from './restore/restore-stream.ts';
@@ -29,7 +30,7 @@ export type { Unwrapping, Wrapping } from './keyfile/key-file.ts';
 export type { RepositoryParams, ChunkerParams } from './params.ts';
 export { DEFAULT_PARAMS } from './params.ts';
 export { RepoExit } from './errors.ts';
-export type { Backend, ObjectInfo, ByteRange } from './backend/backend.ts';
+export type { Backend, BackendProperties, ObjectInfo, ByteRange } from './backend/backend.ts';
 export { LocalBackend } from './backend/local.ts';
 export { MemoryBackend } from './backend/memory.ts';
 export { RetryBackend, RetryPolicy } from './backend/retry.ts';

@@ -1,4 +1,4 @@
-import { openRepo, type RepoLocation } from '../../backup/open.ts';
+import { openRepoStack, type RepoLocation } from '../../backup/open.ts';
 import { backupRun, type BackupItem, type BackupRunReport, type BackupWindowOption } from '../../backup/run.ts';
 import { scheduleFromFlag, scheduleFromPlan } from '../../backup/window.ts';
 import { DEFAULT_STATE_DIR } from '../../backup/window-progress.ts';
@@ -66,7 +66,7 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
     // meanwhile). The host lock only around picking and holding snapshots: snapshot runs go on
     // during the upload. The cost ledger is written under the backup lock too (one writer at a time).
     const report = await withBackupLock(values, 'backup run', async () => {
-      const run = await withRepoLock(repo, 'shared', 'backup run', location.url, (lockSignal) => backupRun({
+      const run = await withRepoLock(repo, 'shared', 'backup run', (lockSignal) => backupRun({
         engine, repo, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
         exclusive: hostLockSections(values, 'backup run: picking and holding snapshots'),
         bandwidth: { bitsPerSecond, stats: () => limited.stats().upload },
@@ -109,20 +109,10 @@ function bandwidthOf(values: Values, plan: StoragePlan): number | null {
   return Number.isFinite(planned) && planned > 0 ? planned : null;
 }
 
-/**
- * The repository over a capped backend. Same as backup/open.ts openRepo, with the LimitBackend in
- * between; the key handling is repeated here until openRepo takes a backend wrapper.
- */
 /** The repository behind a metering layer (for the cost ledger) and the bandwidth cap. */
 async function openCappedRepo(loc: RepoLocation, bitsPerSecond: number | null): Promise<{ repo: Repository; limited: LimitBackend; metered: MeteredBackend }> {
-  let limited: LimitBackend | undefined;
-  let metered: MeteredBackend | undefined;
-  const repo = await openRepo(loc, (backend) => {
-    metered = new MeteredBackend(backend);
-    limited = new LimitBackend(metered, { uploadBitsPerSecond: bitsPerSecond });
-    return limited;
-  });
-  return { repo, limited: limited!, metered: metered! };
+  const { repo, stack } = await openRepoStack(loc, { meter: true, limit: { uploadBitsPerSecond: bitsPerSecond } });
+  return { repo, limited: stack.limited!, metered: stack.metered! };
 }
 
 /** Adds this run's object-store use to the host's cost ledger; a ledger problem never fails a backup. */

@@ -2,7 +2,7 @@
 // and counts what went through. Faults are decided by a seeded generator, so a failing trial can be
 // replayed from its seed (kopia internal/blobtesting/faulty.go does the same for Go).
 import { PantherError } from '../../core/errors.ts';
-import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { collect } from './backend.ts';
 
 export type FaultOp = 'put' | 'get' | 'head' | 'list' | 'delete';
@@ -54,6 +54,11 @@ export class FaultBackend implements Backend {
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
     this.#state = (h ^ (h >>> 16)) >>> 0 || 1;
   }
+
+  /** The wrapped store's. */
+  get properties(): BackendProperties { return this.inner.properties; }
+
+  sweepTemporaries(olderThanMs: number): Promise<number> { return this.inner.sweepTemporaries(olderThanMs); }
 
   // xorshift32: tiny, seedable, good enough to pick which calls fail.
   #random(): number {

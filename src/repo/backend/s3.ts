@@ -14,7 +14,7 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { PantherError } from '../../core/errors.ts';
-import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, notFound, objectNameProblem } from './backend.ts';
 import { makeClient } from './s3-client.ts';
 import type { ClientStats } from './s3-client.ts';
@@ -52,7 +52,12 @@ export async function openS3Backend(config: S3BackendConfig, policy?: RetryPolic
   return new S3Backend(config, await readS3Credentials(config.credentialsFile), policy);
 }
 
+// S3 (and B2) promise read-after-write for listings, but not every S3-compatible store keeps it:
+// locks keep their settle delay. Unfinished uploads are the lifecycle rule's to cancel, not ours.
+export const S3_PROPERTIES: BackendProperties = Object.freeze({ kind: 's3', listAfterWriteConsistent: false, sweepsTemporaries: false, remote: true });
+
 export class S3Backend implements Backend {
+  readonly properties = S3_PROPERTIES;
   readonly config: Required<S3BackendConfig>;
   readonly stats: ClientStats = { requests: {}, strippedHeaders: 0 };
   /** One attempt per request: RetryBackend retries whole operations. */
@@ -243,5 +248,10 @@ export class S3Backend implements Backend {
       if ((error as { name?: string }).name === 'NoSuchKey') return;
       throw this.error(error, 'delete', name);
     }
+  }
+
+  /** Nothing to sweep: an unfinished multipart upload is invisible and the lifecycle rule cancels it. */
+  async sweepTemporaries(): Promise<number> {
+    return 0;
   }
 }
