@@ -9,7 +9,8 @@
 //
 // What it does not: run btrfs, choose what to back up or which points to keep (backup/ and
 // snapshot/ do). backend/ holds the stores (local, memory, S3 with B2-safe settings) and the wrappers
-// composed around them (retry, bandwidth limit, metering, fault injection for tests).
+// composed around them (retry, bandwidth limit, metering, fault injection for tests), in the one
+// order backend/open.ts builds. Callers take the narrow views of access.ts, not Repository itself.
 //
 // Where to start: repository.ts (init/open and the API), then writer/backup-writer.ts and
 // restore/restore-stream.ts for the data path; store.ts for how objects are named and verified.

@@ -66,7 +66,7 @@ class Meter {
 }
 
 export class LimitBackend implements Backend {
-  /** The wrapped backend (run.ts reaches through wrappers for backend-specific maintenance). */
+  /** The wrapped backend. */
   readonly inner: Backend;
   readonly #up: Meter;
   readonly #down: Meter;

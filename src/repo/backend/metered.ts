@@ -5,8 +5,8 @@
 // Backend calls: a listing is one call per page of keys, a large put is a multipart upload.
 //
 // Prices are not known here (cost/prices.ts maps operations to classes and dollars); this file only
-// records facts. Put it innermost, right around the S3 backend, so that every retried attempt is
-// counted as the call it is.
+// records facts. It sits innermost, right around the store, inside the retry layer (open.ts builds
+// that stack), so that every retried attempt is counted as the call it is.
 import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
 
 export const METERED_OPERATIONS = [

@@ -1,6 +1,6 @@
 // S3 backend for Backblaze B2 (and any S3-compatible store): one object per repository object, under
 // `<prefix><name>` in one bucket. Client settings that keep B2 happy are in s3-client.ts; errors and
-// their hints in s3-errors.ts. This class makes one attempt per operation: wrap it in RetryBackend.
+// their hints in s3-errors.ts. This class makes one attempt per operation: open.ts wraps it in RetryBackend.
 //
 // put: a body of at most partSize bytes goes in one PutObject with a known Content-Length; a longer
 // one (packs) as a multipart upload (lib-storage), whose parts the SDK retries under the same policy.
@@ -40,7 +40,7 @@ export interface S3BackendConfig {
   partSize?: number;
   /** Parts uploaded at once per object; memory ≈ partSize × queueSize. Default 4. */
   queueSize?: number;
-  /** Attempts per request of a multipart upload (retried by the SDK; RetryBackend has its own limit, openBackend sets both). */
+  /** Attempts per request of a multipart upload (retried by the SDK; RetryBackend has its own limit, open.ts sets both). */
   maxAttempts?: number;
   /** Socket inactivity limit per request. Default 120 s. */
   timeoutMs?: number;
