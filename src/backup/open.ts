@@ -14,6 +14,8 @@ import { ExitCode, PantherError } from '../core/errors.ts';
 import { warnIfSecretOpen } from '../core/secret-file.ts';
 import { initRepository, openRepository, type Repository, type RepositoryLocking, type RepositoryReader, type RepositoryWriter } from '../repo/index.ts';
 import { openBackendStack, type BackendStack, type OpenBackendOptions } from '../repo/backend/open.ts';
+import type { LimitBackend } from '../repo/backend/limit.ts';
+import type { MeteredBackend } from '../repo/backend/metered.ts';
 
 export interface RepoLocation {
   /** A local directory, file://DIR, or s3://BUCKET/PREFIX?… (see above). */
@@ -71,6 +73,15 @@ export async function openRepoWriter(loc: RepoLocation): Promise<RepositoryWrite
 export async function openRepoStack(loc: RepoLocation, options: Omit<OpenBackendOptions, 'env'> = {}): Promise<{ repo: Repository; stack: BackendStack }> {
   const stack = await openBackendStack(loc.url, options);
   return { repo: await openRepository(stack.backend, { host: loc.host, identity: await identity(loc) }), stack };
+}
+
+/**
+ * The repository to back up into, metered (the cost ledger) and capped: the writer's view, the
+ * meter's usage and the cap's statistics, and neither the keys nor the raw backend.
+ */
+export async function openMeteredWriter(loc: RepoLocation, uploadBitsPerSecond: number | null): Promise<{ repo: RepositoryWriter & RepositoryLocking; limited: LimitBackend; metered: MeteredBackend }> {
+  const { repo, stack } = await openRepoStack(loc, { meter: true, limit: { uploadBitsPerSecond } });
+  return { repo, limited: stack.limited!, metered: stack.metered! };
 }
 
 export async function initRepo(loc: RepoLocation & { recipients: string[] }, scryptLogN?: number): Promise<Repository> {

@@ -4,7 +4,7 @@
 // a user sees every night.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initRepo, openRepoStack } from '../backup/open.ts';
+import { initRepo, openMeteredWriter } from '../backup/open.ts';
 import { scheduleFromPlan } from '../backup/window.ts';
 import { forecastUpload } from '../backup/forecast.ts';
 import { backupRun } from '../backup/run.ts';
@@ -23,8 +23,7 @@ export async function offsiteTour(plan: StoragePlan, engine: EngineContext, work
     const url = `s3://panther-demo/fleet?region=${LOCAL_S3_REGION}&endpoint=${encodeURIComponent(s3.endpoint)}&credentials=${encodeURIComponent(credentials)}&partSize=5MiB`;
     log(`offsite: no cloud account configured, so a local S3 server at ${s3.endpoint} stands in for B2`);
     await initRepo({ url, host: plan.host, passphraseFile, recipients: [] }, 15);
-    const { repo, stack } = await openRepoStack({ url, host: plan.host, passphraseFile }, { meter: true, limit: { uploadBitsPerSecond: plan.backup.bandwidthBitsPerSecond } });
-    const metered = stack.metered!;
+    const { repo, metered } = await openMeteredWriter({ url, host: plan.host, passphraseFile }, plan.backup.bandwidthBitsPerSecond);
     const now = new Date().toISOString();
     const report = await backupRun({ engine, repo, now, dryRun: false });
     const sent = report.items.filter((i) => i.point !== undefined);

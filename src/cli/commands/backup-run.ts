@@ -1,15 +1,14 @@
-import { openRepoStack, type RepoLocation } from '../../backup/open.ts';
+import { openMeteredWriter } from '../../backup/open.ts';
 import { backupRun, type BackupItem, type BackupRunReport, type BackupWindowOption } from '../../backup/run.ts';
 import { scheduleFromFlag, scheduleFromPlan } from '../../backup/window.ts';
 import { DEFAULT_STATE_DIR } from '../../backup/window-progress.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import type { StoragePlan } from '../../plan/types.ts';
-import { RepoExit, type Repository } from '../../repo/index.ts';
-import { MeteredBackend, measureStored } from '../../repo/backend/metered.ts';
+import { RepoExit } from '../../repo/index.ts';
+import { measureStored, type MeteredBackend } from '../../repo/backend/metered.ts';
 import { recordRun } from '../../cost/ledger.ts';
 import { B2_PRICES } from '../../cost/prices.ts';
-import { LimitBackend } from '../../repo/backend/limit.ts';
 import { formatBandwidth, parseBandwidth } from '../../repo/backend/limit-rate.ts';
 import { emit, flag, str, type Command, type Io, type Values } from '../command.ts';
 import { backupProgressPrinter } from '../output/progress.ts';
@@ -58,7 +57,7 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
     const bitsPerSecond = bandwidthOf(values, plan);
     const window = windowOf(values, plan);
     const location = repoLocation(values, plan);
-    const { repo, limited, metered } = await openCappedRepo(location, bitsPerSecond);
+    const { repo, limited, metered } = await openMeteredWriter(location, bitsPerSecond);
     const started = new Date().toISOString();
     const subvolumes = values['subvol'] as string[] | undefined;
     const maxChain = values['max-chain'] === undefined ? undefined : Number(values['max-chain']);
@@ -109,14 +108,8 @@ function bandwidthOf(values: Values, plan: StoragePlan): number | null {
   return Number.isFinite(planned) && planned > 0 ? planned : null;
 }
 
-/** The repository behind a metering layer (for the cost ledger) and the bandwidth cap. */
-async function openCappedRepo(loc: RepoLocation, bitsPerSecond: number | null): Promise<{ repo: Repository; limited: LimitBackend; metered: MeteredBackend }> {
-  const { repo, stack } = await openRepoStack(loc, { meter: true, limit: { uploadBitsPerSecond: bitsPerSecond } });
-  return { repo, limited: stack.limited!, metered: stack.metered! };
-}
-
 /** Adds this run's object-store use to the host's cost ledger; a ledger problem never fails a backup. */
-async function recordCost(values: Values, repo: Repository, metered: MeteredBackend, started: string, io: Io): Promise<void> {
+async function recordCost(values: Values, repo: { host: string }, metered: MeteredBackend, started: string, io: Io): Promise<void> {
   try {
     await recordRun(stateDirOf(values), repo.host, {
       kind: 'backup', started, finished: new Date().toISOString(), usage: metered.usage(),
