@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { runCli } from './support/cli.ts';
 import { parseS3Location } from '../src/repo/backend/s3-url.ts';
-import { openBackend } from '../src/backup/open.ts';
+import { openBackend } from '../src/repo/backend/open.ts';
 import { PantherError } from '../src/core/errors.ts';
 
 const PIECE = 5;

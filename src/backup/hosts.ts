@@ -5,7 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PantherError } from '../core/errors.ts';
 import { assertHost, configName } from '../repo/names.ts';
-import { openBackend, openS3Backend } from './open.ts';
+import { openBackend, openS3Stack } from '../repo/backend/open.ts';
 
 function isHostName(name: string): boolean {
   try { assertHost(name); return true; } catch { return false; }
@@ -14,8 +14,8 @@ function isHostName(name: string): boolean {
 /** The hosts with a repository at `url`, sorted; [] when there is nothing (a local path need not exist). */
 export async function repositoryHosts(url: string, env: Record<string, string | undefined> = process.env): Promise<string[]> {
   if (/^s3:\/\//i.test(url)) {
-    const [backend, { listTopLevelPrefixes }] = await Promise.all([openS3Backend(url, env), import('../repo/backend/s3-hosts.ts')]);
-    const candidates = (await listTopLevelPrefixes(backend.inner)).filter(isHostName);
+    const [{ store, backend }, { listTopLevelPrefixes }] = await Promise.all([openS3Stack(url, { env }), import('../repo/backend/s3-hosts.ts')]);
+    const candidates = (await listTopLevelPrefixes(store)).filter(isHostName);
     const found = await Promise.all(candidates.map(async (h) => ((await backend.head(configName(h))) === null ? null : h)));
     return found.filter((h): h is string => h !== null).sort();
   }

@@ -8,12 +8,13 @@ import { B2_PRICES } from '../cost/prices.ts';
 import { recordRun } from '../cost/ledger.ts';
 import type { Ledger } from '../cost/usage.ts';
 import { measureStored, type MeteredBackend } from '../repo/backend/metered.ts';
+import type { RepositoryLocking, RepositoryWriter } from '../repo/index.ts';
 import { withRepoLock } from './repo-lock.ts';
 import { backupRun, type BackupRunOptions, type BackupRunReport } from './run.ts';
 
 export interface NightlyBackupOptions extends BackupRunOptions {
-  /** The repository's location: a local directory's lease needs no settle delay (repo-lock.ts). */
-  repoUrl: string;
+  /** Writes, and takes the lease (whose settle delay comes from the backend's properties). */
+  repo: RepositoryWriter & RepositoryLocking;
   /** One backup run or prune per host at a time (the CLI: backup.lock beside the host lock). Default: runs directly. */
   backupLock?: <T>(fn: () => Promise<T>) => Promise<T>;
   /**
@@ -31,9 +32,9 @@ export interface NightlyBackupResult {
 
 export async function nightlyBackup(opts: NightlyBackupOptions): Promise<NightlyBackupResult> {
   const started = new Date().toISOString();
-  const { repoUrl, backupLock = (fn) => fn(), metered, ...run } = opts;
+  const { backupLock = (fn) => fn(), metered, ...run } = opts;
   return backupLock(async () => {
-    const report = await withRepoLock(run.repo, 'shared', 'backup run', repoUrl, (lockSignal) => backupRun({
+    const report = await withRepoLock(run.repo, 'shared', 'backup run', (lockSignal) => backupRun({
       ...run,
       // A lease lost mid-run stops the upload like a signal does.
       signal: run.signal === undefined ? lockSignal : AbortSignal.any([run.signal, lockSignal]),

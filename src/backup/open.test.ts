@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalBackend } from '../repo/index.ts';
 import { readS3Credentials } from '../repo/backend/s3-credentials.ts';
-import { openBackend, readSecret } from './open.ts';
+import { openBackend } from '../repo/backend/open.ts';
+import { readSecret } from './open.ts';
 
 const modeOf = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
 

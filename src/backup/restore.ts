@@ -7,7 +7,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { deleteSubvolume, isSubvolume, receiveStream, snapshotSubvolume } from '../btrfs/index.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
-import type { Repository } from '../repo/index.ts';
+import type { RepositoryReader } from '../repo/index.ts';
 import { chainOf } from './chain.ts';
 import { loadPoints } from './points.ts';
 
@@ -18,7 +18,7 @@ export interface RestoreReport {
   path: string;
 }
 
-export async function findPoint(repo: Repository, ref: string): Promise<{ id: string; chain: string[]; names: string[]; snapshot: string }> {
+export async function findPoint(repo: RepositoryReader, ref: string): Promise<{ id: string; chain: string[]; names: string[]; snapshot: string }> {
   const points = await loadPoints(repo);
   const matches = points.filter((p) => p.id === ref || p.id.startsWith(ref) || p.snapshotName === ref);
   if (matches.length === 0) {
@@ -64,7 +64,7 @@ export async function assertRestoreTarget(to: string): Promise<void> {
   }
 }
 
-export async function restorePoint(repo: Repository, ref: string, to: string, log: (line: string) => void, signal?: AbortSignal): Promise<RestoreReport> {
+export async function restorePoint(repo: RepositoryReader, ref: string, to: string, log: (line: string) => void, signal?: AbortSignal): Promise<RestoreReport> {
   await assertRestoreTarget(to);
   const { id, chain, names, snapshot } = await findPoint(repo, ref);
   const final = join(to, snapshot);
@@ -97,7 +97,7 @@ async function receivedSubvolumes(dir: string): Promise<string[]> {
 }
 
 /** The verified stream of one point to a writable (stdout). An incremental needs its parent at the receiver. */
-export async function streamPoint(repo: Repository, ref: string, out: Writable, signal?: AbortSignal): Promise<{ point: string; snapshot: string; parent: string | null }> {
+export async function streamPoint(repo: RepositoryReader, ref: string, out: Writable, signal?: AbortSignal): Promise<{ point: string; snapshot: string; parent: string | null }> {
   const { id, chain, snapshot } = await findPoint(repo, ref);
   await pipeline(Readable.from(repo.restoreStream(id, signal === undefined ? {} : { signal })), out, { end: false });
   return { point: id, snapshot, parent: chain.length > 1 ? chain.at(-2)! : null };

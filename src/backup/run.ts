@@ -19,7 +19,7 @@
 import { deleteSubvolume, sendStream } from '../btrfs/index.ts';
 import { formatBytes } from '../core/bytes.ts';
 import type { StoragePlan } from '../plan/types.ts';
-import type { Backend, BackupProgress, Repository } from '../repo/index.ts';
+import type { BackupProgress, RepositoryReader, RepositoryWriter } from '../repo/index.ts';
 import { createSnapshot, setHold, type EngineContext } from '../snapshot/engine.ts';
 import { listStored, locate, removeMeta, type Located, type StoredSnapshot } from '../snapshot/store.ts';
 import { selectSend, type SendChoice, type SnapshotView } from './chain.ts';
@@ -55,7 +55,7 @@ export interface BackupWindowOption {
 
 export interface BackupRunOptions {
   engine: EngineContext;
-  repo: Repository;
+  repo: RepositoryWriter;
   now: string;
   dryRun: boolean;
   subvolumes?: string[];
@@ -279,7 +279,7 @@ async function backupOneSafely(ctx: RunContext, loc: Located, planned: PlannedIt
 }
 
 /** The points as chain selection sees them, plus sizes for forecasts, from one listing (B2 GETs cost). */
-async function loadPointsWithSizes(repo: Repository): Promise<SizedPoint[]> {
+async function loadPointsWithSizes(repo: RepositoryReader): Promise<SizedPoint[]> {
   const entries = await repo.listManifests();
   return entries.flatMap((e) => e.head === undefined ? [] : [{
     id: e.id, subvolume: e.head.subvolume, snapshotUuid: e.head.snapshot.uuid, snapshotName: e.head.snapshot.name,
@@ -412,7 +412,7 @@ async function upload(ctx: RunContext, loc: Located, points: SizedPoint[], targe
       signal,
       onProgress: (p) => { last = { ...p }; opts.onProgress?.(s.name, p); },
     });
-    await notePoint(ctx, { id: result.manifestId, repository: opts.repo.config.id, subvolume: s.name, snapshot: target.name, time: iso(ctx.clock()) });
+    await notePoint(ctx, { id: result.manifestId, repository: opts.repo.id, subvolume: s.name, snapshot: target.name, time: iso(ctx.clock()) });
     return { subvolume: s.name, snapshot: target.name, choice, point: result.manifestId, progress: result.progress, ...withForecast };
   } catch (error) {
     if ((error as { code?: string }).code !== 'interrupted') throw error;
@@ -547,11 +547,7 @@ async function dropSupersededBackupSnapshots(loc: Located, stored: StoredSnapsho
 
 const STALE_TEMPORARY_MS = 60 * 60_000;
 
-type Sweepable = Backend & { sweepTemporaries?: (olderThanMs: number) => Promise<unknown>; inner?: Backend };
-
-/** Clears a crashed run's temporary files, on the backend itself or on one that a wrapper wraps. */
-async function sweep(repo: Repository): Promise<void> {
-  for (let backend: Sweepable | undefined = repo.backend; backend !== undefined; backend = backend.inner) {
-    if (backend.sweepTemporaries !== undefined) { await backend.sweepTemporaries(STALE_TEMPORARY_MS); return; }
-  }
+/** Clears a crashed run's temporary files (a local directory's; S3's are the lifecycle rule's). */
+async function sweep(repo: RepositoryWriter): Promise<void> {
+  await repo.sweepTemporaries(STALE_TEMPORARY_MS);
 }

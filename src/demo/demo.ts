@@ -135,14 +135,14 @@ async function backupTour(plan: StoragePlan, root: string, workDir: string, opts
   const repo = await initRepo({ ...loc, recipients: [] }, 15);
   opts.log(`backing up into a local repository at ${loc.url} (encrypted; key file opens with \`age -d\`)`);
   const day0 = new Date().toISOString();
-  const { report: first } = await nightlyBackup({ engine, repo, repoUrl: loc.url, now: day0, dryRun: false });
+  const { report: first } = await nightlyBackup({ engine, repo, now: day0, dryRun: false });
   opts.log(`  night 1: ${describeRun(first)}`);
   const home = join(root, 'home', 'demo');
   await writeFile(join(home, 'report.bin'), randomBytes(4 * 1024 * 1024));
   await writeFile(join(home, 'notes.txt'), 'changed on day two\n');
   const day1 = new Date(Date.parse(day0) + 86_400_000).toISOString();
   await runTimeline(engine, day1, false);
-  const { report: second } = await nightlyBackup({ engine, repo, repoUrl: loc.url, now: day1, dryRun: false });
+  const { report: second } = await nightlyBackup({ engine, repo, now: day1, dryRun: false });
   opts.log(`  night 2: ${describeRun(second)}`);
   const point = second.items.find((i) => i.subvolume === '@home')?.point;
   if (point === undefined) throw new Error('demo: no @home backup on night 2');

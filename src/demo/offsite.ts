@@ -4,15 +4,14 @@
 // a user sees every night.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initRepo, openRepo } from '../backup/open.ts';
+import { initRepo, openMeteredWriter } from '../backup/open.ts';
 import { scheduleFromPlan } from '../plan/backup-window.ts';
 import { forecastUpload } from '../backup/forecast.ts';
 import { nightlyBackup } from '../backup/job.ts';
 import { formatBytes } from '../core/bytes.ts';
 import { B2_PRICES, estimateCost } from '../cost/index.ts';
 import type { StoragePlan } from '../plan/types.ts';
-import { LimitBackend } from '../repo/backend/limit.ts';
-import { MeteredBackend, measureStored } from '../repo/backend/metered.ts';
+import { measureStored } from '../repo/backend/metered.ts';
 import type { EngineContext } from '../snapshot/engine.ts';
 import { LOCAL_S3_REGION, startLocalS3 } from './local-s3.ts';
 
@@ -24,17 +23,13 @@ export async function offsiteTour(plan: StoragePlan, engine: EngineContext, work
     const url = `s3://panther-demo/fleet?region=${LOCAL_S3_REGION}&endpoint=${encodeURIComponent(s3.endpoint)}&credentials=${encodeURIComponent(credentials)}&partSize=5MiB`;
     log(`offsite: no cloud account configured, so a local S3 server at ${s3.endpoint} stands in for B2`);
     await initRepo({ url, host: plan.host, passphraseFile, recipients: [] }, 15);
-    let metered: MeteredBackend | undefined;
-    const repo = await openRepo({ url, host: plan.host, passphraseFile }, (backend) => {
-      metered = new MeteredBackend(backend);
-      return new LimitBackend(metered, { uploadBitsPerSecond: plan.backup.bandwidthBitsPerSecond });
-    });
+    const { repo, metered } = await openMeteredWriter({ url, host: plan.host, passphraseFile }, plan.backup.bandwidthBitsPerSecond);
     const now = new Date().toISOString();
     // The nightly job as the timer runs it: the repository's lease, the run, the cost ledger.
-    const { report, ledger } = await nightlyBackup({ engine, repo, repoUrl: url, metered: metered!, stateDir: join(workDir, 'state'), now, dryRun: false });
+    const { report, ledger } = await nightlyBackup({ engine, repo, metered: metered!, stateDir: join(workDir, 'state'), now, dryRun: false });
     if (ledger === null) throw new Error('demo: the cost ledger was not written');
     const sent = report.items.filter((i) => i.point !== undefined);
-    const stored = await measureStored(metered!, `${plan.host}/`);
+    const stored = await measureStored(metered, `${plan.host}/`);
     log(`  ${sent.length} point(s) sent through the S3 API at ${(plan.backup.bandwidthBitsPerSecond / 1e6).toFixed(0)} Mbit/s: ${formatBytes(stored.bytes)} in ${stored.objects} objects`);
     const schedule = scheduleFromPlan(plan.backup, plan.snapshots.timezone ?? 'UTC');
     const forecast = forecastUpload(500e9, schedule, plan.backup.bandwidthBitsPerSecond, Date.parse(now));

@@ -9,12 +9,14 @@
 //
 // What it does not: run btrfs, choose what to back up or which points to keep (backup/ and
 // snapshot/ do). backend/ holds the stores (local, memory, S3 with B2-safe settings) and the wrappers
-// composed around them (retry, bandwidth limit, metering, fault injection for tests).
+// composed around them (retry, bandwidth limit, metering, fault injection for tests), in the one
+// order backend/open.ts builds. Callers take the narrow views of access.ts, not Repository itself.
 //
 // Where to start: repository.ts (init/open and the API), then writer/backup-writer.ts and
 // restore/restore-stream.ts for the data path; store.ts for how objects are named and verified.
 
 export { initRepository, openRepository, Repository } from './repository.ts';
+export type { RepositoryLocking, RepositoryReader, RepositoryWriter } from './access.ts';
 export type { InitOptions, OpenOptions } from './repository.ts';
 export type { BackupMeta, BackupOptions, BackupProgress, BackupResult } from './writer/backup-writer.ts';
 export type { RestoreOptions } from './restore/restore-stream.ts';
@@ -29,7 +31,7 @@ export type { Unwrapping, Wrapping } from './keyfile/key-file.ts';
 export type { RepositoryParams, ChunkerParams } from './params.ts';
 export { DEFAULT_PARAMS } from './params.ts';
 export { RepoExit } from './errors.ts';
-export type { Backend, ObjectInfo, ByteRange } from './backend/backend.ts';
+export type { Backend, BackendProperties, ObjectInfo, ByteRange } from './backend/backend.ts';
 export { LocalBackend } from './backend/local.ts';
 export { MemoryBackend } from './backend/memory.ts';
 export { RetryBackend, RetryPolicy } from './backend/retry.ts';

@@ -1,7 +1,9 @@
 // The repository: init and open a host's repository on a backend, and the operations on it. This
 // is the only code that uses backend/ (through ObjectStore); the format is docs/FORMAT.md.
 import { randomBytes } from 'node:crypto';
-import type { Backend } from './backend/backend.ts';
+import type { Backend, BackendProperties } from './backend/backend.ts';
+import type { RepositoryLocking, RepositoryWriter } from './access.ts';
+import { acquireRepoLock, lockParamsFor, type AcquireOptions, type LockKind, type RepoLock } from './lock/index.ts';
 import { ObjectStore } from './store.ts';
 import { assertHost, configName } from './names.ts';
 import type { RepositoryParams } from './params.ts';
@@ -49,7 +51,8 @@ export interface OpenOptions {
   now?: () => Date;
 }
 
-export class Repository {
+/** The whole repository; callers outside repo/ take the narrow views of access.ts. */
+export class Repository implements RepositoryWriter, RepositoryLocking {
   readonly store: ObjectStore;
   readonly config: RepositoryConfig;
   readonly params: RepositoryParams;
@@ -73,7 +76,18 @@ export class Repository {
   }
 
   get host(): string { return this.store.host; }
+  get id(): string { return this.config.id; }
   get backend(): Backend { return this.store.backend; }
+  get backendProperties(): BackendProperties { return this.store.backend.properties; }
+
+  /** Takes the repository lock; the margins default to what the backend's properties allow (no settle delay on a local directory). */
+  lock(kind: LockKind, options: AcquireOptions): Promise<RepoLock> {
+    return acquireRepoLock(this.backend, this.host, kind, { ...options, params: { ...lockParamsFor(this.backend.properties), ...options.params } });
+  }
+
+  sweepTemporaries(olderThanMs: number): Promise<number> {
+    return this.backend.sweepTemporaries(olderThanMs);
+  }
 
   /** The index, loaded on first use and kept up to date by this handle's writers. */
   index(): Promise<RepoIndex> {

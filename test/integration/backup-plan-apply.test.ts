@@ -36,7 +36,7 @@ describe('backup run: plan, then apply under the host lock', { skip }, () => {
     let newer: string | undefined;
     let sections = 0;
     const { report } = await nightlyBackup({
-      engine, repo: await openRepo(loc), repoUrl: loc.url, now: NOW, dryRun: false, subvolumes: ['@home'],
+      engine, repo: await openRepo(loc), now: NOW, dryRun: false, subvolumes: ['@home'],
       // The first short section waits for "a snapshot run" that takes a newer snapshot.
       exclusive: async (fn) => {
         if (sections++ === 0) newer = (await createSnapshot(engine, { subvolume: '@home', now: '2026-03-02T02:00:00.000Z', origin: 'manual', description: 'a snapshot run' })).name;
@@ -57,7 +57,7 @@ describe('backup run: plan, then apply under the host lock', { skip }, () => {
     await writeFile(join(p.root, 'home', 'me', 'b.txt'), 'second\n');
     const next = '2026-03-03T03:00:00.000Z';
     const snap = await createSnapshot(engine, { subvolume: '@home', now: '2026-03-03T01:00:00.000Z', origin: 'manual', description: 'next day' });
-    const { report } = await nightlyBackup({ engine, repo: await openRepo(loc), repoUrl: loc.url, now: next, dryRun: false, subvolumes: ['@home'] });
+    const { report } = await nightlyBackup({ engine, repo: await openRepo(loc), now: next, dryRun: false, subvolumes: ['@home'] });
     const item = report.items[0]!;
     assert.equal(item.changed, undefined);
     assert.equal(item.snapshot, snap.name);

@@ -13,7 +13,7 @@ import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { initRepository, openRepository } from '../../src/repo/index.ts';
 import type { Backend } from '../../src/repo/index.ts';
-import { openBackend } from '../../src/backup/open.ts';
+import { openBackend } from '../../src/repo/backend/open.ts';
 import { inReads, pseudoRandom } from '../../src/repo/testing/pseudo-random.ts';
 import { meta } from '../../src/repo/testing/repos.ts';
 import { startS3Stack, TEST_BUCKET, TEST_REGION } from '../support/s3-server.ts';

@@ -20,7 +20,8 @@ import { startB2Proxy } from './b2-proxy.ts';
 import type { B2Proxy, ProxyOptions } from './b2-proxy.ts';
 import { S3Backend } from '../../src/repo/backend/s3.ts';
 import type { S3BackendConfig } from '../../src/repo/backend/s3.ts';
-import { RetryBackend, RetryPolicy } from '../../src/repo/backend/retry.ts';
+import { RetryPolicy, type RetryBackend } from '../../src/repo/backend/retry.ts';
+import { composeBackend } from '../../src/repo/backend/open.ts';
 import type { RetryOptions } from '../../src/repo/backend/retry.ts';
 
 export const TEST_BUCKET = 'panther-test';
@@ -91,7 +92,7 @@ export async function startS3Stack(proxyOptions: Omit<ProxyOptions, 'upstream'> 
       const s3 = new S3Backend({
         endpoint: proxy.endpoint, region: TEST_REGION, bucket: TEST_BUCKET, credentialsFile, partSize: TEST_PART_SIZE, timeoutMs: 20_000, ...config,
       }, { keyId: TEST_KEY_ID, applicationKey: TEST_APP_KEY }, policy);
-      return { s3, backend: new RetryBackend(s3, policy) };
+      return { s3, backend: composeBackend(s3, { retry: policy }).retry! };
     },
     async stop() {
       await proxy.close();

@@ -1,4 +1,4 @@
-import { openRepo } from '../../backup/open.ts';
+import { openRepoReader } from '../../backup/open.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
 import { withDescendants } from '../../backup/chain.ts';
 import { loadPoints } from '../../backup/points.ts';
@@ -29,12 +29,12 @@ the hint to run \`panther backup repair-index\`. Exit 1 when any error is found.
     const readData = percentText === undefined ? 0 : Number(percentText.replace(/%$/, ''));
     if (!(readData >= 0 && readData <= 100)) throw usageError(`--read-data ${percentText}: a percentage from 0 to 100`);
     const location = await resolveRepoLocation(values, await optionalPlan(values), io);
-    const repo = await openRepo(location);
+    const repo = await openRepoReader(location);
     const stateDir = stateDirOf(values);
     // The record is read under the lock: a prune that finished just before would otherwise leave this
     // check holding points it has since deleted (and forgotten) and report them as vanished.
-    const { checked, record } = await withRepoLock(repo, 'shared', 'backup check', location.url, async () => {
-      const record = await recordOf(stateDir, repo.host, repo.config.id);
+    const { checked, record } = await withRepoLock(repo, 'shared', 'backup check', async () => {
+      const record = await recordOf(stateDir, repo.host, repo.id);
       const checked = await repo.check({
         readData, ...(record.recorded === null ? {} : { recorded: record.recorded }),
         onProgress: (phase, done, total) => { if (io.tty) process.stderr.write(`\r\x1b[K${phase} ${done}/${total}`); },
@@ -47,7 +47,7 @@ the hint to run \`panther backup repair-index\`. Exit 1 when any error is found.
     const report = { ...checked, record };
     emit(io, report, () => [
       ...report.problems.map(describeProblem),
-      recordLine(record, repo.config.id),
+      recordLine(record, repo.id),
       `${report.ok ? 'no errors' : 'ERRORS FOUND'}: ${report.stats.manifests} points, ${report.stats.packs} packs, ${report.stats.chunks} chunks; read ${report.stats.packsRead} packs`,
     ].join('\n'));
     return report.ok ? 0 : 1;

@@ -1,4 +1,4 @@
-import { openRepo } from '../../backup/open.ts';
+import { openRepoReader } from '../../backup/open.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { emit, type Command } from '../command.ts';
 import { optionalPlan, REPO_HELP, REPO_OPTIONS, resolveRepoLocation } from '../repo-options.ts';
@@ -10,7 +10,7 @@ export const backupList: Command = {
   help: REPO_HELP,
   options: { ...REPO_OPTIONS, plan: { type: 'string' } },
   async run(values, _positionals, io) {
-    const repo = await openRepo(await resolveRepoLocation(values, await optionalPlan(values), io));
+    const repo = await openRepoReader(await resolveRepoLocation(values, await optionalPlan(values), io));
     const entries = (await repo.listManifests()).sort((a, b) => (a.head?.snapshot.time ?? '').localeCompare(b.head?.snapshot.time ?? ''));
     emit(io, { host: repo.host, points: entries.map((e) => ({ id: e.id, damaged: e.damaged ?? null, ...e.head })) }, () => entries.map((e) => e.head === undefined
       ? `${e.id.slice(0, 12)}  DAMAGED: ${e.damaged}`

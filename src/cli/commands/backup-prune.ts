@@ -1,5 +1,5 @@
 import { backupPrune } from '../../backup/prune.ts';
-import { openRepo } from '../../backup/open.ts';
+import { openRepoWriter } from '../../backup/open.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { emit, flag, type Command } from '../command.ts';
@@ -22,11 +22,11 @@ ${BACKUP_LOCK_HELP}
   async run(values, _positionals, io) {
     const engine = await snapshotContext(values, io);
     const location = repoLocation(values, engine.plan);
-    const repo = await openRepo(location);
+    const repo = await openRepoWriter(location);
     const dryRun = flag(values, 'dry-run');
     // Prune holds the repository alone: a writer must never see a pack it relies on deleted. It
     // touches no snapshot on disk, so snapshot runs go on (the backup lock, not the host lock).
-    const report = await withBackupLock(values, 'backup prune', () => withRepoLock(repo, 'exclusive', 'backup prune', location.url, async (_signal, verify) => {
+    const report = await withBackupLock(values, 'backup prune', () => withRepoLock(repo, 'exclusive', 'backup prune', async (_signal, verify) => {
       await verify();
       const result = await backupPrune(repo, engine.plan, engine.now(), dryRun, stateDirOf(values));
       await verify();

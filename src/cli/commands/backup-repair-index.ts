@@ -1,4 +1,4 @@
-import { openRepo } from '../../backup/open.ts';
+import { openRepoWriter } from '../../backup/open.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import type { RepairReport } from '../../repo/index.ts';
@@ -21,11 +21,11 @@ affected. Exit 1 when such a pack was left out.`,
   options: { ...REPO_OPTIONS, plan: { type: 'string' }, 'dry-run': { type: 'boolean' } },
   async run(values, _positionals, io) {
     const location = repoLocation(values, await optionalPlan(values));
-    const repo = await openRepo(location);
+    const repo = await openRepoWriter(location);
     const dryRun = flag(values, 'dry-run');
     const onProgress = (phase: string, done: number, total: number): void => { if (io.tty) process.stderr.write(`\r\x1b[K${phase} ${done}/${total}`); };
     // A dry run changes nothing, so backups may go on; the repair replaces the index under the exclusive lock.
-    const report = await withRepoLock(repo, dryRun ? 'shared' : 'exclusive', 'backup repair-index', location.url, async (_signal, verify) => {
+    const report = await withRepoLock(repo, dryRun ? 'shared' : 'exclusive', 'backup repair-index', async (_signal, verify) => {
       if (dryRun) return repo.repairIndex({ dryRun, onProgress });
       await verify();
       const result = await repo.repairIndex({ onProgress, beforeDelete: verify });

@@ -1,4 +1,4 @@
-import { openRepo, type RepoLocation } from '../../backup/open.ts';
+import { openMeteredWriter } from '../../backup/open.ts';
 import { nightlyBackup } from '../../backup/job.ts';
 import type { BackupItem, BackupRunReport, BackupWindowOption } from '../../backup/run.ts';
 import { describeChoice } from '../../backup/night-plan.ts';
@@ -9,9 +9,7 @@ import { windowTimezone } from '../../backup/status.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import type { StoragePlan } from '../../plan/types.ts';
-import { RepoExit, type Repository } from '../../repo/index.ts';
-import { MeteredBackend } from '../../repo/backend/metered.ts';
-import { LimitBackend } from '../../repo/backend/limit.ts';
+import { RepoExit } from '../../repo/index.ts';
 import { formatBandwidth, parseBandwidth } from '../../repo/backend/limit-rate.ts';
 import { emit, flag, str, type Command, type Values } from '../command.ts';
 import { backupProgressPrinter } from '../output/progress.ts';
@@ -62,13 +60,13 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
     const bitsPerSecond = bandwidthOf(values, plan);
     const window = windowOf(values, plan);
     const location = repoLocation(values, plan);
-    const { repo, limited, metered } = await openCappedRepo(location, bitsPerSecond);
+    const { repo, limited, metered } = await openMeteredWriter(location, bitsPerSecond);
     const subvolumes = values['subvol'] as string[] | undefined;
     const maxChain = values['max-chain'] === undefined ? undefined : Number(values['max-chain']);
     // The job (backup/job.ts) takes the backup lock, the repository's lease, the host lock for its
     // short sections, and writes the cost ledger.
     const { report } = await nightlyBackup({
-      engine, repo, repoUrl: location.url, metered, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
+      engine, repo, metered, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
       backupLock: (fn) => withBackupLock(values, 'backup run', fn),
       exclusive: hostLockSections(values, 'backup run: picking and holding snapshots'),
       bandwidth: { bitsPerSecond, stats: () => limited.stats().upload },
@@ -102,22 +100,6 @@ function bandwidthOf(values: Values, plan: StoragePlan): number | null {
   if (text !== undefined) return parseBandwidth(text);
   const planned = plan.backup.bandwidthBitsPerSecond;
   return Number.isFinite(planned) && planned > 0 ? planned : null;
-}
-
-/**
- * The repository over a capped backend. Same as backup/open.ts openRepo, with the LimitBackend in
- * between; the key handling is repeated here until openRepo takes a backend wrapper.
- */
-/** The repository behind a metering layer (for the cost ledger) and the bandwidth cap. */
-async function openCappedRepo(loc: RepoLocation, bitsPerSecond: number | null): Promise<{ repo: Repository; limited: LimitBackend; metered: MeteredBackend }> {
-  let limited: LimitBackend | undefined;
-  let metered: MeteredBackend | undefined;
-  const repo = await openRepo(loc, (backend) => {
-    metered = new MeteredBackend(backend);
-    limited = new LimitBackend(metered, { uploadBitsPerSecond: bitsPerSecond });
-    return limited;
-  });
-  return { repo, limited: limited!, metered: metered! };
 }
 
 function describeItem(i: BackupItem, dryRun: boolean): string {

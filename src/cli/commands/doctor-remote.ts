@@ -11,7 +11,8 @@ import type { DoctorFinding, DoctorSeverity } from '../../provision/doctor/types
 import { parseS3Location, describeS3Url, URL_CREDENTIALS_FILE } from '../../repo/backend/s3-url.ts';
 import { credentialsFileMode, looksLikeMasterKeyId, readS3Credentials } from '../../repo/backend/s3-credentials.ts';
 import { S3Backend } from '../../repo/backend/s3.ts';
-import { RetryBackend, RetryPolicy } from '../../repo/backend/retry.ts';
+import { RetryPolicy } from '../../repo/backend/retry.ts';
+import { composeBackend } from '../../repo/backend/open.ts';
 import type { RetryOptions } from '../../repo/backend/retry.ts';
 import { countVersions, evaluateLifecycle, MAX_NONCURRENT_DAYS, readLifecycle, recommendedRule } from '../../repo/backend/s3-lifecycle.ts';
 import { assertHost } from '../../repo/names.ts';
@@ -68,7 +69,7 @@ export async function checkRemote(options: RemoteOptions): Promise<RemoteReport>
     failed('remote-config', describeS3Url(options.url), 'a usable s3:// URL and credentials file', error);
     return report();
   }
-  const backend = new RetryBackend(s3, policy);
+  const { backend } = composeBackend(s3, { retry: policy });
   const where = `${s3.config.bucket}/${s3.key(`${options.host}/`)}`;
 
   try {

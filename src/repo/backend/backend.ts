@@ -15,7 +15,30 @@ export interface ByteRange {
 
 export type PutData = Uint8Array | AsyncIterable<Uint8Array>;
 
+/**
+ * What a backend is, so that callers decide from facts instead of duck-typing methods or re-parsing
+ * the repository URL. Wrappers (retry, limit, metered, fault) report their innermost store's.
+ */
+export interface BackendProperties {
+  /** The store that holds the objects. */
+  readonly kind: 'local' | 's3' | 'memory';
+  /**
+   * A listing started after a put returned shows the object (and not a deleted one). Only then may
+   * a repository lock skip its settle delay (repo/lock/params.ts lockParamsFor).
+   */
+  readonly listAfterWriteConsistent: boolean;
+  /**
+   * A crashed write can leave temporary files that sweepTemporaries removes. False for S3, where an
+   * unfinished multipart upload is cancelled by the bucket's lifecycle rule instead.
+   */
+  readonly sweepsTemporaries: boolean;
+  /** Objects travel over a network: calls fail transiently (and are retried), may be billed. */
+  readonly remote: boolean;
+}
+
 export interface Backend {
+  /** What this backend is (a wrapper answers for the store it wraps). */
+  readonly properties: BackendProperties;
   /**
    * Stores an object under `name`, replacing any object of that name. Atomic: readers and listings
    * see either nothing (or the old object) or the complete new object, never a prefix of it.
@@ -31,6 +54,11 @@ export interface Backend {
   list(prefix: string): AsyncIterable<ObjectInfo>;
   /** Removes the object. Deleting a missing object is not an error (S3 semantics). */
   delete(name: string): Promise<void>;
+  /**
+   * Removes temporary files that crashed writes left behind, if older than `olderThanMs` (so a write
+   * in progress elsewhere is not cut); returns how many. 0 when `properties.sweepsTemporaries` is false.
+   */
+  sweepTemporaries(olderThanMs: number): Promise<number>;
 }
 
 // Segments may not start with '.': that namespace is reserved for a backend's temporary files, so

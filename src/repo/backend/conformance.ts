@@ -39,6 +39,17 @@ export function runBackendConformance(label: string, make: () => Promise<Conform
     });
 
   describe(`backend conformance: ${label}`, () => {
+    withBackend('properties say what the backend is; sweeping temporaries is always safe', async (b) => {
+      const p = b.properties;
+      assert.ok(['local', 's3', 'memory'].includes(p.kind), `kind ${String(p.kind)}`);
+      for (const key of ['listAfterWriteConsistent', 'sweepsTemporaries', 'remote'] as const) assert.equal(typeof p[key], 'boolean', key);
+      await b.put('h/keep', Buffer.from('x'));
+      const swept = await b.sweepTemporaries(0);
+      assert.ok(Number.isSafeInteger(swept) && swept >= 0, `swept ${swept}`);
+      if (!p.sweepsTemporaries) assert.equal(swept, 0);
+      assert.equal(Buffer.from(await b.get('h/keep')).toString(), 'x', 'an object is never swept');
+    });
+
     withBackend('put then get returns the same bytes; get returns a copy', async (b) => {
       const data = randomBytes(1000);
       await b.put('h/packs/one', data);

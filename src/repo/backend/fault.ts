@@ -2,7 +2,7 @@
 // and counts what went through. Faults are decided by a seeded generator, so a failing trial can be
 // replayed from its seed (kopia internal/blobtesting/faulty.go does the same for Go).
 import { PantherError } from '../../core/errors.ts';
-import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { collect } from './backend.ts';
 import { seededRandom } from '../../core/prng.ts';
 
@@ -51,6 +51,11 @@ export class FaultBackend implements Backend {
     this.plan = plan;
     this.#random = seededRandom(plan.seed ?? 1);
   }
+
+  /** The wrapped store's. */
+  get properties(): BackendProperties { return this.inner.properties; }
+
+  sweepTemporaries(olderThanMs: number): Promise<number> { return this.inner.sweepTemporaries(olderThanMs); }
 
   #enter(op: FaultOp, name: string): FaultCall {
     const call = { op, name, index: this.stats.calls[op], putBytes: this.stats.putBytes };

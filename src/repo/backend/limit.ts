@@ -3,7 +3,7 @@
 // slices, each released by a token bucket shared by all puts, so the link sees a steady rate rather
 // than bursts of whole packs. Downloads get their own bucket when asked for (restore tests over the
 // same link). Byte counts and the achieved rate are kept for the run report.
-import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { TokenBucket, realClock, sliceBytesFor, type BucketClock } from './limit-bucket.ts';
 
 export interface LimitOptions {
@@ -66,7 +66,7 @@ class Meter {
 }
 
 export class LimitBackend implements Backend {
-  /** The wrapped backend (run.ts reaches through wrappers for backend-specific maintenance). */
+  /** The wrapped backend. */
   readonly inner: Backend;
   readonly #up: Meter;
   readonly #down: Meter;
@@ -77,6 +77,11 @@ export class LimitBackend implements Backend {
     this.#up = new Meter(options.uploadBitsPerSecond, clock);
     this.#down = new Meter(options.downloadBitsPerSecond ?? null, clock);
   }
+
+  /** The wrapped store's. */
+  get properties(): BackendProperties { return this.inner.properties; }
+
+  sweepTemporaries(olderThanMs: number): Promise<number> { return this.inner.sweepTemporaries(olderThanMs); }
 
   stats(): { upload: TransferStats; download: TransferStats } {
     return { upload: this.#up.stats(), download: this.#down.stats() };

@@ -8,7 +8,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { syncDirectory, writeFileAtomic } from '../../core/atomic-write.ts';
 import { mkdirPrivate } from '../../core/private-dir.ts';
-import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, notFound } from './backend.ts';
 import { compareNames } from './memory.ts';
 import { PantherError } from '../../core/errors.ts';
@@ -16,7 +16,11 @@ import { PantherError } from '../../core/errors.ts';
 const READ_SLICE = 4 * 1024 * 1024;
 const TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
+// rename(2) into place, then readdir: a listing sees every completed put at once.
+export const LOCAL_PROPERTIES: BackendProperties = Object.freeze({ kind: 'local', listAfterWriteConsistent: true, sweepsTemporaries: true, remote: false });
+
 export class LocalBackend implements Backend {
+  readonly properties = LOCAL_PROPERTIES;
   readonly root: string;
 
   constructor(root: string) {
@@ -145,8 +149,8 @@ export class LocalBackend implements Backend {
 
   /**
    * Removes temporary files of writes that a crash (kill -9, power loss) left behind, if older than
-   * `olderThanMs` (so a write in progress elsewhere is not cut). Returns how many were removed. Not
-   * part of Backend: S3 has the same problem as unfinished multipart uploads, solved by a lifecycle rule.
+   * `olderThanMs` (so a write in progress elsewhere is not cut). Returns how many were removed. S3
+   * has the same problem as unfinished multipart uploads, solved by a lifecycle rule instead.
    */
   async sweepTemporaries(olderThanMs: number, now = Date.now()): Promise<number> {
     let removed = 0;

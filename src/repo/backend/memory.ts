@@ -1,8 +1,11 @@
 // A real Backend held in a Map: fast repository unit tests, same rules as the local backend.
-import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, collect, notFound } from './backend.ts';
 
+export const MEMORY_PROPERTIES: BackendProperties = Object.freeze({ kind: 'memory', listAfterWriteConsistent: true, sweepsTemporaries: false, remote: false });
+
 export class MemoryBackend implements Backend {
+  readonly properties = MEMORY_PROPERTIES;
   readonly #objects = new Map<string, Buffer>();
 
   async put(name: string, data: PutData): Promise<void> {
@@ -43,6 +46,11 @@ export class MemoryBackend implements Backend {
   async delete(name: string): Promise<void> {
     assertObjectName(name);
     this.#objects.delete(name);
+  }
+
+  /** A put is a Map entry or nothing: there are no temporaries. */
+  async sweepTemporaries(): Promise<number> {
+    return 0;
   }
 
   /** Test hook: the stored bytes themselves (mutating them simulates bit rot). */

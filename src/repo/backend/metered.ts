@@ -5,9 +5,9 @@
 // Backend calls: a listing is one call per page of keys, a large put is a multipart upload.
 //
 // Prices are not known here (cost/prices.ts maps operations to classes and dollars); this file only
-// records facts. Put it innermost, right around the S3 backend, so that every retried attempt is
-// counted as the call it is.
-import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
+// records facts. It sits innermost, right around the store, inside the retry layer (open.ts builds
+// that stack), so that every retried attempt is counted as the call it is.
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
 
 export const METERED_OPERATIONS = [
   'put', 'create-multipart', 'upload-part', 'complete-multipart', 'get', 'head', 'list', 'delete',
@@ -86,6 +86,11 @@ export class MeteredBackend implements Backend {
     this.#multipart = options.multipart ?? null;
     this.#pageSize = options.listPageSize ?? S3_LIST_PAGE;
   }
+
+  /** The wrapped store's. */
+  get properties(): BackendProperties { return this.inner.properties; }
+
+  sweepTemporaries(olderThanMs: number): Promise<number> { return this.inner.sweepTemporaries(olderThanMs); }
 
   /** Everything counted so far, per UTC day (a copy). */
   usage(): UsageByDay {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { PantherError } from '../../core/errors.ts';
-import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { collect } from './backend.ts';
 import { MemoryBackend } from './memory.ts';
 import { runBackendConformance } from './conformance.ts';
@@ -31,6 +31,8 @@ class Flaky implements Backend {
   async head(name: string): Promise<number | null> { this.#maybeFail(); return this.inner.head(name); }
   list(prefix: string): AsyncIterable<ObjectInfo> { return this.inner.list(prefix); }
   async delete(name: string): Promise<void> { this.#maybeFail(); await this.inner.delete(name); }
+  get properties(): BackendProperties { return this.inner.properties; }
+  sweepTemporaries(): Promise<number> { return this.inner.sweepTemporaries(); }
 }
 
 function quick(extra: Partial<RetryOptions> = {}): { options: Partial<RetryOptions>; sleeps: number[] } {

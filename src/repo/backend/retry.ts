@@ -17,7 +17,7 @@
 // buffer; if that still fails, the put cannot be restarted here and we stop with
 // `backend-unavailable` (the pack is simply uploaded again by the next run).
 import { PantherError } from '../../core/errors.ts';
-import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { isTransient, retryAfterMs } from './retry-classify.ts';
 
 export { isTransient } from './retry-classify.ts';
@@ -151,6 +151,11 @@ export class RetryBackend implements Backend {
     this.inner = inner;
     this.policy = policy instanceof RetryPolicy ? policy : new RetryPolicy(policy);
   }
+
+  /** The wrapped store's. */
+  get properties(): BackendProperties { return this.inner.properties; }
+
+  sweepTemporaries(olderThanMs: number): Promise<number> { return this.inner.sweepTemporaries(olderThanMs); }
 
   get stats(): RetryStats { return this.policy.stats; }
 

@@ -1,6 +1,6 @@
 // S3 backend for Backblaze B2 (and any S3-compatible store): one object per repository object, under
 // `<prefix><name>` in one bucket. Client settings that keep B2 happy are in s3-client.ts; errors and
-// their hints in s3-errors.ts. This class makes one attempt per operation: wrap it in RetryBackend.
+// their hints in s3-errors.ts. This class makes one attempt per operation: open.ts wraps it in RetryBackend.
 //
 // put: a body of at most partSize bytes goes in one PutObject with a known Content-Length; a longer
 // one (packs) as a multipart upload (lib-storage), whose parts the SDK retries under the same policy.
@@ -14,7 +14,7 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { PantherError } from '../../core/errors.ts';
-import type { Backend, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, notFound, objectNameProblem } from './backend.ts';
 import { makeClient } from './s3-client.ts';
 import type { ClientStats } from './s3-client.ts';
@@ -40,7 +40,7 @@ export interface S3BackendConfig {
   partSize?: number;
   /** Parts uploaded at once per object; memory ≈ partSize × queueSize. Default 4. */
   queueSize?: number;
-  /** Attempts per request of a multipart upload (retried by the SDK; RetryBackend has its own limit, openBackend sets both). */
+  /** Attempts per request of a multipart upload (retried by the SDK; RetryBackend has its own limit, open.ts sets both). */
   maxAttempts?: number;
   /** Socket inactivity limit per request. Default 120 s. */
   timeoutMs?: number;
@@ -52,7 +52,12 @@ export async function openS3Backend(config: S3BackendConfig, policy?: RetryPolic
   return new S3Backend(config, await readS3Credentials(config.credentialsFile), policy);
 }
 
+// S3 (and B2) promise read-after-write for listings, but not every S3-compatible store keeps it:
+// locks keep their settle delay. Unfinished uploads are the lifecycle rule's to cancel, not ours.
+export const S3_PROPERTIES: BackendProperties = Object.freeze({ kind: 's3', listAfterWriteConsistent: false, sweepsTemporaries: false, remote: true });
+
 export class S3Backend implements Backend {
+  readonly properties = S3_PROPERTIES;
   readonly config: Required<S3BackendConfig>;
   readonly stats: ClientStats = { requests: {}, strippedHeaders: 0 };
   /** One attempt per request: RetryBackend retries whole operations. */
@@ -243,5 +248,10 @@ export class S3Backend implements Backend {
       if ((error as { name?: string }).name === 'NoSuchKey') return;
       throw this.error(error, 'delete', name);
     }
+  }
+
+  /** Nothing to sweep: an unfinished multipart upload is invisible and the lifecycle rule cancels it. */
+  async sweepTemporaries(): Promise<number> {
+    return 0;
   }
 }

@@ -10,7 +10,7 @@ export type { LockEntry } from './observe.ts';
 export type { LockContent, LockKind } from './lock-object.ts';
 export { LOCK_KINDS, locksPrefix } from './lock-object.ts';
 export type { LockParams } from './params.ts';
-export { DEFAULT_LOCK_PARAMS, lockParamProblems, mergeLockParams } from './params.ts';
+export { DEFAULT_LOCK_PARAMS, lockParamProblems, lockParamsFor, mergeLockParams } from './params.ts';
 export type { LockClock } from './clock.ts';
 export { systemClock } from './clock.ts';
 export { describeLock } from './errors.ts';

@@ -2,6 +2,7 @@
 // docs/FORMAT.md §6). Each is an assumption about the world or a promise of the holder; the proof
 // in FORMAT.md §6.5 says which inequality needs which.
 import { PantherError, ExitCode } from '../../core/errors.ts';
+import type { BackendProperties } from '../backend/backend.ts';
 
 export interface LockParams {
   /** How long a lock object stays live after the write that set its expiry began. */
@@ -72,4 +73,12 @@ export function mergeLockParams(partial: Partial<LockParams> | undefined): LockP
     });
   }
   return params;
+}
+
+/**
+ * The margins a backend's own properties allow: a store that lists every write at once (a local
+ * directory) has no list lag to wait out, so its settle delay is 0. Every other margin stays.
+ */
+export function lockParamsFor(properties: BackendProperties): Partial<LockParams> {
+  return properties.listAfterWriteConsistent ? { settleMs: 0 } : {};
 }

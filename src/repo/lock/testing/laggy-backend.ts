@@ -2,7 +2,7 @@
 // failures, and listings that lag — a newly created object may be missing from a listing, and a
 // just-deleted one may still be in it, for up to `listLagMs` after the change. Every delay runs on
 // the FakeClock, and every random choice comes from the seeded generator, so a schedule replays.
-import type { Backend, ByteRange, ObjectInfo, PutData } from '../../backend/backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from '../../backend/backend.ts';
 import { collect } from '../../backend/backend.ts';
 import { MemoryBackend } from '../../backend/memory.ts';
 import type { FakeClock } from './fake-clock.ts';
@@ -75,6 +75,8 @@ export class LaggyStore {
 }
 
 export class LaggyBackend implements Backend {
+  // Listings lag behind writes: exactly what the lock's settle delay is for.
+  readonly properties: BackendProperties = Object.freeze({ kind: 'memory', listAfterWriteConsistent: false, sweepsTemporaries: false, remote: true });
   readonly store: LaggyStore;
   #dead = false;
 
@@ -123,5 +125,9 @@ export class LaggyBackend implements Backend {
 
   async delete(name: string): Promise<void> {
     await this.#op(`delete ${name}`, () => this.store.delete(name));
+  }
+
+  async sweepTemporaries(): Promise<number> {
+    return 0;
   }
 }
