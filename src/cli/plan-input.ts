@@ -12,23 +12,7 @@ import { HOST_NAME } from '../plan/schema.ts';
 import type { ProfileSource, StoragePlan } from '../plan/types.ts';
 import { str, type OptionSpec, type Values } from './command.ts';
 
-export const PLAN_INPUT_OPTIONS: OptionSpec = {
-  plan: { type: 'string' },
-  facter: { type: 'string' },
-  inventory: { type: 'string' },
-  host: { type: 'string' },
-  profile: { type: 'string' },
-  profiles: { type: 'string' },
-};
-
-export const PLAN_INPUT_HELP = `Plan input (one of):
-  --plan FILE           a plan written by \`panther plan --json\`
-  --facter FILE         a nixos-facter report; the profile is detected unless pinned
-  --inventory FILE --host NAME
-                        pin the host's profile (and expected disks) in an inventory;
-                        with --facter the report must agree with it
-  --profile ID          choose the profile yourself (panther profiles lists them)
-  --profiles FILE       extra or changed profiles (same shape as panther profiles --json)`;
+export { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS } from './options.ts';
 
 export interface PlanInputResult {
   plan: StoragePlan;

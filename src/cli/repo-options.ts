@@ -7,26 +7,9 @@ import { ExitCode, PantherError } from '../core/errors.ts';
 import { redactUrl } from '../core/redact-url.ts';
 import { RepoExit } from '../repo/errors.ts';
 import { str, type Io, type OptionSpec, type Values } from './command.ts';
-import { DEFAULT_PLAN } from './snapshot-context.ts';
+import { DEFAULT_PLAN, DEFAULT_REPO } from './options.ts';
 
-export const DEFAULT_REPO = '/var/lib/panther/repo';
-
-export const REPO_OPTIONS: OptionSpec = {
-  repo: { type: 'string' },
-  host: { type: 'string' },
-  'passphrase-file': { type: 'string' },
-  'identity-file': { type: 'string' },
-};
-
-export const REPO_HELP = `  --repo URL              the repository: a directory (default $PANTHER_REPO or ${DEFAULT_REPO}), or
-                          s3://BUCKET[/PREFIX]?region=…[&endpoint=URL][&credentials=FILE] (Backblaze
-                          B2's S3 API; credentials file: key id and application key on two lines,
-                          or $PANTHER_S3_CREDENTIALS_FILE)
-  --host NAME             the host prefix inside it (default: the plan's host; commands that read a
-                          repository: else its only host)
-  --passphrase-file FILE  file holding the passphrase (default $PANTHER_PASSPHRASE_FILE)
-  --identity-file FILE    an age identity (AGE-SECRET-KEY-…) instead of a passphrase
-Secrets are read from files only, never from the command line.`;
+export { DEFAULT_REPO, REPO_HELP, REPO_OPTIONS } from './options.ts';
 
 function repoUrl(values: Values): string {
   return str(values, 'repo') ?? process.env['PANTHER_REPO'] ?? DEFAULT_REPO;

@@ -7,7 +7,7 @@ import { isPantherError, usageError } from '../../core/errors.ts';
 import type { CheckProblem } from '../../repo/index.ts';
 import { emit, str, type Command } from '../command.ts';
 import { optionalPlan, REPO_HELP, REPO_OPTIONS, resolveRepoLocation } from '../repo-options.ts';
-import { stateDirOf } from './backup-run.ts';
+import { stateDirOf } from '../options.ts';
 
 export const backupCheck: Command = {
   name: 'backup check',

@@ -1,6 +1,7 @@
 import { initRepo } from '../../backup/open.ts';
 import { redactUrl } from '../../core/redact-url.ts';
-import { emit, str, type Command } from '../command.ts';
+import { emit, type Command } from '../command.ts';
+import { wholeFlag } from '../flags.ts';
 import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
 
 export const backupInit: Command = {
@@ -15,8 +16,8 @@ The key files are standard age files: \`age -d\` opens them with the passphrase 
   options: { ...REPO_OPTIONS, recipient: { type: 'string', multiple: true }, plan: { type: 'string' }, 'scrypt-log-n': { type: 'string' } },
   async run(values, _positionals, io) {
     const loc = repoLocation(values, await optionalPlan(values));
-    const logN = str(values, 'scrypt-log-n');
-    const repo = await initRepo({ ...loc, recipients: (values['recipient'] as string[] | undefined) ?? [] }, logN === undefined ? undefined : Number(logN));
+    const logN = wholeFlag(values, 'scrypt-log-n', { min: 1, max: 22, example: '18' });
+    const repo = await initRepo({ ...loc, recipients: (values['recipient'] as string[] | undefined) ?? [] }, logN);
     const keys = await repo.keys.list();
     emit(io, { repository: repo.config.id, host: repo.host, url: redactUrl(loc.url), keys }, () =>
       `created repository ${repo.config.id} for ${repo.host} at ${redactUrl(loc.url)} with ${keys.length} key(s)`);

@@ -4,7 +4,7 @@ import { withRepoLock } from '../../backup/repo-lock.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { emit, flag, type Command } from '../command.ts';
 import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
-import { stateDirOf } from './backup-run.ts';
+import { stateDirOf } from '../options.ts';
 import { BACKUP_LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withBackupLock } from '../snapshot-context.ts';
 
 export const backupPruneCommand: Command = {

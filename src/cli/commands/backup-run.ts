@@ -1,7 +1,6 @@
 import { openRepo, type RepoLocation } from '../../backup/open.ts';
 import { backupRun, type BackupItem, type BackupRunReport, type BackupWindowOption } from '../../backup/run.ts';
 import { scheduleFromFlag, scheduleFromPlan } from '../../backup/window.ts';
-import { DEFAULT_STATE_DIR } from '../../backup/window-progress.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import type { StoragePlan } from '../../plan/types.ts';
@@ -10,20 +9,17 @@ import { MeteredBackend, measureStored } from '../../repo/backend/metered.ts';
 import { recordRun } from '../../cost/ledger.ts';
 import { B2_PRICES } from '../../cost/prices.ts';
 import { LimitBackend } from '../../repo/backend/limit.ts';
-import { formatBandwidth, parseBandwidth } from '../../repo/backend/limit-rate.ts';
+import { formatBandwidth } from '../../repo/backend/limit-rate.ts';
 import { emit, flag, str, type Command, type Io, type Values } from '../command.ts';
+import { bandwidthFlag, wholeFlag } from '../flags.ts';
+import { stateDirOf, WINDOW_HELP } from '../options.ts';
+import { planTimezone } from '../../plan/timezone.ts';
 import { backupProgressPrinter } from '../output/progress.ts';
 import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
 import { BACKUP_LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, hostLockSections, snapshotContext, withBackupLock } from '../snapshot-context.ts';
 
-export const WINDOW_HELP = `  --window HH:MM-HH:MM  upload only inside this window tonight (what the systemd timers pass, already
-                        staggered); default: the plan's weekday/weekend window + stagger
-  --ignore-window       upload now whatever the time (a manual run); the cap still applies
-  --bandwidth RATE      upload cap: 10Mbit, 800kbit, 1.25MB/s, 1MiB/s, a bare number = bit/s, or
-                        unlimited; default the plan's backup.bandwidthBitsPerSecond
-  --state-dir DIR       where progress across nights is kept for \`backup status\`
-                        (default $PANTHER_STATE_DIR or ${DEFAULT_STATE_DIR})`;
+export { WINDOW_HELP } from '../options.ts';
 
 export const backupRunCommand: Command = {
   name: 'backup run',
@@ -53,6 +49,7 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
   },
   async run(values, _positionals, io) {
     if (str(values, 'window') !== undefined && flag(values, 'ignore-window')) throw usageError('--window and --ignore-window contradict each other', 'give one of them');
+    const maxChain = wholeFlag(values, 'max-chain', { min: 1, example: '14' });
     const engine = await snapshotContext(values, io);
     const plan = engine.plan;
     const bitsPerSecond = bandwidthOf(values, plan);
@@ -61,7 +58,6 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
     const { repo, limited, metered } = await openCappedRepo(location, bitsPerSecond);
     const started = new Date().toISOString();
     const subvolumes = values['subvol'] as string[] | undefined;
-    const maxChain = values['max-chain'] === undefined ? undefined : Number(values['max-chain']);
     // The backup lock first (one backup per machine), then the repository's shared lease (no prune
     // meanwhile). The host lock only around picking and holding snapshots: snapshot runs go on
     // during the upload. The cost ledger is written under the backup lock too (one writer at a time).
@@ -85,26 +81,17 @@ Exit 0 also when the window closed; 1 if any subvolume failed; 130 when stopped 
   },
 };
 
-export function stateDirOf(values: Values): string {
-  return str(values, 'state-dir') ?? process.env['PANTHER_STATE_DIR'] ?? DEFAULT_STATE_DIR;
-}
-
-/** The zone the window's times are in: the plan's, else the machine's (as the systemd timers). */
-export function windowTimezone(plan: StoragePlan): string {
-  return plan.snapshots.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
-
 function windowOf(values: Values, plan: StoragePlan): BackupWindowOption {
   const text = str(values, 'window');
-  const zone = windowTimezone(plan);
+  const zone = planTimezone(plan);
   const nights = scheduleFromPlan(plan.backup, zone);
   const schedule = text === undefined ? nights : scheduleFromFlag(text, zone);
   return { schedule, nights, enforce: !flag(values, 'ignore-window') };
 }
 
 function bandwidthOf(values: Values, plan: StoragePlan): number | null {
-  const text = str(values, 'bandwidth');
-  if (text !== undefined) return parseBandwidth(text);
+  const given = bandwidthFlag(values, 'bandwidth');
+  if (given !== undefined) return given;
   const planned = plan.backup.bandwidthBitsPerSecond;
   return Number.isFinite(planned) && planned > 0 ? planned : null;
 }

@@ -3,11 +3,13 @@ import { scheduleFromPlan, windowState, type WindowSchedule, type WindowState } 
 import { readBackupState, statePath, type BackupState, type SubvolumeState } from '../../backup/window-progress.ts';
 import { formatSize } from '../../backup/forecast-upload.ts';
 import { formatBytes } from '../../core/bytes.ts';
-import { ExitCode, PantherError } from '../../core/errors.ts';
+import { ExitCode } from '../../core/errors.ts';
+import { timeFlag } from '../flags.ts';
 import { formatBandwidth } from '../../repo/backend/limit-rate.ts';
 import { emit, str, type Command } from '../command.ts';
 import { optionalPlan } from '../repo-options.ts';
-import { stateDirOf, windowTimezone } from './backup-run.ts';
+import { stateDirOf } from '../options.ts';
+import { planTimezone } from '../../plan/timezone.ts';
 import { onlyStateHost } from '../state-host.ts';
 
 interface UploadForecast {
@@ -45,12 +47,10 @@ the last runs saw, per subvolume. Remaining nights are estimates at the plan's c
     const plan = await optionalPlan(values);
     const dir = stateDirOf(values);
     const host = str(values, 'host') ?? plan?.host ?? await onlyStateHost(dir, 'backup', io);
-    const nowText = str(values, 'now');
-    const nowMs = nowText === undefined ? Date.now() : Date.parse(nowText);
-    if (Number.isNaN(nowMs)) throw new PantherError('usage', `--now ${nowText}: not a time`, { exitCode: ExitCode.usage, hint: 'ISO-8601, e.g. 2026-11-24T02:00:00Z' });
-    const now = new Date(nowMs).toISOString();
+    const now = timeFlag(values, 'now') ?? new Date().toISOString();
+    const nowMs = Date.parse(now);
     const state = await readBackupState(dir, host, now);
-    const schedule = plan === null ? null : scheduleFromPlan(plan.backup, windowTimezone(plan));
+    const schedule = plan === null ? null : scheduleFromPlan(plan.backup, planTimezone(plan));
     const bps = plan === null ? null : plan.backup.bandwidthBitsPerSecond;
     const forecast = (bytes: number, label: string): UploadForecast | null => {
       if (schedule === null || bps === null) return null;

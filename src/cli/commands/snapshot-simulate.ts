@@ -6,6 +6,7 @@ import { describeSchedule, simulateRetention, type SimulationResult } from '../.
 import type { RetentionPolicy } from '../../snapshot/types.ts';
 import { emit, str, type Command, type Values } from '../command.ts';
 import { PLAN_INPUT_OPTIONS, resolvePlan } from '../plan-input.ts';
+import { timeFlag, wholeFlag } from '../flags.ts';
 
 const TIER_FLAGS = ['frequent', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const;
 const DAY_MS = 86_400_000;
@@ -39,9 +40,9 @@ time; retention runs after every snapshot as \`panther snapshot run\` does. Sema
   },
   async run(values, _positionals, io) {
     const policy = await policyFrom(values);
-    const days = count(values, 'days') ?? 400;
+    const days = wholeFlag(values, 'days', { min: 1, example: '400' }) ?? 400;
     // The CLI is the edge that may read the clock; simulateRetention itself is given its window.
-    const start = str(values, 'start') ?? new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - days * DAY_MS).toISOString();
+    const start = timeFlag(values, 'start') ?? new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - days * DAY_MS).toISOString();
     const result = simulateRetention(policy, { days, start });
     emit(io, result, () => formatSimulation(result));
     return ExitCode.ok;
@@ -53,10 +54,10 @@ async function policyFrom(values: Values): Promise<RetentionPolicy> {
   const tiers: SnapshotTiers = fromPlan?.tiers ?? { frequentMinutes: null, frequent: 0, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 };
   let given = fromPlan !== null;
   for (const tier of TIER_FLAGS) {
-    const n = count(values, tier);
+    const n = wholeFlag(values, tier, { example: '7' });
     if (n !== undefined) { tiers[tier] = n; given = true; }
   }
-  const minutes = count(values, 'frequent-minutes');
+  const minutes = wholeFlag(values, 'frequent-minutes', { min: 1, example: '15' });
   if (minutes !== undefined) tiers.frequentMinutes = minutes;
   if (tiers.frequent > 0 && tiers.frequentMinutes === null) throw usageError('--frequent needs --frequent-minutes M', 'e.g. --frequent 24 --frequent-minutes 60');
   if (!given) throw usageError('no retention policy given', 'pass tier counts (--daily 7 --weekly 4 --monthly 12) or a plan (--plan FILE, --host NAME)');
@@ -94,13 +95,6 @@ async function planFrom(values: Values): Promise<StoragePlan | null> {
   // without a hardware report; nothing but the snapshot policy of this plan is read.
   const disks = profile.pools.map((pool) => ({ pool: pool.name, device: `/dev/placeholder-${pool.name}`, sizeGB: 1000 }));
   return planHost({ host: host ?? profile.specHost ?? 'host', profile, profileSource: 'flag', report: null, entry: { profile: profile.id, disks } });
-}
-
-function count(values: Values, key: string): number | undefined {
-  const text = str(values, key);
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw usageError(`--${key} ${text}: expected a whole number ≥ 0`);
-  return Number(text);
 }
 
 const WEEKDAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
