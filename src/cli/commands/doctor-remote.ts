@@ -17,6 +17,7 @@ import { countVersions, evaluateLifecycle, MAX_NONCURRENT_DAYS, readLifecycle, r
 import { assertHost } from '../../repo/names.ts';
 import { emit, str, type Command } from '../command.ts';
 import { onlyHost, optionalPlan } from '../repo-options.ts';
+import { doctorRemoteInfo } from './doctor-remote.meta.ts';
 
 export interface RemoteReport {
   target: string;
@@ -169,18 +170,7 @@ export function describeRemote(r: RemoteReport): string {
 }
 
 export const doctorRemote: Command = {
-  name: 'doctor remote',
-  summary: "check an S3/B2 repository bucket with this host's key: list, write, read, delete, lifecycle rule",
-  usage: 'panther doctor remote [--repo s3://BUCKET/PREFIX?region=…] [--host NAME] [--plan FILE] [--json]',
-  help: `  --repo URL   the s3:// repository (default $PANTHER_REPO); credentials from credentials=FILE in the
-               URL or $PANTHER_S3_CREDENTIALS_FILE
-  --host NAME  the host prefix (default: the plan's host, else the bucket's only host when the key may list it)
-  --json       { target, host, findings: [{ id, severity, subject, expected, found, fix }], counts }
-
-Writes and deletes one small probe object under <host>/locks/, reads the bucket's lifecycle rules and
-counts hidden versions where the key allows; prints the lifecycle rule to set when it cannot tell.
-Exit 0 when no finding is an error, 1 otherwise.`,
-  options: { repo: { type: 'string' }, host: { type: 'string' }, plan: { type: 'string' } },
+  ...doctorRemoteInfo,
   async run(values, _positionals, io) {
     const url = str(values, 'repo') ?? process.env['PANTHER_REPO'];
     if (url === undefined || !/^s3:\/\//i.test(url)) throw usageError('doctor remote checks an s3:// repository', 'pass --repo s3://BUCKET/PREFIX?region=REGION or set PANTHER_REPO');
