@@ -9,7 +9,7 @@ const WHOLE = /^\d+$/;
 const DECIMAL = /^\d+(\.\d+)?$/;
 
 function bad(key: string, text: string, expected: string, example: string): never {
-  throw usageError(`--${key} ${JSON.stringify(text)}: expected ${expected}`, `e.g. --${key} ${example}`);
+  throw usageError(`--${key} ${text}: expected ${expected}`, `e.g. --${key} ${example}`);
 }
 
 /** A whole number in [min, max] (max default: unbounded), or undefined when the flag is absent. */

@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
+import { ExitCode } from '../../core/errors.ts';
 import { formatGB } from '../../core/bytes.ts';
-import { B2_PRICES, COST_POLICIES, DEFAULT_STATE_DIR, estimateCost, parsePrices, readLedger, type CostEstimate, type CostPolicy, type PriceTable } from '../../cost/index.ts';
+import { COST_POLICIES, estimateCost, readLedger, type CostEstimate, type CostPolicy } from '../../cost/index.ts';
+import { costBasis, type CostBasis } from '../../cost/host-basis.ts';
+import { readPrices } from '../../cost/read-files.ts';
+import { amountFlag, choiceFlag, timeFlag, wholeFlag } from '../flags.ts';
+import { stateDirOf } from '../options.ts';
 import type { TierCounts } from '../../cost/keep-points.ts';
 import { loadProfiles } from '../../plan/profiles.ts';
 import type { StoragePlan } from '../../plan/types.ts';
@@ -13,20 +16,17 @@ import { costCommandInfo } from './cost.meta.ts';
 export const costCommand: Command = {
   ...costCommandInfo,
   async run(values, _positionals, io) {
-    const policy = (str(values, 'policy') ?? 'report') as CostPolicy;
-    if (!COST_POLICIES.includes(policy)) throw usageError(`--policy ${policy}: expected ${COST_POLICIES.join(' or ')}`);
-    const now = str(values, 'now') ?? new Date().toISOString();
-    if (Number.isNaN(Date.parse(now)) || !/^\d{4}-\d{2}-\d{2}T/.test(now)) throw usageError(`--now ${now}: not an ISO time`, 'e.g. 2027-03-14T12:00:00Z');
-    const stateDir = str(values, 'state-dir') ?? process.env['PANTHER_STATE_DIR'] ?? DEFAULT_STATE_DIR;
-    const context = await hostContext(values, stateDir, io);
+    const policy: CostPolicy = choiceFlag(values, 'policy', COST_POLICIES) ?? 'report';
+    const now = timeFlag(values, 'now') ?? new Date().toISOString();
+    const months = wholeFlag(values, 'months', { example: '3' });
+    const stateDir = stateDirOf(values);
+    const context = await hostBasis(values, stateDir, io);
     const prices = await readPrices(str(values, 'prices'));
     const ledger = await readLedger(stateDir, context.host);
-    const months = str(values, 'months');
-    if (months !== undefined && !/^\d+$/.test(months)) throw usageError(`--months ${months}: a whole number`);
     const estimate = estimateCost({
-      ledger, prices, now: new Date(now).toISOString(), budgetUsd: context.budgetUsd, policy,
+      ledger, prices, now, budgetUsd: context.budgetUsd, policy,
       tiers: context.tiers, profile: context.profile,
-      ...(months === undefined ? {} : { horizonMonths: Number(months) }),
+      ...(months === undefined ? {} : { horizonMonths: months }),
     });
     if (context.source !== null) estimate.notes.push(context.source);
     emit(io, estimate, () => formatEstimate(estimate));
@@ -34,15 +34,8 @@ export const costCommand: Command = {
   },
 };
 
-interface HostContext {
-  host: string;
-  budgetUsd: number | null;
-  tiers: TierCounts | null;
-  profile: string | null;
-  source: string | null;
-}
-
-async function hostContext(values: Values, stateDir: string, io: Io): Promise<HostContext> {
+/** The host (flag, plan, or the only ledger), then what its estimate is measured against. */
+async function hostBasis(values: Values, stateDir: string, io: Io): Promise<CostBasis> {
   let plan: StoragePlan | null = null;
   try {
     plan = await optionalPlan(values);
@@ -50,44 +43,9 @@ async function hostContext(values: Values, stateDir: string, io: Io): Promise<Ho
     if (str(values, 'plan') !== undefined || process.env['PANTHER_PLAN'] !== undefined) throw error;
   }
   const host = str(values, 'host') ?? plan?.host ?? await onlyStateHost(stateDir, 'cost', io);
-  const budgetText = str(values, 'budget');
-  const budgetFlag = budgetText === undefined ? undefined : Number(budgetText);
-  if (budgetFlag !== undefined && !(Number.isFinite(budgetFlag) && budgetFlag >= 0)) throw usageError(`--budget ${budgetText}: a number of dollars ≥ 0`);
-  if (plan !== null && plan.host === host) {
-    return { host, budgetUsd: budgetFlag ?? plan.backup.monthlyBudgetUsd, tiers: planTiers(plan), profile: plan.profile, source: null };
-  }
-  // No plan for this host: a spec host's built-in profile still knows its budget and retention.
-  const profile = (await loadProfiles()).find((p) => p.specHost === host);
-  if (profile === undefined) return { host, budgetUsd: budgetFlag ?? null, tiers: null, profile: null, source: null };
-  const r = profile.retention;
-  return {
-    host, budgetUsd: budgetFlag ?? profile.backup.monthlyBudgetUsd, profile: profile.id,
-    tiers: { daily: r.daily, weekly: r.weekly, monthly: r.monthly, yearly: r.yearly ?? 0 },
-    source: `budget and retention from the built-in profile ${profile.id} (no plan for ${host})`,
-  };
-}
-
-/** The backed-up subvolumes' retention (one profile-wide policy; the most generous if they differ). */
-function planTiers(plan: StoragePlan): TierCounts | null {
-  const tiers = plan.pools.flatMap((p) => p.subvolumes).filter((s) => s.backup !== 'never' && s.snapshots !== null).map((s) => s.snapshots!);
-  if (tiers.length === 0) return null;
-  return {
-    daily: Math.max(...tiers.map((t) => t.daily)), weekly: Math.max(...tiers.map((t) => t.weekly)),
-    monthly: Math.max(...tiers.map((t) => t.monthly)), yearly: Math.max(...tiers.map((t) => t.yearly)),
-  };
-}
-
-export async function readPrices(file: string | undefined): Promise<PriceTable> {
-  if (file === undefined) return B2_PRICES;
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (cause) {
-    throw new PantherError('prices-unreadable', `${file}: cannot read the price table (${(cause as Error).message})`, {
-      subject: file, cause, exitCode: ExitCode.usage, hint: 'pass a JSON file with the fields to change, e.g. { "storage": { "usdPerTBMonth": 7 } }',
-    });
-  }
-  return parsePrices(json, file);
+  const budget = amountFlag(values, 'budget', 'a number of dollars', '5');
+  // Without a plan for this host, a spec host's built-in profile still knows its budget and retention.
+  return costBasis(host, plan, plan?.host === host ? [] : await loadProfiles(), budget);
 }
 
 const usd = (n: number): string => `$${n.toFixed(2)}`;
