@@ -13,9 +13,9 @@ export { BACKUP_LOCK_HELP, BACKUP_LOCK_NAME, DEFAULT_LOCK, DEFAULT_PLAN, LOCK_HE
 
 export async function snapshotContext(values: Values, io: Io): Promise<EngineContext & { now: () => string }> {
   const planFile = str(values, 'plan') ?? process.env['PANTHER_PLAN'] ?? DEFAULT_PLAN;
-  const plan = await readPlan(planFile);
   const fixed = timeFlag(values, 'now');
   waitMs(values); // refused before any work, not only when the lock is taken
+  const plan = await readPlan(planFile);
   return {
     plan, root: str(values, 'root') ?? '/', creator: `${userInfo().username}@panther`, log: (l) => io.err(l), signal: interruptSignal(),
     now: () => fixed ?? new Date().toISOString(),

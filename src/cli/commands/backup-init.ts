@@ -8,8 +8,8 @@ import { backupInitInfo } from './backup-init.meta.ts';
 export const backupInit: Command = {
   ...backupInitInfo,
   async run(values, _positionals, io) {
-    const loc = repoLocation(values, await optionalPlan(values));
     const logN = wholeFlag(values, 'scrypt-log-n', { min: 1, max: 22, example: '18' });
+    const loc = repoLocation(values, await optionalPlan(values));
     const repo = await initRepo({ ...loc, recipients: (values['recipient'] as string[] | undefined) ?? [] }, logN);
     const keys = await repo.keys.list();
     emit(io, { repository: repo.config.id, host: repo.host, url: redactUrl(loc.url), keys }, () =>

@@ -27,6 +27,7 @@ export const backupRunCommand: Command = {
   async run(values, _positionals, io) {
     if (str(values, 'window') !== undefined && flag(values, 'ignore-window')) throw usageError('--window and --ignore-window contradict each other', 'give one of them');
     const maxChain = wholeFlag(values, 'max-chain', { min: 1, example: '14' });
+    bandwidthFlag(values, 'bandwidth'); // refused before the plan is read
     const engine = await snapshotContext(values, io);
     const plan = engine.plan;
     const bitsPerSecond = bandwidthOf(values, plan);

@@ -35,11 +35,11 @@ export interface BackupStatus {
 export const backupStatus: Command = {
   ...backupStatusInfo,
   async run(values, _positionals, io) {
+    const now = timeFlag(values, 'now') ?? new Date().toISOString();
+    const nowMs = Date.parse(now);
     const plan = await optionalPlan(values);
     const dir = stateDirOf(values);
     const host = str(values, 'host') ?? plan?.host ?? await onlyStateHost(dir, 'backup', io);
-    const now = timeFlag(values, 'now') ?? new Date().toISOString();
-    const nowMs = Date.parse(now);
     const state = await readBackupState(dir, host, now);
     const schedule = plan === null ? null : scheduleFromPlan(plan.backup, planTimezone(plan));
     const bps = plan === null ? null : plan.backup.bandwidthBitsPerSecond;

@@ -19,8 +19,9 @@ export const costCommand: Command = {
     const policy: CostPolicy = choiceFlag(values, 'policy', COST_POLICIES) ?? 'report';
     const now = timeFlag(values, 'now') ?? new Date().toISOString();
     const months = wholeFlag(values, 'months', { example: '3' });
+    const budget = amountFlag(values, 'budget', 'a number of dollars', '5');
     const stateDir = stateDirOf(values);
-    const context = await hostBasis(values, stateDir, io);
+    const context = await hostBasis(values, stateDir, budget, io);
     const prices = await readPrices(str(values, 'prices'));
     const ledger = await readLedger(stateDir, context.host);
     const estimate = estimateCost({
@@ -35,7 +36,7 @@ export const costCommand: Command = {
 };
 
 /** The host (flag, plan, or the only ledger), then what its estimate is measured against. */
-async function hostBasis(values: Values, stateDir: string, io: Io): Promise<CostBasis> {
+async function hostBasis(values: Values, stateDir: string, budget: number | undefined, io: Io): Promise<CostBasis> {
   let plan: StoragePlan | null = null;
   try {
     plan = await optionalPlan(values);
@@ -43,7 +44,6 @@ async function hostBasis(values: Values, stateDir: string, io: Io): Promise<Cost
     if (str(values, 'plan') !== undefined || process.env['PANTHER_PLAN'] !== undefined) throw error;
   }
   const host = str(values, 'host') ?? plan?.host ?? await onlyStateHost(stateDir, 'cost', io);
-  const budget = amountFlag(values, 'budget', 'a number of dollars', '5');
   // Without a plan for this host, a spec host's built-in profile still knows its budget and retention.
   return costBasis(host, plan, plan?.host === host ? [] : await loadProfiles(), budget);
 }
