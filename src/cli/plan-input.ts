@@ -1,7 +1,6 @@
 // The one way commands get a plan: their plan-input flags handed to src/plan/resolve.ts.
 import { resolvePlanInput, type PlanInputResult } from '../plan/resolve.ts';
 import { str, type Values } from './command.ts';
-export { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS } from './options.ts';
 export type { PlanInputResult } from '../plan/resolve.ts';
 
 export async function resolvePlan(values: Values): Promise<PlanInputResult> {

@@ -6,10 +6,8 @@ import { repositoryHosts } from '../backup/hosts.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import { redactUrl } from '../core/redact-url.ts';
 import { RepoExit } from '../repo/errors.ts';
-import { str, type Io, type OptionSpec, type Values } from './command.ts';
+import { str, type Io, type Values } from './command.ts';
 import { DEFAULT_PLAN, DEFAULT_REPO } from './options.ts';
-
-export { DEFAULT_REPO, REPO_HELP, REPO_OPTIONS } from './options.ts';
 
 function repoUrl(values: Values): string {
   return str(values, 'repo') ?? process.env['PANTHER_REPO'] ?? DEFAULT_REPO;

@@ -5,11 +5,9 @@ import { dirname, join } from 'node:path';
 import { readPlan } from '../plan/read-plan.ts';
 import type { EngineContext } from '../snapshot/engine.ts';
 import { acquireLock, type HeldLock } from '../snapshot/lock.ts';
-import { str, type Io, type OptionSpec, type Values } from './command.ts';
+import { str, type Io, type Values } from './command.ts';
 import { secondsFlag, timeFlag } from './flags.ts';
 import { BACKUP_LOCK_NAME, DEFAULT_LOCK, DEFAULT_PLAN } from './options.ts';
-
-export { BACKUP_LOCK_HELP, BACKUP_LOCK_NAME, DEFAULT_LOCK, DEFAULT_PLAN, LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS } from './options.ts';
 
 export async function snapshotContext(values: Values, io: Io): Promise<EngineContext & { now: () => string }> {
   const planFile = str(values, 'plan') ?? process.env['PANTHER_PLAN'] ?? DEFAULT_PLAN;

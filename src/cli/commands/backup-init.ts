@@ -2,7 +2,7 @@ import { initRepo } from '../../backup/open.ts';
 import { redactUrl } from '../../core/redact-url.ts';
 import { emit, type Command } from '../command.ts';
 import { wholeFlag } from '../flags.ts';
-import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+import { optionalPlan, repoLocation } from '../repo-options.ts';
 import { backupInitInfo } from './backup-init.meta.ts';
 
 export const backupInit: Command = {

@@ -1,7 +1,7 @@
 import { openRepo } from '../../backup/open.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { emit, type Command } from '../command.ts';
-import { optionalPlan, REPO_HELP, REPO_OPTIONS, resolveRepoLocation } from '../repo-options.ts';
+import { optionalPlan, resolveRepoLocation } from '../repo-options.ts';
 import { backupListInfo } from './backup-list.meta.ts';
 
 export const backupList: Command = {

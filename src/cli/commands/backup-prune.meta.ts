@@ -1,7 +1,6 @@
 // `panther backup prune`: what --help and routing need, cheap to load; ./backup-prune.ts runs it.
 import type { CommandInfo } from '../command.ts';
-import { BACKUP_LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS } from '../options.ts';
-import { REPO_HELP, REPO_OPTIONS } from '../options.ts';
+import { BACKUP_LOCK_HELP, REPO_HELP, REPO_OPTIONS, SNAPSHOT_HELP, SNAPSHOT_OPTIONS } from '../options.ts';
 
 export const backupPruneCommandInfo: CommandInfo = {
   name: 'backup prune',

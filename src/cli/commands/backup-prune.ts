@@ -3,9 +3,9 @@ import { openRepo } from '../../backup/open.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { emit, flag, type Command } from '../command.ts';
-import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+import { repoLocation } from '../repo-options.ts';
 import { stateDirOf } from '../options.ts';
-import { BACKUP_LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withBackupLock } from '../snapshot-context.ts';
+import { snapshotContext, withBackupLock } from '../snapshot-context.ts';
 import { backupPruneCommandInfo } from './backup-prune.meta.ts';
 
 export const backupPruneCommand: Command = {

@@ -3,7 +3,7 @@ import { withRepoLock } from '../../backup/repo-lock.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import type { RepairReport } from '../../repo/index.ts';
 import { emit, flag, type Command } from '../command.ts';
-import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+import { optionalPlan, repoLocation } from '../repo-options.ts';
 import { backupRepairIndexInfo } from './backup-repair-index.meta.ts';
 
 export const backupRepairIndex: Command = {

@@ -1,8 +1,6 @@
 // `panther backup run`: what --help and routing need, cheap to load; ./backup-run.ts runs it.
 import type { CommandInfo } from '../command.ts';
-import { BACKUP_LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS } from '../options.ts';
-import { REPO_HELP, REPO_OPTIONS } from '../options.ts';
-import { WINDOW_HELP } from '../options.ts';
+import { BACKUP_LOCK_HELP, REPO_HELP, REPO_OPTIONS, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, WINDOW_HELP } from '../options.ts';
 
 export const backupRunCommandInfo: CommandInfo = {
   name: 'backup run',

@@ -12,15 +12,14 @@ import { LimitBackend } from '../../repo/backend/limit.ts';
 import { formatBandwidth } from '../../repo/backend/limit-rate.ts';
 import { emit, flag, str, type Command, type Io, type Values } from '../command.ts';
 import { bandwidthFlag, wholeFlag } from '../flags.ts';
-import { stateDirOf, WINDOW_HELP } from '../options.ts';
+import { stateDirOf } from '../options.ts';
 import { planTimezone } from '../../plan/timezone.ts';
 import { backupProgressPrinter } from '../output/progress.ts';
-import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+import { repoLocation } from '../repo-options.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
-import { BACKUP_LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, hostLockSections, snapshotContext, withBackupLock } from '../snapshot-context.ts';
+import { hostLockSections, snapshotContext, withBackupLock } from '../snapshot-context.ts';
 import { backupRunCommandInfo } from './backup-run.meta.ts';
 
-export { WINDOW_HELP } from '../options.ts';
 
 export const backupRunCommand: Command = {
   ...backupRunCommandInfo,

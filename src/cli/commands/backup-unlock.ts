@@ -1,7 +1,7 @@
 import { openRepo } from '../../backup/open.ts';
 import { describeLock, removeStaleLocks } from '../../repo/lock/index.ts';
 import { emit, flag, type Command } from '../command.ts';
-import { optionalPlan, REPO_HELP, REPO_OPTIONS, resolveRepoLocation } from '../repo-options.ts';
+import { optionalPlan, resolveRepoLocation } from '../repo-options.ts';
 import { backupUnlockInfo } from './backup-unlock.meta.ts';
 
 export const backupUnlock: Command = {

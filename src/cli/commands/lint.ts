@@ -2,7 +2,7 @@ import { ExitCode } from '../../core/errors.ts';
 import { lintPlan, RULES, summarize } from '../../plan/lint/index.ts';
 import type { Finding } from '../../plan/types.ts';
 import { emit, flag, type Command } from '../command.ts';
-import { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS, resolvePlan } from '../plan-input.ts';
+import { resolvePlan } from '../plan-input.ts';
 import { lintInfo } from './lint.meta.ts';
 
 export const lint: Command = {

@@ -3,7 +3,7 @@ import { lintPlan, summarize } from '../../plan/lint/index.ts';
 import { renderJson } from '../../render/json.ts';
 import { emit, str, type Command } from '../command.ts';
 import { describePlan } from '../output/plan-text.ts';
-import { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS, resolvePlan } from '../plan-input.ts';
+import { resolvePlan } from '../plan-input.ts';
 import { planInfo } from './plan.meta.ts';
 
 export const plan: Command = {

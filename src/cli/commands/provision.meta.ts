@@ -1,7 +1,7 @@
 // `panther provision`: what --help and routing need, cheap to load; ./provision.ts runs it.
 import type { CommandInfo } from '../command.ts';
 // The plan as applied lives where the default plan is: provision/recorded-plan.ts (a test checks).
-import { DEFAULT_PLAN as RECORDED_PLAN, PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS } from '../options.ts';
+import { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS, DEFAULT_PLAN as RECORDED_PLAN } from '../options.ts';
 
 export const provisionInfo: CommandInfo = {
   name: 'provision',

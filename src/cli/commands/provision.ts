@@ -1,9 +1,9 @@
 import { checkDevices } from '../../provision/apply.ts';
-import { checkLint, checkRoot, describeChange, fitTarget, provision as runProvision, RECORDED_PLAN } from '../../provision/index.ts';
+import { checkLint, checkRoot, describeChange, fitTarget, provision as runProvision } from '../../provision/index.ts';
 import { isPantherError, usageError } from '../../core/errors.ts';
 import { emit, flag, str, type Command } from '../command.ts';
 import { deviceMap } from '../device-map.ts';
-import { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS, resolvePlan } from '../plan-input.ts';
+import { resolvePlan } from '../plan-input.ts';
 import { provisionInfo } from './provision.meta.ts';
 
 export const provision: Command = {

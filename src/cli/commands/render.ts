@@ -3,7 +3,7 @@ import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import { lintPlan } from '../../plan/lint/index.ts';
 import { render, RENDER_KINDS } from '../../render/index.ts';
 import { flag, str, type Command } from '../command.ts';
-import { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS, resolvePlan } from '../plan-input.ts';
+import { resolvePlan } from '../plan-input.ts';
 import { renderCommandInfo } from './render.meta.ts';
 
 export const renderCommand: Command = {

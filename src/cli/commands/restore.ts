@@ -3,7 +3,7 @@ import { assertRestoreTarget, restorePoint, streamPoint } from '../../backup/res
 import { withRepoLock } from '../../backup/repo-lock.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, flag, str, type Command } from '../command.ts';
-import { optionalPlan, REPO_HELP, REPO_OPTIONS, resolveRepoLocation } from '../repo-options.ts';
+import { optionalPlan, resolveRepoLocation } from '../repo-options.ts';
 import { restoreInfo } from './restore.meta.ts';
 
 export const restore: Command = {

@@ -1,7 +1,7 @@
 import { createSnapshot } from '../../snapshot/engine.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, str, type Command } from '../command.ts';
-import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
+import { snapshotContext, withHostLock } from '../snapshot-context.ts';
 import { snapshotCreateInfo } from './snapshot-create.meta.ts';
 
 export const snapshotCreate: Command = {

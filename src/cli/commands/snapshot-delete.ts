@@ -1,7 +1,7 @@
 import { deleteSnapshot } from '../../snapshot/engine.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, flag, type Command } from '../command.ts';
-import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
+import { snapshotContext, withHostLock } from '../snapshot-context.ts';
 import { snapshotDeleteInfo } from './snapshot-delete.meta.ts';
 
 export const snapshotDelete: Command = {

@@ -2,7 +2,7 @@ import { diffSnapshots } from '../../snapshot/diff.ts';
 import { findSnapshot } from '../../snapshot/store.ts';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import { emit, type Command } from '../command.ts';
-import { SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext } from '../snapshot-context.ts';
+import { snapshotContext } from '../snapshot-context.ts';
 import { snapshotDiffInfo } from './snapshot-diff.meta.ts';
 
 export const snapshotDiff: Command = {

@@ -1,6 +1,6 @@
 import { listAll } from '../../snapshot/store.ts';
 import { emit, str, type Command } from '../command.ts';
-import { SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext } from '../snapshot-context.ts';
+import { snapshotContext } from '../snapshot-context.ts';
 import { snapshotListInfo } from './snapshot-list.meta.ts';
 
 export const snapshotList: Command = {

@@ -1,6 +1,6 @@
 import { pruneAll } from '../../snapshot/engine.ts';
 import { emit, flag, type Command } from '../command.ts';
-import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
+import { snapshotContext, withHostLock } from '../snapshot-context.ts';
 import { snapshotPruneInfo } from './snapshot-prune.meta.ts';
 
 export const snapshotPrune: Command = {

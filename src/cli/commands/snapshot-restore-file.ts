@@ -1,7 +1,7 @@
 import { restoreFile } from '../../snapshot/restore-file.ts';
 import { usageError, ExitCode } from '../../core/errors.ts';
 import { emit, flag, str, type Command } from '../command.ts';
-import { SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext } from '../snapshot-context.ts';
+import { snapshotContext } from '../snapshot-context.ts';
 import { snapshotRestoreFileInfo } from './snapshot-restore-file.meta.ts';
 
 export const snapshotRestoreFile: Command = {

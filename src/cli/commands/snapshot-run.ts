@@ -1,6 +1,6 @@
 import { runTimeline } from '../../snapshot/engine.ts';
 import { emit, flag, type Command } from '../command.ts';
-import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
+import { snapshotContext, withHostLock } from '../snapshot-context.ts';
 import { snapshotRunInfo } from './snapshot-run.meta.ts';
 
 export const snapshotRun: Command = {

@@ -5,7 +5,7 @@ import type { SnapshotTiers, StoragePlan } from '../../plan/types.ts';
 import { describeSchedule, simulateRetention, type SimulationResult } from '../../snapshot/retention/index.ts';
 import type { RetentionPolicy } from '../../snapshot/types.ts';
 import { emit, str, type Command, type Values } from '../command.ts';
-import { PLAN_INPUT_OPTIONS, resolvePlan } from '../plan-input.ts';
+import { resolvePlan } from '../plan-input.ts';
 import { timeFlag, wholeFlag } from '../flags.ts';
 import { snapshotSimulateInfo, TIER_FLAGS } from './snapshot-simulate.meta.ts';
 

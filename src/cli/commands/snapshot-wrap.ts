@@ -1,7 +1,7 @@
 import { wrapCommand } from '../../snapshot/engine.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, type Command } from '../command.ts';
-import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
+import { snapshotContext, withHostLock } from '../snapshot-context.ts';
 import { snapshotWrapInfo } from './snapshot-wrap.meta.ts';
 
 export const snapshotWrap: Command = {

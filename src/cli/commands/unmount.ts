@@ -1,4 +1,4 @@
-import { unmountRoot, RECORDED_PLAN } from '../../provision/index.ts';
+import { unmountRoot } from '../../provision/index.ts';
 import { readPlan } from '../../plan/read-plan.ts';
 import { ExitCode, usageError } from '../../core/errors.ts';
 import { emit, flag, str, type Command } from '../command.ts';
