@@ -85,3 +85,22 @@ export async function resolvePlanInput(input: PlanInput): Promise<PlanInputResul
     detection,
   };
 }
+
+/**
+ * A plan from a profile alone, for what does not depend on disks (snapshot tiers, budget): the
+ * profile `id`, else the built-in profile of the spec's machine named `host`.
+ */
+export function policyPlan(profiles: ProfileDef[], named: { id?: string; host?: string }): StoragePlan {
+  const { id, host } = named;
+  const profile = id !== undefined ? findProfile(profiles, id) : profiles.find((p) => p.specHost === host);
+  if (profile === undefined) {
+    throw new PantherError('usage', `no built-in profile is for host "${host}"`, {
+      exitCode: ExitCode.usage,
+      hint: `known hosts: ${profiles.flatMap((p) => p.specHost ?? []).join(', ')}; or pass --inventory FILE --host NAME, --profile ID or --plan FILE`,
+    });
+  }
+  // Tiers do not depend on disks, so placeholder devices let planHost give the profile's real tiers
+  // without a hardware report; nothing but the policies of this plan may be read.
+  const disks = profile.pools.map((pool) => ({ pool: pool.name, device: `/dev/placeholder-${pool.name}`, sizeGB: 1000 }));
+  return planHost({ host: host ?? profile.specHost ?? 'host', profile, profileSource: 'flag', report: null, entry: { profile: profile.id, disks } });
+}

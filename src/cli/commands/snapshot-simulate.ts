@@ -1,6 +1,6 @@
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
-import { planHost } from '../../plan/plan-host.ts';
-import { findProfile, loadProfiles } from '../../plan/profiles.ts';
+import { loadProfiles } from '../../plan/profiles.ts';
+import { policyPlan } from '../../plan/resolve.ts';
 import type { SnapshotTiers, StoragePlan } from '../../plan/types.ts';
 import { describeSchedule, simulateRetention, type SimulationResult } from '../../snapshot/retention/index.ts';
 import type { RetentionPolicy } from '../../snapshot/types.ts';
@@ -59,17 +59,7 @@ async function planFrom(values: Values): Promise<StoragePlan | null> {
   const id = str(values, 'profile');
   const host = str(values, 'host');
   if (id === undefined && host === undefined) return null;
-  // Without a report the policy is all we need: a bare --host names one of the spec's machines.
-  const profiles = await loadProfiles(str(values, 'profiles'));
-  const profile = id !== undefined ? findProfile(profiles, id) : profiles.find((p) => p.specHost === host);
-  if (profile === undefined) {
-    throw usageError(`no built-in profile is for host "${host}"`,
-      `known hosts: ${profiles.flatMap((p) => p.specHost ?? []).join(', ')}; or pass --inventory FILE --host NAME, --profile ID or --plan FILE`);
-  }
-  // Tiers do not depend on disks, so placeholder devices let planHost give the profile's real tiers
-  // without a hardware report; nothing but the snapshot policy of this plan is read.
-  const disks = profile.pools.map((pool) => ({ pool: pool.name, device: `/dev/placeholder-${pool.name}`, sizeGB: 1000 }));
-  return planHost({ host: host ?? profile.specHost ?? 'host', profile, profileSource: 'flag', report: null, entry: { profile: profile.id, disks } });
+  return policyPlan(await loadProfiles(str(values, 'profiles')), { ...(id === undefined ? {} : { id }), ...(host === undefined ? {} : { host }) });
 }
 
 const WEEKDAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
