@@ -4,6 +4,7 @@
 import type { StoragePlan } from '../plan/types.ts';
 import { forecastUpload } from './forecast.ts';
 import { readBackupState, statePath, type BackupState, type SubvolumeState } from './window-progress.ts';
+import { planTimezone } from '../plan/timezone.ts';
 import { scheduleFromPlan, windowState, type WindowSchedule, type WindowState } from '../plan/backup-window.ts';
 
 export interface UploadForecast {
@@ -26,9 +27,6 @@ export interface BackupStatus {
 }
 
 /** The zone the window's times are in: the plan's, else the machine's (as the systemd timers). */
-export function windowTimezone(plan: StoragePlan): string {
-  return plan.snapshots.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
 
 /** Reads the host's backup state and returns its status at `nowMs`; without a plan, no window or forecast. */
 export async function readBackupStatus(stateDir: string, host: string, plan: StoragePlan | null, nowMs: number): Promise<BackupStatus> {
@@ -39,7 +37,7 @@ export async function readBackupStatus(stateDir: string, host: string, plan: Sto
 
 /** Pure: the status of a backup state at `nowMs`. */
 export function backupStatusOf(state: BackupState, plan: StoragePlan | null, nowMs: number, stateFile: string): BackupStatus {
-  const schedule = plan === null ? null : scheduleFromPlan(plan.backup, windowTimezone(plan));
+  const schedule = plan === null ? null : scheduleFromPlan(plan.backup, planTimezone(plan));
   const bps = plan === null ? null : plan.backup.bandwidthBitsPerSecond;
   const forecast = (bytes: number, label: string): UploadForecast | null => {
     if (schedule === null || bps === null) return null;

@@ -25,6 +25,17 @@ export interface Command {
   run(values: Values, positionals: string[], io: Io): Promise<number>;
 }
 
+/** What help and routing read about a command: everything but the code that runs it. */
+export type CommandInfo = Omit<Command, 'run'>;
+
+/**
+ * A command whose implementation module is imported only when it runs: `panther snapshot run` (every
+ * 15 minutes) does not load the S3 SDK, and `--help` loads no command's implementation.
+ */
+export function lazyCommand(info: CommandInfo, load: () => Promise<Command>): Command {
+  return { ...info, run: async (values, positionals, io) => (await load()).run(values, positionals, io) };
+}
+
 export function str(values: Values, key: string): string | undefined {
   const v = values[key];
   return typeof v === 'string' ? v : undefined;

@@ -1,95 +1,11 @@
-// The one way commands get a plan: a plan file, or built from a report / inventory / profile.
-import { ExitCode, PantherError } from '../core/errors.ts';
-import { detectProfile } from '../facter/detect.ts';
-import { readFacterReport } from '../facter/parse.ts';
-import type { Detection, HostReport } from '../facter/types.ts';
-import { inventoryEntry, readInventory, type InventoryEntry } from '../plan/inventory.ts';
-import { planHost } from '../plan/plan-host.ts';
-import { findProfile, loadProfiles } from '../plan/profiles.ts';
-import type { ProfileDef } from '../plan/profile-types.ts';
-import { readPlan } from '../plan/read-plan.ts';
-import { HOST_NAME } from '../plan/schema.ts';
-import type { ProfileSource, StoragePlan } from '../plan/types.ts';
-import { str, type OptionSpec, type Values } from './command.ts';
-
-export const PLAN_INPUT_OPTIONS: OptionSpec = {
-  plan: { type: 'string' },
-  facter: { type: 'string' },
-  inventory: { type: 'string' },
-  host: { type: 'string' },
-  profile: { type: 'string' },
-  profiles: { type: 'string' },
-};
-
-export const PLAN_INPUT_HELP = `Plan input (one of):
-  --plan FILE           a plan written by \`panther plan --json\`
-  --facter FILE         a nixos-facter report; the profile is detected unless pinned
-  --inventory FILE --host NAME
-                        pin the host's profile (and expected disks) in an inventory;
-                        with --facter the report must agree with it
-  --profile ID          choose the profile yourself (panther profiles lists them)
-  --profiles FILE       extra or changed profiles (same shape as panther profiles --json)`;
-
-export interface PlanInputResult {
-  plan: StoragePlan;
-  detection: Detection | null;
-}
+// The one way commands get a plan: their plan-input flags handed to src/plan/resolve.ts.
+import { resolvePlanInput, type PlanInputResult } from '../plan/resolve.ts';
+import { str, type Values } from './command.ts';
+export type { PlanInputResult } from '../plan/resolve.ts';
 
 export async function resolvePlan(values: Values): Promise<PlanInputResult> {
-  const planFile = str(values, 'plan');
-  if (planFile !== undefined) return { plan: await readPlan(planFile), detection: null };
-
-  const facter = str(values, 'facter');
-  const inventoryFile = str(values, 'inventory');
-  if (facter === undefined && inventoryFile === undefined) {
-    throw new PantherError('usage', 'no plan input', {
-      exitCode: ExitCode.usage, hint: 'pass --plan FILE, --facter FILE, or --inventory FILE --host NAME',
-    });
-  }
-  const profiles = await loadProfiles(str(values, 'profiles'));
-  const report: HostReport | null = facter === undefined ? null : await readFacterReport(facter);
-  let host = str(values, 'host');
-  if (host !== undefined && !HOST_NAME.test(host)) {
-    throw new PantherError('usage', `--host ${JSON.stringify(host)}: host names are lower-case letters, digits and dashes (at most 63)`, {
-      exitCode: ExitCode.usage, hint: 'e.g. --host hetzner',
-    });
-  }
-  let entry: InventoryEntry | undefined;
-  if (inventoryFile !== undefined) {
-    if (host === undefined) {
-      throw new PantherError('usage', '--inventory needs --host NAME', { exitCode: ExitCode.usage, hint: 'name the host to plan' });
-    }
-    entry = inventoryEntry(await readInventory(inventoryFile), host, inventoryFile);
-  }
-
-  const flagProfile = str(values, 'profile');
-  let profile: ProfileDef;
-  let source: ProfileSource;
-  const detection: Detection | null = report === null ? null : detectProfile(report, profiles);
-  if (entry !== undefined) {
-    if (flagProfile !== undefined && flagProfile !== entry.profile) {
-      throw new PantherError('profile-conflict', `--profile ${flagProfile} contradicts the inventory (${host}: ${entry.profile})`, {
-        exitCode: ExitCode.refused, hint: 'drop --profile, or change the inventory',
-      });
-    }
-    profile = findProfile(profiles, entry.profile);
-    source = 'inventory';
-  } else if (flagProfile !== undefined) {
-    profile = findProfile(profiles, flagProfile);
-    source = 'flag';
-  } else {
-    if (detection === null || detection.profile === null) {
-      throw new PantherError('detection-refused', `cannot tell which profile fits ${report?.source ?? 'this host'}: ${detection?.reason ?? 'no report'}`, {
-        exitCode: ExitCode.refused, details: { detection },
-        hint: `candidates: ${detection?.candidates.map((c) => `${c.profile} (${c.why})`).join('; ') || 'none'}. Pin the host in an inventory (--inventory FILE --host NAME) or pass --profile ID`,
-      });
-    }
-    profile = findProfile(profiles, detection.profile);
-    source = 'detected';
-  }
-  host ??= profile.specHost ?? 'host';
-  return {
-    plan: planHost({ host, profile, profileSource: source, report, ...(entry === undefined ? {} : { entry, ...(inventoryFile === undefined ? {} : { inventorySource: inventoryFile }) }) }),
-    detection,
-  };
+  return resolvePlanInput({
+    plan: str(values, 'plan'), facter: str(values, 'facter'), inventory: str(values, 'inventory'),
+    host: str(values, 'host'), profile: str(values, 'profile'), profiles: str(values, 'profiles'),
+  });
 }

@@ -3,35 +3,18 @@ import { readPlan } from '../plan/read-plan.ts';
 import type { StoragePlan } from '../plan/types.ts';
 import type { RepoLocation } from '../backup/open.ts';
 import { repositoryHosts } from '../backup/hosts.ts';
-import { DEFAULT_PLAN, DEFAULT_REPO, ENV, flagOrEnv } from '../core/defaults.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import { redactUrl } from '../core/redact-url.ts';
 import { RepoExit } from '../repo/errors.ts';
-import { str, type Io, type OptionSpec, type Values } from './command.ts';
-
-export const REPO_OPTIONS: OptionSpec = {
-  repo: { type: 'string' },
-  host: { type: 'string' },
-  'passphrase-file': { type: 'string' },
-  'identity-file': { type: 'string' },
-};
-
-export const REPO_HELP = `  --repo URL              the repository: a directory (default $PANTHER_REPO or ${DEFAULT_REPO}), or
-                          s3://BUCKET[/PREFIX]?region=…[&endpoint=URL][&credentials=FILE] (Backblaze
-                          B2's S3 API; credentials file: key id and application key on two lines,
-                          or $PANTHER_S3_CREDENTIALS_FILE)
-  --host NAME             the host prefix inside it (default: the plan's host; commands that read a
-                          repository: else its only host)
-  --passphrase-file FILE  file holding the passphrase (default $PANTHER_PASSPHRASE_FILE)
-  --identity-file FILE    an age identity (AGE-SECRET-KEY-…) instead of a passphrase
-Secrets are read from files only, never from the command line.`;
+import { str, type Io, type Values } from './command.ts';
+import { DEFAULT_PLAN, DEFAULT_REPO } from './options.ts';
 
 function repoUrl(values: Values): string {
-  return flagOrEnv(str(values, 'repo'), 'repo', DEFAULT_REPO);
+  return str(values, 'repo') ?? process.env['PANTHER_REPO'] ?? DEFAULT_REPO;
 }
 
 function location(values: Values, host: string): RepoLocation {
-  const passphraseFile = str(values, 'passphrase-file') ?? process.env[ENV.passphraseFile];
+  const passphraseFile = str(values, 'passphrase-file') ?? process.env['PANTHER_PASSPHRASE_FILE'];
   const identityFile = str(values, 'identity-file');
   return {
     url: repoUrl(values),
@@ -86,7 +69,7 @@ export async function onlyHost(url: string, io: Io): Promise<string> {
 
 /** The plan when given (or at its default place), else null: repository commands work without one. */
 export async function optionalPlan(values: Values): Promise<StoragePlan | null> {
-  const file = str(values, 'plan') ?? process.env[ENV.plan];
+  const file = str(values, 'plan') ?? process.env['PANTHER_PLAN'];
   if (file !== undefined) return readPlan(file);
   return planIfPresent(DEFAULT_PLAN);
 }

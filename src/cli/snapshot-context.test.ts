@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_HOST_LOCK as DEFAULT_LOCK } from '../core/defaults.ts';
 import { backupLockPath, hostLockPath, withHostLock } from './snapshot-context.ts';
+import { DEFAULT_LOCK } from './options.ts';
 
 test('the backup lock lives beside the host lock, never on the same file', () => {
   assert.equal(hostLockPath({}), DEFAULT_LOCK);

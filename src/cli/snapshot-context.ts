@@ -2,46 +2,21 @@
 // and the host-wide lock.
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DEFAULT_HOST_LOCK as DEFAULT_LOCK, DEFAULT_PLAN, flagOrEnv } from '../core/defaults.ts';
-import { ExitCode, PantherError, usageError } from '../core/errors.ts';
 import { readPlan } from '../plan/read-plan.ts';
 import type { EngineContext } from '../snapshot/engine.ts';
 import { acquireLock, type HeldLock } from '../locks/host-lock.ts';
-import { str, type Io, type OptionSpec, type Values } from './command.ts';
-
-/** `backup run` and `backup prune` exclude each other with this file, in the host lock's directory. */
-export const BACKUP_LOCK_NAME = 'backup.lock';
-
-// --lock/--wait are accepted everywhere so scripts can pass one set of flags to every subcommand.
-export const SNAPSHOT_OPTIONS: OptionSpec = {
-  plan: { type: 'string' },
-  root: { type: 'string' },
-  now: { type: 'string' },
-  lock: { type: 'string' },
-  wait: { type: 'string' },
-};
-
-export const SNAPSHOT_HELP = `  --plan FILE    the host's plan (default $PANTHER_PLAN or ${DEFAULT_PLAN})
-  --root DIR     where the plan's mount points are (default /)
-  --now ISO      act as if it were this time (tests, simulation); default: the clock`;
-
-export const LOCK_HELP = `  --lock FILE    host-wide lock (default ${DEFAULT_LOCK}); one run at a time
-  --wait SECONDS wait this long for another run to finish (default 0: fail at once, exit 11)`;
-
-export const BACKUP_LOCK_HELP = `  --lock FILE    host-wide lock (default ${DEFAULT_LOCK}), taken only briefly to pick
-                 and hold snapshots; one backup run or prune at a time: ${BACKUP_LOCK_NAME} beside it
-  --wait SECONDS wait this long for another backup run or prune (default 0: fail at once, exit 11)`;
+import { str, type Io, type Values } from './command.ts';
+import { secondsFlag, timeFlag } from './flags.ts';
+import { BACKUP_LOCK_NAME, DEFAULT_LOCK, DEFAULT_PLAN } from './options.ts';
 
 export async function snapshotContext(values: Values, io: Io): Promise<EngineContext & { now: () => string }> {
-  const planFile = flagOrEnv(str(values, 'plan'), 'plan', DEFAULT_PLAN);
+  const planFile = str(values, 'plan') ?? process.env['PANTHER_PLAN'] ?? DEFAULT_PLAN;
+  const fixed = timeFlag(values, 'now');
+  waitMs(values); // refused before any work, not only when the lock is taken
   const plan = await readPlan(planFile);
-  const fixed = str(values, 'now');
-  if (fixed !== undefined && Number.isNaN(Date.parse(fixed))) {
-    throw new PantherError('usage', `--now ${fixed}: not a time`, { exitCode: ExitCode.usage, hint: 'ISO-8601, e.g. 2026-11-24T02:00:00Z' });
-  }
   return {
     plan, root: str(values, 'root') ?? '/', creator: `${userInfo().username}@panther`, log: (l) => io.err(l), signal: interruptSignal(),
-    now: () => (fixed === undefined ? new Date().toISOString() : new Date(fixed).toISOString()),
+    now: () => fixed ?? new Date().toISOString(),
   };
 }
 
@@ -79,11 +54,7 @@ export function backupLockPath(values: Values): string {
 }
 
 function waitMs(values: Values): number {
-  const text = str(values, 'wait') ?? '0';
-  const seconds = Number(text);
-  // A NaN wait never reaches its deadline: refuse it rather than wait forever.
-  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(seconds)) throw usageError(`--wait ${text}: not a number of seconds`, 'e.g. --wait 120');
-  return seconds * 1000;
+  return secondsFlag(values, 'wait', 0);
 }
 
 async function withLockFile<T>(path: string, purpose: string, wait: number, fn: () => Promise<T>): Promise<T> {

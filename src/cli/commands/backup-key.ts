@@ -1,13 +1,11 @@
 import { openRepo, readSecret } from '../../backup/open.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, str, type Command } from '../command.ts';
-import { optionalPlan, REPO_HELP, REPO_OPTIONS, resolveRepoLocation } from '../repo-options.ts';
-
-const options = { ...REPO_OPTIONS, plan: { type: 'string' as const } };
+import { optionalPlan, resolveRepoLocation } from '../repo-options.ts';
+import { backupKeyAddInfo, backupKeyListInfo, backupKeyRemoveInfo } from './backup-key.meta.ts';
 
 export const backupKeyList: Command = {
-  name: 'backup key list', summary: 'list the key files that open the repository', usage: 'panther backup key list [--json]',
-  help: REPO_HELP, options,
+  ...backupKeyListInfo,
   async run(values, _p, io) {
     const repo = await openRepo(await resolveRepoLocation(values, await optionalPlan(values), io));
     const keys = await repo.keys.list();
@@ -17,10 +15,7 @@ export const backupKeyList: Command = {
 };
 
 export const backupKeyAdd: Command = {
-  name: 'backup key add', summary: 'wrap the master key for another passphrase or age recipient',
-  usage: 'panther backup key add (--new-passphrase-file FILE | --recipient age1…) [--json]',
-  help: `${REPO_HELP}\n  --new-passphrase-file FILE   the new key's passphrase\n  --recipient age1…            an age X25519 recipient`,
-  options: { ...options, 'new-passphrase-file': { type: 'string' }, recipient: { type: 'string' } },
+  ...backupKeyAddInfo,
   async run(values, _p, io) {
     const repo = await openRepo(await resolveRepoLocation(values, await optionalPlan(values), io));
     const file = str(values, 'new-passphrase-file');
@@ -33,8 +28,7 @@ export const backupKeyAdd: Command = {
 };
 
 export const backupKeyRemove: Command = {
-  name: 'backup key remove', summary: 'remove a key file (never the last one)', usage: 'panther backup key remove <id> [--json]',
-  help: REPO_HELP, options, positionals: true,
+  ...backupKeyRemoveInfo,
   async run(values, positionals, io) {
     const id = positionals[0];
     if (id === undefined) throw usageError('name the key id (panther backup key list)');

@@ -1,14 +1,11 @@
 import { openRepoReader } from '../../backup/open.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { emit, type Command } from '../command.ts';
-import { optionalPlan, REPO_HELP, REPO_OPTIONS, resolveRepoLocation } from '../repo-options.ts';
+import { optionalPlan, resolveRepoLocation } from '../repo-options.ts';
+import { backupListInfo } from './backup-list.meta.ts';
 
 export const backupList: Command = {
-  name: 'backup list',
-  summary: 'list the backup points in the repository',
-  usage: 'panther backup list [--repo URL] [--host NAME] [--json]',
-  help: REPO_HELP,
-  options: { ...REPO_OPTIONS, plan: { type: 'string' } },
+  ...backupListInfo,
   async run(values, _positionals, io) {
     const repo = await openRepoReader(await resolveRepoLocation(values, await optionalPlan(values), io));
     const entries = (await repo.listManifests()).sort((a, b) => (a.head?.snapshot.time ?? '').localeCompare(b.head?.snapshot.time ?? ''));

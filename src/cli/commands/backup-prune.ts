@@ -3,22 +3,13 @@ import { openRepoWriter } from '../../backup/open.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { emit, flag, type Command } from '../command.ts';
-import { REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
-import { stateDirOf } from './backup-run.ts';
-import { BACKUP_LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withBackupLock } from '../snapshot-context.ts';
+import { repoLocation } from '../repo-options.ts';
+import { stateDirOf } from '../options.ts';
+import { snapshotContext, withBackupLock } from '../snapshot-context.ts';
+import { backupPruneCommandInfo } from './backup-prune.meta.ts';
 
 export const backupPruneCommand: Command = {
-  name: 'backup prune',
-  summary: 'delete backup points retention no longer keeps (never a parent a kept point needs) and their data',
-  usage: 'panther backup prune [--dry-run] [--json]',
-  help: `${SNAPSHOT_HELP}
-${REPO_HELP}
-${BACKUP_LOCK_HELP}
-  --dry-run   show every point's decision and what would be freed
-  --state-dir DIR   the host's record of completed points (default $PANTHER_STATE_DIR or
-                    /var/lib/panther/state): pruned points leave it first, so check does not
-                    report them as vanished`,
-  options: { ...SNAPSHOT_OPTIONS, ...REPO_OPTIONS, 'dry-run': { type: 'boolean' }, 'state-dir': { type: 'string' } },
+  ...backupPruneCommandInfo,
   async run(values, _positionals, io) {
     const engine = await snapshotContext(values, io);
     const location = repoLocation(values, engine.plan);

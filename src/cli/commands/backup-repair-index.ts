@@ -3,22 +3,11 @@ import { withRepoLock } from '../../backup/repo-lock.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import type { RepairReport } from '../../repo/index.ts';
 import { emit, flag, type Command } from '../command.ts';
-import { optionalPlan, REPO_HELP, REPO_OPTIONS, repoLocation } from '../repo-options.ts';
+import { optionalPlan, repoLocation } from '../repo-options.ts';
+import { backupRepairIndexInfo } from './backup-repair-index.meta.ts';
 
 export const backupRepairIndex: Command = {
-  name: 'backup repair-index',
-  summary: 'rebuild the index from the pack trailers (after check reports a damaged or missing index segment)',
-  usage: 'panther backup repair-index [--dry-run] [--json]',
-  help: `${REPO_HELP}
-  --dry-run   read and verify every pack's trailer and say what would be written and deleted
-
-Reads each pack's sealed trailer (two small ranged reads per pack, never the blobs), verifies it,
-writes new index segments listing every pack whose trailer is sound, and only then deletes the old
-segments, damaged ones included (docs/FORMAT.md §5.4). Holds the repository's exclusive lock (no
-backup or prune meanwhile). A pack whose trailer cannot be read keeps the entries an intact old
-segment had for it; without one its chunks stay out of the index and check names the points
-affected. Exit 1 when such a pack was left out.`,
-  options: { ...REPO_OPTIONS, plan: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  ...backupRepairIndexInfo,
   async run(values, _positionals, io) {
     const location = repoLocation(values, await optionalPlan(values));
     const repo = await openRepoWriter(location);

@@ -2,34 +2,24 @@ import type { WindowState } from '../../plan/backup-window.ts';
 import { readBackupStatus, type BackupStatus } from '../../backup/status.ts';
 import { formatSize } from '../../backup/forecast-upload.ts';
 import { formatBytes } from '../../core/bytes.ts';
-import { ExitCode, PantherError } from '../../core/errors.ts';
+import { ExitCode } from '../../core/errors.ts';
 import { formatBandwidth } from '../../repo/backend/limit-rate.ts';
 import { emit, str, type Command } from '../command.ts';
 import { optionalPlan } from '../repo-options.ts';
-import { stateDirOf } from './backup-run.ts';
+import { stateDirOf } from '../options.ts';
+import { timeFlag } from '../flags.ts';
+import { backupStatusInfo } from './backup-status.meta.ts';
 import { onlyStateHost } from '../state-host.ts';
 
 export type { BackupStatus } from '../../backup/status.ts';
 
 export const backupStatus: Command = {
-  name: 'backup status',
-  summary: 'last night\'s backup, unfinished uploads and the nights they still need, the window now',
-  usage: 'panther backup status [--plan FILE] [--host NAME] [--state-dir DIR] [--now ISO] [--json]',
-  help: `  --plan FILE     the host's plan, for the window and the cap (default $PANTHER_PLAN or /etc/panther/plan.json)
-  --host NAME     whose state to show (default: the plan's host, else the only host in the state directory)
-  --state-dir DIR where \`backup run\` keeps progress (default $PANTHER_STATE_DIR or /var/lib/panther/state)
-  --now ISO       act as if it were this time
-
-Reads only the state file \`backup run\` writes, never the repository (listing B2 costs money): what
-the last runs saw, per subvolume. Remaining nights are estimates at the plan's cap and windows.`,
-  options: { plan: { type: 'string' }, host: { type: 'string' }, 'state-dir': { type: 'string' }, now: { type: 'string' } },
+  ...backupStatusInfo,
   async run(values, _positionals, io) {
+    const nowMs = Date.parse(timeFlag(values, 'now') ?? new Date().toISOString());
     const plan = await optionalPlan(values);
     const dir = stateDirOf(values);
     const host = str(values, 'host') ?? plan?.host ?? await onlyStateHost(dir, 'backup', io);
-    const nowText = str(values, 'now');
-    const nowMs = nowText === undefined ? Date.now() : Date.parse(nowText);
-    if (Number.isNaN(nowMs)) throw new PantherError('usage', `--now ${nowText}: not a time`, { exitCode: ExitCode.usage, hint: 'ISO-8601, e.g. 2026-11-24T02:00:00Z' });
     const status = await readBackupStatus(dir, host, plan, nowMs);
     emit(io, status, () => describeStatus(status));
     return ExitCode.ok;

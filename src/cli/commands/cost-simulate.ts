@@ -1,75 +1,26 @@
-import { readFile } from 'node:fs/promises';
-import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
-import { isMonth, nextMonth } from '../../cost/calendar.ts';
-import { ASSUMED_RATIOS, defaultFleet, parseFleet, simulateFleet, type Fleet, type FleetSimulation } from '../../cost/index.ts';
+import { ExitCode } from '../../core/errors.ts';
+import { nextMonth } from '../../cost/calendar.ts';
+import { readFleet, readPrices } from '../../cost/read-files.ts';
+import { amountFlag, monthFlag, wholeFlag } from '../flags.ts';
+import { ASSUMED_RATIOS, simulateFleet, type FleetSimulation } from '../../cost/index.ts';
 import { windowHours } from '../../cost/window.ts';
 import { emit, str, type Command } from '../command.ts';
-import { readPrices } from './cost.ts';
+import { costSimulateCommandInfo } from './cost-simulate.meta.ts';
 
 export const costSimulateCommand: Command = {
-  name: 'cost simulate',
-  summary: "a fleet's stored TB, monthly bill and nights to seed over a year: our repository vs btrbk raw files",
-  usage: 'panther cost simulate [--fleet FILE] [--start YYYY-MM] [--months N] [--budget USD] [--prices FILE] [--json]',
-  help: `Plays each host's backups day by day (seed over the nightly windows, then a point a night,
-retention every night) for two approaches with the same data, tiers and windows:
-  panther    zstd + dedup; incremental until a chain holds 14 streams, then a full send that dedups
-             against the store; kept points keep their chains
-  btrbk-raw  btrfs send | zstd files, no dedup; a full at the first backup of each month, daily
-             incrementals; every kept month costs its full plus its incrementals
-Storage model (src/cost/chain-model.ts): a host's data F changes by r a day on a hot set h·F; two states
-g days apart differ in h·(1 − (1 − r/h)^g) of F; incrementals store that difference, raw fulls store F,
-deduplicated fulls store F once plus, per older kept full, the part changed before the next kept one.
-
-  --fleet FILE    JSON over the default fleet: { "budgetUsd", "compression", "dedup", "hotFraction",
-                  "maxChain", "linkEfficiency", "callsPerRun": {"B","C"}, "hosts": [ { "name", "usedGB",
-                  "dailyChange", "hotFraction", "growthPerMonth", "retention": {"daily","weekly","monthly",
-                  "yearly"}, "window": {"weekdays","weekends"}, "staggerMinutes", "timezone" (the
-                  window's zone, default UTC; weekends are by the local date, as backup status),
-                  "bandwidthBitsPerSecond", "budgetUsd" } ] }; hosts named like the spec's inherit their defaults
-  --start YYYY-MM first month (default: next month)
-  --months N      months to play (default 12)
-  --budget USD    the fleet's monthly budget (default $10, the spec's upper bound)
-  --prices FILE   as for panther cost
-
-Default fleet: the spec's five hosts with retention, windows, cap and budgets from the built-in
-profiles; the data sizes and change rates are assumptions (--json prints them under "fleet").`,
-  options: {
-    fleet: { type: 'string' },
-    start: { type: 'string' },
-    months: { type: 'string' },
-    budget: { type: 'string' },
-    prices: { type: 'string' },
-  },
+  ...costSimulateCommandInfo,
   async run(values, _positionals, io) {
     const fleet = await readFleet(str(values, 'fleet'));
-    const budget = str(values, 'budget');
-    if (budget !== undefined) {
-      if (!(Number(budget) >= 0)) throw usageError(`--budget ${budget}: a number of dollars ≥ 0`);
-      fleet.budgetUsd = Number(budget);
-    }
+    const budget = amountFlag(values, 'budget', 'a number of dollars', '10');
+    if (budget !== undefined) fleet.budgetUsd = budget;
     // The CLI is the edge that may read the clock: the simulation itself is given its first month.
-    const start = str(values, 'start') ?? nextMonth(new Date().toISOString().slice(0, 7));
-    if (!isMonth(start)) throw usageError(`--start ${start}: expected YYYY-MM`, 'e.g. --start 2027-01');
-    const monthsText = str(values, 'months') ?? '12';
-    if (!/^\d+$/.test(monthsText) || Number(monthsText) < 1 || Number(monthsText) > 120) throw usageError(`--months ${monthsText}: a whole number from 1 to 120`);
-    const result = simulateFleet(fleet, { start, months: Number(monthsText), prices: await readPrices(str(values, 'prices')) });
+    const start = monthFlag(values, 'start') ?? nextMonth(new Date().toISOString().slice(0, 7));
+    const months = wholeFlag(values, 'months', { min: 1, max: 120, example: '12' }) ?? 12;
+    const result = simulateFleet(fleet, { start, months, prices: await readPrices(str(values, 'prices')) });
     emit(io, result, () => formatSimulation(result));
     return ExitCode.ok;
   },
 };
-
-async function readFleet(file: string | undefined): Promise<Fleet> {
-  if (file === undefined) return defaultFleet();
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (cause) {
-    throw new PantherError('fleet-unreadable', `${file}: cannot read the fleet (${(cause as Error).message})`, {
-      subject: file, cause, exitCode: ExitCode.usage, hint: 'pass a JSON file; `panther cost simulate --json` shows the default under "fleet"',
-    });
-  }
-  return parseFleet(json, file);
-}
 
 const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(0)}`;
 const tb = (bytes: number): string => `${(bytes / 1e12).toFixed(2)}`;

@@ -1,64 +1,33 @@
-import { readFile } from 'node:fs/promises';
-import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
+import { ExitCode } from '../../core/errors.ts';
 import { formatGB } from '../../core/bytes.ts';
-import { hostPointTiers } from '../../backup/point-retention.ts';
-import { DEFAULT_STATE_DIR, ENV, stateDirFrom } from '../../core/defaults.ts';
-import { B2_PRICES, COST_POLICIES, estimateCost, parsePrices, readLedger, type CostEstimate, type CostPolicy, type PriceTable } from '../../cost/index.ts';
+import { COST_POLICIES, estimateCost, readLedger, type CostEstimate, type CostPolicy } from '../../cost/index.ts';
+import { costBasis, type CostBasis } from '../../cost/host-basis.ts';
+import { readPrices } from '../../cost/read-files.ts';
+import { amountFlag, choiceFlag, timeFlag, wholeFlag } from '../flags.ts';
+import { stateDirOf } from '../options.ts';
 import type { TierCounts } from '../../cost/keep-points.ts';
 import { loadProfiles } from '../../plan/profiles.ts';
 import type { StoragePlan } from '../../plan/types.ts';
 import { emit, str, type Command, type Io, type Values } from '../command.ts';
 import { onlyStateHost } from '../state-host.ts';
 import { optionalPlan } from '../repo-options.ts';
+import { costCommandInfo } from './cost.meta.ts';
 
 export const costCommand: Command = {
-  name: 'cost',
-  summary: "this month's object-store bill so far, the month's estimate, a forecast and the budget thresholds",
-  usage: 'panther cost [--host NAME] [--plan FILE] [--state-dir DIR] [--prices FILE] [--budget USD] [--policy report|thin] [--now ISO] [--json]',
-  help: `Reads the host's cost ledger (written by backup, prune and check runs) and prices it.
-  --host NAME       whose ledger (default: the plan's host, else the only host with a ledger)
-  --plan FILE       budget (backup.monthlyBudgetUsd) and retention tiers (default $PANTHER_PLAN or
-                    /etc/panther/plan.json; without one, a spec host's built-in profile)
-  --state-dir DIR   where ledgers live (default $PANTHER_STATE_DIR or ${DEFAULT_STATE_DIR}): cost-<host>.json
-  --prices FILE     JSON over the default B2 price table, e.g. { "storage": { "usdPerTBMonth": 7 } };
-                    fields: storage{usdPerTBMonth,freeGB} egress{usdPerGB,freeGBPerDay}
-                    classes{A|B|C:{usd,perCalls,freeCallsPerDay}} operationClass{op:A|B|C}
-                    hiddenVersionDays allowanceShare (this host's share of the account's free allowances)
-  --budget USD      monthly budget (overrides the plan's)
-  --policy P        report (default): say when the forecast exceeds the budget;
-                    thin: also propose a thinner retention (longest tier first, daily never under 7)
-                    with its saving and the profile override to add
-  --months N        months to forecast after this one (default 3)
-  --now ISO         the instant to estimate at (default: now)
-
-Thresholds: alert at 80 % and warning at 90 % of the budget (specification); over-budget at 100 %.
-Storage is billed on the month's average, the first 10 GB free; downloads and Class B/C calls have
-free allowances per UTC day. Exit 0 whatever the level; scripts read "budget.worst.level" from --json.`,
-  options: {
-    host: { type: 'string' },
-    plan: { type: 'string' },
-    'state-dir': { type: 'string' },
-    prices: { type: 'string' },
-    budget: { type: 'string' },
-    policy: { type: 'string' },
-    months: { type: 'string' },
-    now: { type: 'string' },
-  },
+  ...costCommandInfo,
   async run(values, _positionals, io) {
-    const policy = (str(values, 'policy') ?? 'report') as CostPolicy;
-    if (!COST_POLICIES.includes(policy)) throw usageError(`--policy ${policy}: expected ${COST_POLICIES.join(' or ')}`);
-    const now = str(values, 'now') ?? new Date().toISOString();
-    if (Number.isNaN(Date.parse(now)) || !/^\d{4}-\d{2}-\d{2}T/.test(now)) throw usageError(`--now ${now}: not an ISO time`, 'e.g. 2027-03-14T12:00:00Z');
-    const stateDir = stateDirFrom(str(values, 'state-dir'));
-    const context = await hostContext(values, stateDir, io);
+    const policy: CostPolicy = choiceFlag(values, 'policy', COST_POLICIES) ?? 'report';
+    const now = timeFlag(values, 'now') ?? new Date().toISOString();
+    const months = wholeFlag(values, 'months', { example: '3' });
+    const budget = amountFlag(values, 'budget', 'a number of dollars', '5');
+    const stateDir = stateDirOf(values);
+    const context = await hostBasis(values, stateDir, budget, io);
     const prices = await readPrices(str(values, 'prices'));
     const ledger = await readLedger(stateDir, context.host);
-    const months = str(values, 'months');
-    if (months !== undefined && !/^\d+$/.test(months)) throw usageError(`--months ${months}: a whole number`);
     const estimate = estimateCost({
-      ledger, prices, now: new Date(now).toISOString(), budgetUsd: context.budgetUsd, policy,
+      ledger, prices, now, budgetUsd: context.budgetUsd, policy,
       tiers: context.tiers, profile: context.profile,
-      ...(months === undefined ? {} : { horizonMonths: Number(months) }),
+      ...(months === undefined ? {} : { horizonMonths: months }),
     });
     if (context.source !== null) estimate.notes.push(context.source);
     emit(io, estimate, () => formatEstimate(estimate));
@@ -66,52 +35,17 @@ free allowances per UTC day. Exit 0 whatever the level; scripts read "budget.wor
   },
 };
 
-interface HostContext {
-  host: string;
-  budgetUsd: number | null;
-  tiers: TierCounts | null;
-  profile: string | null;
-  source: string | null;
-}
-
-async function hostContext(values: Values, stateDir: string, io: Io): Promise<HostContext> {
+/** The host (flag, plan, or the only ledger), then what its estimate is measured against. */
+async function hostBasis(values: Values, stateDir: string, budget: number | undefined, io: Io): Promise<CostBasis> {
   let plan: StoragePlan | null = null;
   try {
     plan = await optionalPlan(values);
   } catch (error) {
-    if (str(values, 'plan') !== undefined || process.env[ENV.plan] !== undefined) throw error;
+    if (str(values, 'plan') !== undefined || process.env['PANTHER_PLAN'] !== undefined) throw error;
   }
   const host = str(values, 'host') ?? plan?.host ?? await onlyStateHost(stateDir, 'cost', io);
-  const budgetText = str(values, 'budget');
-  const budgetFlag = budgetText === undefined ? undefined : Number(budgetText);
-  if (budgetFlag !== undefined && !(Number.isFinite(budgetFlag) && budgetFlag >= 0)) throw usageError(`--budget ${budgetText}: a number of dollars ≥ 0`);
-  if (plan !== null && plan.host === host) {
-    const t = hostPointTiers(plan);
-    const tiers = t === null ? null : { daily: t.daily, weekly: t.weekly, monthly: t.monthly, yearly: t.yearly };
-    return { host, budgetUsd: budgetFlag ?? plan.backup.monthlyBudgetUsd, tiers, profile: plan.profile, source: null };
-  }
-  // No plan for this host: a spec host's built-in profile still knows its budget and retention.
-  const profile = (await loadProfiles()).find((p) => p.specHost === host);
-  if (profile === undefined) return { host, budgetUsd: budgetFlag ?? null, tiers: null, profile: null, source: null };
-  const r = profile.retention;
-  return {
-    host, budgetUsd: budgetFlag ?? profile.backup.monthlyBudgetUsd, profile: profile.id,
-    tiers: { daily: r.daily, weekly: r.weekly, monthly: r.monthly, yearly: r.yearly ?? 0 },
-    source: `budget and retention from the built-in profile ${profile.id} (no plan for ${host})`,
-  };
-}
-
-export async function readPrices(file: string | undefined): Promise<PriceTable> {
-  if (file === undefined) return B2_PRICES;
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (cause) {
-    throw new PantherError('prices-unreadable', `${file}: cannot read the price table (${(cause as Error).message})`, {
-      subject: file, cause, exitCode: ExitCode.usage, hint: 'pass a JSON file with the fields to change, e.g. { "storage": { "usdPerTBMonth": 7 } }',
-    });
-  }
-  return parsePrices(json, file);
+  // Without a plan for this host, a spec host's built-in profile still knows its budget and retention.
+  return costBasis(host, plan, plan?.host === host ? [] : await loadProfiles(), budget);
 }
 
 const usd = (n: number): string => `$${n.toFixed(2)}`;

@@ -6,19 +6,10 @@ import type { Detection } from '../../facter/types.ts';
 import { loadProfiles } from '../../plan/profiles.ts';
 import { emit, str, type Command } from '../command.ts';
 import { usageError } from '../../core/errors.ts';
+import { detectInfo } from './detect.meta.ts';
 
 export const detect: Command = {
-  name: 'detect',
-  summary: 'read a nixos-facter report: disks, machine evidence and the profile it points to',
-  usage: 'panther detect --facter FILE [--profiles FILE] [--json]',
-  help: `Options:
-  --facter FILE     nixos-facter report (facter.json), any format from the 2024 pre-releases on
-  --profiles FILE   extra or changed profiles to match against
-  --json            print { profile, confidence, machine, disks, ignored, evidence, candidates, reason }
-
-When the report does not determine a profile, detect refuses (profile null, exit 3) and lists the
-candidates: pin the host in an inventory instead of guessing.`,
-  options: { facter: { type: 'string' }, profiles: { type: 'string' } },
+  ...detectInfo,
   async run(values, _positionals, io) {
     const file = str(values, 'facter');
     if (file === undefined) throw usageError('--facter FILE is required', 'pass the path of a nixos-facter report');

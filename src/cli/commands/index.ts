@@ -1,43 +1,74 @@
-// Every command, in the order `panther --help` lists them.
-import type { Command } from '../command.ts';
-import { backupCheck } from './backup-check.ts';
-import { backupInit } from './backup-init.ts';
-import { backupKeyAdd, backupKeyList, backupKeyRemove } from './backup-key.ts';
-import { backupList } from './backup-list.ts';
-import { backupPruneCommand } from './backup-prune.ts';
-import { backupRepairIndex } from './backup-repair-index.ts';
-import { backupRunCommand } from './backup-run.ts';
-import { backupStatus } from './backup-status.ts';
-import { backupUnlock } from './backup-unlock.ts';
-import { costCommand } from './cost.ts';
-import { costSimulateCommand } from './cost-simulate.ts';
-import { demo } from './demo.ts';
-import { restore } from './restore.ts';
-import { doctor } from './doctor.ts';
-import { doctorRemote } from './doctor-remote.ts';
-import { provision } from './provision.ts';
-import { unmount } from './unmount.ts';
-import { snapshotCreate } from './snapshot-create.ts';
-import { snapshotDelete } from './snapshot-delete.ts';
-import { snapshotDiff } from './snapshot-diff.ts';
-import { snapshotList } from './snapshot-list.ts';
-import { snapshotPin, snapshotUnpin } from './snapshot-pin.ts';
-import { snapshotPrune } from './snapshot-prune.ts';
-import { snapshotRestoreFile } from './snapshot-restore-file.ts';
-import { snapshotRun } from './snapshot-run.ts';
-import { snapshotSimulate } from './snapshot-simulate.ts';
-import { snapshotWrap } from './snapshot-wrap.ts';
-import { detect } from './detect.ts';
-import { lint } from './lint.ts';
-import { plan } from './plan.ts';
-import { profiles } from './profiles.ts';
-import { renderCommand } from './render.ts';
+// Every command, in the order `panther --help` lists them. Only the metadata (*.meta.ts: name, usage,
+// help, options) is imported here; a command's implementation module is imported when it runs, so
+// help and routing stay cheap and `snapshot run` never loads the S3 SDK or the demo's S3 server.
+import { lazyCommand, type Command } from '../command.ts';
+import { backupCheckInfo } from './backup-check.meta.ts';
+import { backupInitInfo } from './backup-init.meta.ts';
+import { backupKeyAddInfo, backupKeyListInfo, backupKeyRemoveInfo } from './backup-key.meta.ts';
+import { backupListInfo } from './backup-list.meta.ts';
+import { backupPruneCommandInfo } from './backup-prune.meta.ts';
+import { backupRepairIndexInfo } from './backup-repair-index.meta.ts';
+import { backupRunCommandInfo } from './backup-run.meta.ts';
+import { backupStatusInfo } from './backup-status.meta.ts';
+import { backupUnlockInfo } from './backup-unlock.meta.ts';
+import { costCommandInfo } from './cost.meta.ts';
+import { costSimulateCommandInfo } from './cost-simulate.meta.ts';
+import { demoInfo } from './demo.meta.ts';
+import { detectInfo } from './detect.meta.ts';
+import { doctorInfo } from './doctor.meta.ts';
+import { doctorRemoteInfo } from './doctor-remote.meta.ts';
+import { lintInfo } from './lint.meta.ts';
+import { planInfo } from './plan.meta.ts';
+import { profilesInfo } from './profiles.meta.ts';
+import { provisionInfo } from './provision.meta.ts';
+import { renderCommandInfo } from './render.meta.ts';
+import { restoreInfo } from './restore.meta.ts';
+import { snapshotCreateInfo } from './snapshot-create.meta.ts';
+import { snapshotDeleteInfo } from './snapshot-delete.meta.ts';
+import { snapshotDiffInfo } from './snapshot-diff.meta.ts';
+import { snapshotListInfo } from './snapshot-list.meta.ts';
+import { pinInfo } from './snapshot-pin.meta.ts';
+import { snapshotPruneInfo } from './snapshot-prune.meta.ts';
+import { snapshotRestoreFileInfo } from './snapshot-restore-file.meta.ts';
+import { snapshotRunInfo } from './snapshot-run.meta.ts';
+import { snapshotSimulateInfo } from './snapshot-simulate.meta.ts';
+import { snapshotWrapInfo } from './snapshot-wrap.meta.ts';
+import { unmountInfo } from './unmount.meta.ts';
 
 export const COMMANDS: Command[] = [
-  detect, profiles, plan, lint, renderCommand, provision, unmount, doctor, doctorRemote,
-  snapshotRun, snapshotCreate, snapshotList, snapshotPrune, snapshotDelete, snapshotPin, snapshotUnpin,
-  snapshotWrap, snapshotDiff, snapshotRestoreFile, snapshotSimulate,
-  backupInit, backupRunCommand, backupStatus, backupList, backupCheck, backupRepairIndex, backupPruneCommand, backupKeyAdd, backupKeyList, backupKeyRemove, backupUnlock, restore,
-  costCommand, costSimulateCommand,
-  demo,
+  lazyCommand(detectInfo, async () => (await import('./detect.ts')).detect),
+  lazyCommand(profilesInfo, async () => (await import('./profiles.ts')).profiles),
+  lazyCommand(planInfo, async () => (await import('./plan.ts')).plan),
+  lazyCommand(lintInfo, async () => (await import('./lint.ts')).lint),
+  lazyCommand(renderCommandInfo, async () => (await import('./render.ts')).renderCommand),
+  lazyCommand(provisionInfo, async () => (await import('./provision.ts')).provision),
+  lazyCommand(unmountInfo, async () => (await import('./unmount.ts')).unmount),
+  lazyCommand(doctorInfo, async () => (await import('./doctor.ts')).doctor),
+  lazyCommand(doctorRemoteInfo, async () => (await import('./doctor-remote.ts')).doctorRemote),
+  lazyCommand(snapshotRunInfo, async () => (await import('./snapshot-run.ts')).snapshotRun),
+  lazyCommand(snapshotCreateInfo, async () => (await import('./snapshot-create.ts')).snapshotCreate),
+  lazyCommand(snapshotListInfo, async () => (await import('./snapshot-list.ts')).snapshotList),
+  lazyCommand(snapshotPruneInfo, async () => (await import('./snapshot-prune.ts')).snapshotPrune),
+  lazyCommand(snapshotDeleteInfo, async () => (await import('./snapshot-delete.ts')).snapshotDelete),
+  lazyCommand(pinInfo(true), async () => (await import('./snapshot-pin.ts')).snapshotPin),
+  lazyCommand(pinInfo(false), async () => (await import('./snapshot-pin.ts')).snapshotUnpin),
+  lazyCommand(snapshotWrapInfo, async () => (await import('./snapshot-wrap.ts')).snapshotWrap),
+  lazyCommand(snapshotDiffInfo, async () => (await import('./snapshot-diff.ts')).snapshotDiff),
+  lazyCommand(snapshotRestoreFileInfo, async () => (await import('./snapshot-restore-file.ts')).snapshotRestoreFile),
+  lazyCommand(snapshotSimulateInfo, async () => (await import('./snapshot-simulate.ts')).snapshotSimulate),
+  lazyCommand(backupInitInfo, async () => (await import('./backup-init.ts')).backupInit),
+  lazyCommand(backupRunCommandInfo, async () => (await import('./backup-run.ts')).backupRunCommand),
+  lazyCommand(backupStatusInfo, async () => (await import('./backup-status.ts')).backupStatus),
+  lazyCommand(backupListInfo, async () => (await import('./backup-list.ts')).backupList),
+  lazyCommand(backupCheckInfo, async () => (await import('./backup-check.ts')).backupCheck),
+  lazyCommand(backupRepairIndexInfo, async () => (await import('./backup-repair-index.ts')).backupRepairIndex),
+  lazyCommand(backupPruneCommandInfo, async () => (await import('./backup-prune.ts')).backupPruneCommand),
+  lazyCommand(backupKeyAddInfo, async () => (await import('./backup-key.ts')).backupKeyAdd),
+  lazyCommand(backupKeyListInfo, async () => (await import('./backup-key.ts')).backupKeyList),
+  lazyCommand(backupKeyRemoveInfo, async () => (await import('./backup-key.ts')).backupKeyRemove),
+  lazyCommand(backupUnlockInfo, async () => (await import('./backup-unlock.ts')).backupUnlock),
+  lazyCommand(restoreInfo, async () => (await import('./restore.ts')).restore),
+  lazyCommand(costCommandInfo, async () => (await import('./cost.ts')).costCommand),
+  lazyCommand(costSimulateCommandInfo, async () => (await import('./cost-simulate.ts')).costSimulateCommand),
+  lazyCommand(demoInfo, async () => (await import('./demo.ts')).demo),
 ];

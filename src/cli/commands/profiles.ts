@@ -1,15 +1,9 @@
 import { loadProfiles } from '../../plan/profiles.ts';
 import { emit, str, type Command } from '../command.ts';
+import { profilesInfo } from './profiles.meta.ts';
 
 export const profiles: Command = {
-  name: 'profiles',
-  summary: 'list the storage profiles (built-in and your own)',
-  usage: 'panther profiles [--profiles FILE] [--json]',
-  help: `Options:
-  --profiles FILE   add or replace profiles (a JSON file { "profiles": [ … ] }; a profile may
-                    "extends" another and replace any top-level key)
-  --json            the full profile definitions, ready to copy into your own file`,
-  options: { profiles: { type: 'string' } },
+  ...profilesInfo,
   async run(values, _positionals, io) {
     const list = await loadProfiles(str(values, 'profiles'));
     emit(io, { profiles: list }, () => list.map((p) => {

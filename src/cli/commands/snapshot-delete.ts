@@ -1,17 +1,11 @@
 import { deleteSnapshot } from '../../snapshot/engine.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, flag, type Command } from '../command.ts';
-import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
+import { snapshotContext, withHostLock } from '../snapshot-context.ts';
+import { snapshotDeleteInfo } from './snapshot-delete.meta.ts';
 
 export const snapshotDelete: Command = {
-  name: 'snapshot delete',
-  summary: 'delete one snapshot (refused when pinned or held, unless --force)',
-  usage: 'panther snapshot delete <name> [--force] [--json]',
-  help: `${SNAPSHOT_HELP}
-${LOCK_HELP}
-  --force        also delete a pinned or held snapshot (a held one may be a backup parent)`,
-  options: { ...SNAPSHOT_OPTIONS, force: { type: 'boolean' } },
-  positionals: true,
+  ...snapshotDeleteInfo,
   async run(values, positionals, io) {
     const name = positionals[0];
     if (name === undefined || positionals.length > 1) throw usageError('name one snapshot', 'panther snapshot list shows the names');

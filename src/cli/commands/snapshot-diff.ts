@@ -2,18 +2,11 @@ import { diffSnapshots } from '../../snapshot/diff.ts';
 import { findSnapshot } from '../../snapshot/store.ts';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import { emit, type Command } from '../command.ts';
-import { SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext } from '../snapshot-context.ts';
+import { snapshotContext } from '../snapshot-context.ts';
+import { snapshotDiffInfo } from './snapshot-diff.meta.ts';
 
 export const snapshotDiff: Command = {
-  name: 'snapshot diff',
-  summary: 'list the paths that changed between two snapshots of one subvolume (read from btrfs, no tree walk)',
-  usage: 'panther snapshot diff <older> <newer> [--json]',
-  help: `${SNAPSHOT_HELP}
-
-Reads the metadata-only incremental send stream (btrfs send --no-data -p OLDER NEWER), so the cost
-grows with what changed, not with the size of the trees.`,
-  options: SNAPSHOT_OPTIONS,
-  positionals: true,
+  ...snapshotDiffInfo,
   async run(values, positionals, io) {
     const [a, b] = positionals;
     if (a === undefined || b === undefined || positionals.length > 2) throw usageError('name two snapshots', 'panther snapshot diff @home.20261123T020000Z @home.20261124T020000Z');

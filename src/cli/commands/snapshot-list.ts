@@ -1,19 +1,10 @@
 import { listAll } from '../../snapshot/store.ts';
 import { emit, str, type Command } from '../command.ts';
-import { SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext } from '../snapshot-context.ts';
+import { snapshotContext } from '../snapshot-context.ts';
+import { snapshotListInfo } from './snapshot-list.meta.ts';
 
 export const snapshotList: Command = {
-  name: 'snapshot list',
-  summary: 'list snapshots with their origin, tiers, tags, pins, holds and hook outcomes',
-  usage: 'panther snapshot list [--subvol NAME] [--json]',
-  help: `${SNAPSHOT_HELP}
-  --subvol NAME  only this subvolume's snapshots
-
-The list is read from the metadata stored beside each snapshot; a snapshot whose metadata file is
-missing is still listed, rebuilt from its name and btrfs ("rebuilt": true); so is one whose metadata
-file is damaged (with a warning naming the file; retention then keeps it, as its pins and holds are
-unknown). A metadata file without its snapshot is ignored with a warning.`,
-  options: { ...SNAPSHOT_OPTIONS, subvol: { type: 'string' } },
+  ...snapshotListInfo,
   async run(values, _positionals, io) {
     const ctx = await snapshotContext(values, io);
     const only = str(values, 'subvol');

@@ -1,47 +1,23 @@
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
-import { planHost } from '../../plan/plan-host.ts';
-import { findProfile, loadProfiles } from '../../plan/profiles.ts';
+import { loadProfiles } from '../../plan/profiles.ts';
+import { policyPlan } from '../../plan/resolve.ts';
 import type { SnapshotTiers, StoragePlan } from '../../plan/types.ts';
 import { describeSchedule, simulateRetention, type SimulationResult } from '../../snapshot/retention/index.ts';
 import type { RetentionPolicy } from '../../snapshot/types.ts';
 import { emit, str, type Command, type Values } from '../command.ts';
-import { PLAN_INPUT_OPTIONS, resolvePlan } from '../plan-input.ts';
+import { resolvePlan } from '../plan-input.ts';
+import { timeFlag, wholeFlag } from '../flags.ts';
+import { snapshotSimulateInfo, TIER_FLAGS } from './snapshot-simulate.meta.ts';
 
-const TIER_FLAGS = ['frequent', 'hourly', 'daily', 'weekly', 'monthly', 'yearly'] as const;
 const DAY_MS = 86_400_000;
 
 export const snapshotSimulate: Command = {
-  name: 'snapshot simulate',
-  summary: 'play a snapshot schedule forward and show what retention keeps',
-  usage: 'panther snapshot simulate [--daily N --weekly N --monthly N …] [--plan FILE | --host NAME] [--timezone TZ] [--days D] [--start ISO] [--json]',
-  help: `Tiers (N = how many of the most recent periods with a snapshot keep their last snapshot; 0 = off):
-  --frequent N --frequent-minutes M   slots of M minutes (M must divide a day)
-  --hourly N --daily N --weekly N --monthly N --yearly N
-Policy from a plan instead (flags above override single tiers):
-  --plan FILE | --inventory FILE --host NAME | --profile ID | --host NAME (a built-in profile's host)
-  --subvolume NAME      which subvolume's tiers (default: the first one that is snapshotted)
-Simulation:
-  --timezone TZ         IANA zone of the calendar tiers and the timers (default: the plan's, else UTC)
-  --days D              how many days to play (default 400)
-  --start ISO           first instant (default: D days before today, 00:00 UTC)
-  --json                the whole SimulationResult: kept snapshots with reasons, a line per day
-
-Timers: the frequent/hourly tiers' interval, daily 02:00, weekly Sunday 03:00, monthly 1st 04:00, local
-time; retention runs after every snapshot as \`panther snapshot run\` does. Semantics: docs/RETENTION.md.`,
-  options: {
-    ...PLAN_INPUT_OPTIONS,
-    ...Object.fromEntries(TIER_FLAGS.map((t) => [t, { type: 'string' as const }])),
-    'frequent-minutes': { type: 'string' },
-    subvolume: { type: 'string' },
-    timezone: { type: 'string' },
-    days: { type: 'string' },
-    start: { type: 'string' },
-  },
+  ...snapshotSimulateInfo,
   async run(values, _positionals, io) {
     const policy = await policyFrom(values);
-    const days = count(values, 'days') ?? 400;
+    const days = wholeFlag(values, 'days', { min: 1, example: '400' }) ?? 400;
     // The CLI is the edge that may read the clock; simulateRetention itself is given its window.
-    const start = str(values, 'start') ?? new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - days * DAY_MS).toISOString();
+    const start = timeFlag(values, 'start') ?? new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - days * DAY_MS).toISOString();
     const result = simulateRetention(policy, { days, start });
     emit(io, result, () => formatSimulation(result));
     return ExitCode.ok;
@@ -53,10 +29,10 @@ async function policyFrom(values: Values): Promise<RetentionPolicy> {
   const tiers: SnapshotTiers = fromPlan?.tiers ?? { frequentMinutes: null, frequent: 0, hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0 };
   let given = fromPlan !== null;
   for (const tier of TIER_FLAGS) {
-    const n = count(values, tier);
+    const n = wholeFlag(values, tier, { example: '7' });
     if (n !== undefined) { tiers[tier] = n; given = true; }
   }
-  const minutes = count(values, 'frequent-minutes');
+  const minutes = wholeFlag(values, 'frequent-minutes', { min: 1, example: '15' });
   if (minutes !== undefined) tiers.frequentMinutes = minutes;
   if (tiers.frequent > 0 && tiers.frequentMinutes === null) throw usageError('--frequent needs --frequent-minutes M', 'e.g. --frequent 24 --frequent-minutes 60');
   if (!given) throw usageError('no retention policy given', 'pass tier counts (--daily 7 --weekly 4 --monthly 12) or a plan (--plan FILE, --host NAME)');
@@ -83,24 +59,7 @@ async function planFrom(values: Values): Promise<StoragePlan | null> {
   const id = str(values, 'profile');
   const host = str(values, 'host');
   if (id === undefined && host === undefined) return null;
-  // Without a report the policy is all we need: a bare --host names one of the spec's machines.
-  const profiles = await loadProfiles(str(values, 'profiles'));
-  const profile = id !== undefined ? findProfile(profiles, id) : profiles.find((p) => p.specHost === host);
-  if (profile === undefined) {
-    throw usageError(`no built-in profile is for host "${host}"`,
-      `known hosts: ${profiles.flatMap((p) => p.specHost ?? []).join(', ')}; or pass --inventory FILE --host NAME, --profile ID or --plan FILE`);
-  }
-  // Tiers do not depend on disks, so placeholder devices let planHost give the profile's real tiers
-  // without a hardware report; nothing but the snapshot policy of this plan is read.
-  const disks = profile.pools.map((pool) => ({ pool: pool.name, device: `/dev/placeholder-${pool.name}`, sizeGB: 1000 }));
-  return planHost({ host: host ?? profile.specHost ?? 'host', profile, profileSource: 'flag', report: null, entry: { profile: profile.id, disks } });
-}
-
-function count(values: Values, key: string): number | undefined {
-  const text = str(values, key);
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw usageError(`--${key} ${text}: expected a whole number ≥ 0`);
-  return Number(text);
+  return policyPlan(await loadProfiles(str(values, 'profiles')), { ...(id === undefined ? {} : { id }), ...(host === undefined ? {} : { host }) });
 }
 
 const WEEKDAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

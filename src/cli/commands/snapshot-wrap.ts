@@ -1,20 +1,11 @@
 import { wrapCommand } from '../../snapshot/engine.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, type Command } from '../command.ts';
-import { LOCK_HELP, SNAPSHOT_HELP, SNAPSHOT_OPTIONS, snapshotContext, withHostLock } from '../snapshot-context.ts';
+import { snapshotContext, withHostLock } from '../snapshot-context.ts';
+import { snapshotWrapInfo } from './snapshot-wrap.meta.ts';
 
 export const snapshotWrap: Command = {
-  name: 'snapshot wrap',
-  summary: 'snapshot before and after a command (an upgrade, a migration) and record how it ended',
-  usage: 'panther snapshot wrap [--subvol NAME …] [--tag T …] -- <command> [args…]',
-  help: `${SNAPSHOT_HELP}
-${LOCK_HELP}
-  --subvol NAME  which subvolumes (repeatable; default every snapshotted subvolume of the plan)
-  --tag T        label both snapshots
-
-Exits with the command's own exit code, so it can stand in for the command in scripts.`,
-  options: { ...SNAPSHOT_OPTIONS, subvol: { type: 'string', multiple: true }, tag: { type: 'string', multiple: true } },
-  positionals: true,
+  ...snapshotWrapInfo,
   async run(values, positionals, io) {
     if (positionals.length === 0) throw usageError('no command to wrap', 'panther snapshot wrap -- nixos-rebuild switch');
     const ctx = await snapshotContext(values, io);

@@ -6,7 +6,8 @@
 //
 // The password is never in the plan: pg reads it from the pgpass file (PGPASSFILE or ~/.pgpass);
 // on NixOS the hook normally connects over the unix socket with peer authentication.
-import { Client, DatabaseError } from 'pg';
+// pg is imported when a PostgreSQL hook runs: most `snapshot run`s (every 15 minutes) have none.
+import type { Client } from 'pg';
 import type { HookConfig } from '../../plan/types.ts';
 import type { HookContext, SnapshotHook } from './types.ts';
 import { PantherError, isPantherError } from '../../core/errors.ts';
@@ -41,6 +42,7 @@ export function postgresHook(config: PostgresHookConfig): SnapshotHook {
 }
 
 async function connect(config: PostgresHookConfig, host: string, port: number, ctx: HookContext): Promise<Client> {
+  const { Client } = (await import('pg')).default;
   const client = new Client({
     host, port,
     user: config.user ?? 'postgres',
@@ -69,7 +71,7 @@ async function query(client: Client, where: string, sql: string, column?: string
     const result = await client.query<Record<string, unknown>>(sql);
     return column === undefined ? '' : String(result.rows[0]?.[column] ?? '');
   } catch (error) {
-    const denied = error instanceof DatabaseError && error.code === '42501';
+    const denied = error instanceof (await import('pg')).default.DatabaseError && error.code === '42501';
     throw new PantherError(denied ? 'postgres-permission' : 'postgres-failed', `PostgreSQL at ${where}: ${sql} failed: ${errorText(error)}`, {
       subject: where, cause: error,
       ...(denied ? { hint: 'connect as a superuser, or grant the hook\'s role pg_checkpoint and pg_read_all_settings' } : {}),

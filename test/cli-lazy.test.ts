@@ -1,0 +1,119 @@
+// The command registry is lazy: help, routing and `snapshot run` (every 15 minutes on Hetzner) load
+// no S3 SDK, no dev-only S3 server and no PostgreSQL client, and nothing the CLI reaches through
+// static imports needs a devDependency, so a production install (npm ci --omit=dev) runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { RECORDED_PLAN } from '../src/provision/recorded-plan.ts';
+import { DEFAULT_PLAN } from '../src/cli/options.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const MAIN = join(ROOT, 'src/cli/main.ts');
+const HEAVY = ['/node_modules/@aws-sdk/', '/node_modules/fauxqs/', '/node_modules/pg/'];
+
+function loadedBy(args: string[]): { modules: string[]; status: number | null } {
+  const dir = mkdtempSync(join(tmpdir(), 'panther-lazy-'));
+  try {
+    const log = join(dir, 'modules.txt');
+    const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/support/module-log.ts'), MAIN, ...args], {
+      env: { ...process.env, PANTHER_MODULE_LOG: log }, encoding: 'utf8', timeout: 60_000,
+    });
+    return { modules: readFileSync(log, 'utf8').split('\n'), status: r.status };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('snapshot list --help and --version load no command implementation and no npm package', () => {
+  for (const args of [['snapshot', 'list', '--help'], ['--version']]) {
+    const { modules, status } = loadedBy(args);
+    assert.equal(status, 0);
+    assert.deepEqual(modules.filter((m) => m.includes('/node_modules/')), [], `${args.join(' ')} loaded npm modules`);
+    assert.deepEqual(modules.filter((m) => /\/src\/cli\/commands\/[^/]+(?<!\.meta)\.ts$/.test(m) && !m.endsWith('/index.ts')), [], 'an implementation module was loaded');
+  }
+});
+
+test('snapshot run loads its implementation but no S3 SDK, S3 server or PostgreSQL client', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'panther-lazy-plan-'));
+  try {
+    // A plan that fails validation still makes `snapshot run` load everything it imports statically.
+    const plan = join(dir, 'plan.json');
+    writeFileSync(plan, '{}');
+    const { modules, status } = loadedBy(['snapshot', 'run', '--plan', plan, '--root', dir, '--lock', join(dir, 'lock')]);
+    assert.equal(status, 1);
+    assert.ok(modules.some((m) => m.endsWith('/src/cli/commands/snapshot-run.ts')), 'the implementation ran');
+    assert.ok(modules.some((m) => m.endsWith('/src/snapshot/engine.ts')), 'the engine was loaded');
+    assert.deepEqual(modules.filter((m) => HEAVY.some((h) => m.includes(h))), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** Relative and bare specifiers of a file's static, value-level imports and re-exports (not `import type`, not `import()`). */
+function staticImports(text: string): string[] {
+  const specs: string[] = [];
+  for (const m of text.matchAll(/^\s*(?:import|export)\s+(?!type\b)([^'";]*?)\s*from\s+['"]([^'"]+)['"]/gm)) specs.push(m[2]!);
+  for (const m of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) specs.push(m[1]!);
+  return specs;
+}
+
+function packageOf(spec: string, from: string): string | null {
+  if (spec.startsWith('node:')) return null;
+  if (spec.startsWith('.')) {
+    const abs = resolve(dirname(from), spec);
+    const i = abs.indexOf('/node_modules/');
+    if (i < 0) return null;
+    const rest = abs.slice(i + '/node_modules/'.length).split('/');
+    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+  }
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+}
+
+test('nothing the CLI reaches through static imports needs a devDependency (a production install runs)', () => {
+  const dev = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies);
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  const visit = (file: string, via: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const spec of staticImports(readFileSync(file, 'utf8'))) {
+      const pkg = packageOf(spec, file);
+      if (pkg !== null && dev.includes(pkg)) problems.push(`${file.slice(ROOT.length + 1)} imports ${spec} (devDependency ${pkg}), reached from ${via}`);
+      if (spec.startsWith('.') && pkg === null) visit(resolve(dirname(file), spec), file.slice(ROOT.length + 1));
+    }
+  };
+  visit(MAIN, 'main');
+  // Each command's implementation is its own entry (the registry imports it when it runs). Only the
+  // demo may need devDependencies: it runs a local S3 server (fauxqs) in place of B2.
+  for (const name of readdirSync(join(ROOT, 'src/cli/commands'))) {
+    if (!name.endsWith('.ts') || name.endsWith('.meta.ts') || name.endsWith('.test.ts') || name === 'index.ts' || name === 'demo.ts') continue;
+    visit(join(ROOT, 'src/cli/commands', name), `src/cli/commands/${name}`);
+  }
+  assert.ok(seen.size > 100, `only ${seen.size} modules found: the import scan is broken`);
+  assert.deepEqual(problems, []);
+});
+
+test('the demo is the one command that needs a devDependency, and the scan sees it', () => {
+  const text = readFileSync(join(ROOT, 'src/demo/local-s3.ts'), 'utf8');
+  assert.ok(staticImports(text).some((s) => packageOf(s, join(ROOT, 'src/demo/local-s3.ts')) === 'fauxqs'));
+});
+
+test('no command imports another command: shared flags and helpers live in src/cli/', () => {
+  const dir = join(ROOT, 'src/cli/commands');
+  const problems: string[] = [];
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts') && n !== 'index.ts')) {
+    const own = name.replace(/(\.meta)?\.ts$/, '');
+    for (const m of readFileSync(join(dir, name), 'utf8').matchAll(/(?:from\s+|import\()\s*['"]\.\/([^'"]+)['"]/g)) {
+      if (m[1] !== `${own}.meta.ts` && m[1] !== `${own}.ts`) problems.push(`${name} imports ./${m[1]}`);
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
+test('the help texts name the plan where provision records it', () => {
+  assert.equal(DEFAULT_PLAN, RECORDED_PLAN);
+});
