@@ -38,6 +38,7 @@ const ALLOWED: Record<string, Row> = {
   'repo/crypto': { may: ['core'] },
   'repo/index': { may: ['core', 'repo', 'repo/crypto', 'repo/pack'] },
   'repo/keyfile': { may: ['core', 'repo', 'repo/crypto', 'repo/pack'] },
+  'repo/doctor': { may: ['core', 'repo', 'repo/backend'], why: 'doctor remote: what a host key can do in its bucket, through the backend stack' },
   'repo/lock': { may: ['core', 'repo', 'repo/backend'], why: 'lease objects live directly on the backend (FORMAT.md §6)' },
   'repo/lock/testing': { may: ['core', 'repo', 'repo/lock', 'repo/backend'], why: 'a laggy backend and a fake clock for the lock tests' },
   'repo/manifest': { may: ['core', 'repo', 'repo/crypto'] },

@@ -2,6 +2,9 @@
 // names the file and the path of each bad value ("plan.json: pools.primary.subvolumes[3].cow: expected
 // true or false, got "no""). Values from the file are hostile: they are shown JSON-escaped and cut short.
 import { z } from 'zod';
+import { shownValue } from './shown-value.ts';
+
+export { shownValue };
 import { ExitCode, PantherError } from './errors.ts';
 
 export interface SchemaReadOptions {
@@ -18,17 +21,8 @@ export interface SchemaReadOptions {
 
 /** At most this many problems are listed; a mangled file would otherwise print pages. */
 const MAX_LISTED = 12;
-const MAX_SHOWN = 60;
 
 /** A value from the input, safe to print: JSON-escaped (NUL, newlines, quotes), long strings cut. */
-export function shownValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : `a list of ${value.length}`;
-  if (typeof value === 'object' && value !== null) return 'an object';
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 3)}…${text.endsWith('"') ? '"' : ''}` : text;
-}
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string', number: 'a number', int: 'a whole number', boolean: 'true or false', array: 'a list',

@@ -15,7 +15,7 @@
 //   a repeated autumn hour counts from its first occurrence.
 // - `--window START-END` (what the timers pass, already staggered) replaces both windows, no stagger.
 import { ExitCode, PantherError } from '../core/errors.ts';
-import { shownValue } from '../core/schema.ts';
+import { shownValue } from '../core/shown-value.ts';
 import { DAY_MS, MINUTE_MS, firstInstantAt, openZone, utcMs, type Zone } from '../core/local-time.ts';
 import type { BackupPolicy, BackupWindow } from './types.ts';
 
