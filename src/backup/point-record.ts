@@ -9,7 +9,8 @@
 //   { format, version, host, updated, points: [{ id, repository, subvolume, snapshot, time }] }
 // `repository` is the repository id (config `id`), so one host's points in two repositories (a local
 // one and B2) are told apart. Written whole to a temporary name, fsynced and renamed.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { readStateJson } from '../core/read-state-json.ts';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { PantherError } from '../core/errors.ts';
@@ -45,23 +46,8 @@ export function pointRecordPath(stateDir: string, host: string): string {
 /** The record, or null when the host has none yet. A damaged file is an error, never a silent reset. */
 export async function readPointRecord(stateDir: string, host: string): Promise<PointRecord | null> {
   const path = pointRecordPath(stateDir, host);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return null;
-    throw new PantherError('points-unreadable', `${path}: cannot read the record of completed backup points (${code ?? 'error'})`, {
-      subject: path, cause, hint: 'check the path (--state-dir) and that this user may read it',
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw damaged(path, `not JSON (${(cause as Error).message})`, cause);
-  }
-  return parsePointRecord(json, path, host);
+  const json = await readStateJson(path, { unreadable: { code: 'points-unreadable', what: 'the record of completed backup points' }, damaged });
+  return json === null ? null : parsePointRecord(json, path, host);
 }
 
 export function parsePointRecord(json: unknown, source: string, host: string): PointRecord {

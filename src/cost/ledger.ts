@@ -2,7 +2,8 @@
 // temporary name and renamed (core/atomic-write.ts), so a crash leaves the old ledger or the new
 // one. Read-modify-write is not locked: `backup run` records under the backup lock it already
 // takes, so two writers never race.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { readStateJson } from '../core/read-state-json.ts';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { PantherError } from '../core/errors.ts';
@@ -19,22 +20,8 @@ export function ledgerPath(stateDir: string, host: string): string {
 /** The host's ledger; an empty one when the file does not exist yet. */
 export async function readLedger(stateDir: string, host: string): Promise<Ledger> {
   const path = ledgerPath(stateDir, host);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return emptyLedger(host);
-    throw new PantherError('ledger-unreadable', `${path}: cannot read the cost ledger (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, {
-      subject: path, cause, hint: 'check the path (--state-dir) and that this user may read it',
-    });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw damaged(path, `not JSON (${(cause as Error).message})`, cause);
-  }
-  return parseLedger(json, path, host);
+  const json = await readStateJson(path, { unreadable: { code: 'ledger-unreadable', what: 'the cost ledger' }, damaged });
+  return json === null ? emptyLedger(host) : parseLedger(json, path, host);
 }
 
 export function parseLedger(json: unknown, source: string, host: string): Ledger {

@@ -45,8 +45,9 @@ export function errorCodesIn(fileName: string, text: string): ErrorCodeSite[] {
           if (code !== undefined) add(literals(code), node, property(arg, 'exitCode')?.getText(source), property(arg, 'what'));
         }
       }
-    } else if (ts.isObjectLiteralExpression(node) && ts.isVariableDeclaration(node.parent)) {
-      // `const opts = { code: 'profiles-invalid', what: … }` handed to a schema-checked read later.
+    } else if (ts.isObjectLiteralExpression(node) && (ts.isVariableDeclaration(node.parent) || ts.isPropertyAssignment(node.parent))) {
+      // `const opts = { code: 'profiles-invalid', what: … }` handed to a schema-checked read later, or
+      // `{ unreadable: { code: 'ledger-unreadable', what: … } }` handed to core/read-state-json.ts.
       const code = property(node, 'code');
       if (code !== undefined && (property(node, 'what') ?? property(node, 'namedArrays')) !== undefined) add(literals(code), node, property(node, 'exitCode')?.getText(source), property(node, 'what'));
     }
