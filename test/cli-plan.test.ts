@@ -8,7 +8,7 @@ import { runCli } from './support/cli.ts';
 
 const F = (name: string) => join(import.meta.dirname, 'fixtures', 'facter', name)
 const HOST = (name: string) => join(import.meta.dirname, '..', 'examples', 'facter', name);
-const SHARED = (name: string) => join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'facter', name);
+const SHARED = (name: string) => join(import.meta.dirname, 'fixtures', 'facter', 'real', name);
 const INVENTORY = join(import.meta.dirname, '..', 'examples', 'inventory.json');
 
 test('detect prints the documented JSON shape and refuses with exit 3 when unsure', async () => {
