@@ -9,11 +9,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirements.ts';
 import { provisionSpecHost, type Provisioned } from '../support/provisioned.ts';
 import { runCli } from '../support/cli.ts';
+import { flipByte } from '../support/flip-byte.ts';
 import { writeAgeIdentity } from '../support/trees.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { locate } from '../../src/snapshot/store.ts';
@@ -28,28 +29,6 @@ interface Problem { severity: string; code: string; object: string; message: str
 
 async function listKind(repoDir: string, host: string, kind: Kind): Promise<string[]> {
   return (await readdir(join(repoDir, host, kind)).catch(() => [])).filter((n) => /^[0-9a-f]{64}$/.test(n)).sort();
-}
-
-/** Flips one byte of a file in place; returns the function that flips it back. */
-async function flipByte(path: string, offset: number): Promise<() => Promise<void>> {
-  const handle = await open(path, 'r+');
-  try {
-    const byte = Buffer.alloc(1);
-    await handle.read(byte, 0, 1, offset);
-    await handle.write(Buffer.from([byte[0]! ^ 0x5a]), 0, 1, offset);
-  } finally {
-    await handle.close();
-  }
-  return async () => {
-    const h = await open(path, 'r+');
-    try {
-      const byte = Buffer.alloc(1);
-      await h.read(byte, 0, 1, offset);
-      await h.write(Buffer.from([byte[0]! ^ 0x5a]), 0, 1, offset);
-    } finally {
-      await h.close();
-    }
-  };
 }
 
 describe('corruption found by backup check and refused by restore', { skip, timeout: 10 * 60_000 }, () => {

@@ -7,11 +7,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirements.ts';
 import { provisionSpecHost, type Provisioned } from '../support/provisioned.ts';
 import { runCli } from '../support/cli.ts';
+import { flipByte } from '../support/flip-byte.ts';
 import { writeAgeIdentity } from '../support/trees.ts';
 import { startS3Stack, TEST_BUCKET, TEST_REGION, type S3Stack } from '../support/s3-server.ts';
 import { renderJson } from '../../src/render/json.ts';
@@ -23,17 +24,6 @@ const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev'
 
 interface Problem { severity: string; code: string; object: string; message: string; manifests: string[]; hint?: string }
 interface Point { id: string; snapshot: string }
-
-async function flipByte(path: string, offset: number): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    const byte = Buffer.alloc(1);
-    await handle.read(byte, 0, 1, offset);
-    await handle.write(Buffer.from([byte[0]! ^ 0x5a]), 0, 1, offset);
-  } finally {
-    await handle.close();
-  }
-}
 
 /** The same plan with @home keeping one daily point and nothing else, so prune deletes older ones. */
 function oneDailyPlan(plan: StoragePlan): StoragePlan {

@@ -41,19 +41,35 @@ async function planFile(dir: string, plan: StoragePlan): Promise<string> {
 
 const mountedAt = (target: string): boolean => currentMounts().some((m) => m.target === target);
 
+/**
+ * Mounts that are not the plan's: a tmpfs at `tmpfs` and a bind mount at `bound` (of a directory in the
+ * fixture), made by the test and always taken down again, whatever `fn` does.
+ */
+async function withForeignMounts(scratchDir: string, tmpfs: string, bound: string, fn: () => Promise<void>): Promise<void> {
+  const source = join(scratchDir, 'bind-source');
+  await mkdir(tmpfs);
+  await mkdir(bound);
+  await mkdir(source);
+  await mount('tmpfs', tmpfs, ['size=1m'], { fstype: 'tmpfs' });
+  try {
+    await mount(source, bound, ['bind']);
+    try {
+      await fn();
+    } finally {
+      await umount(bound);
+    }
+  } finally {
+    await umount(tmpfs);
+  }
+}
+
 test('provision refuses a root holding a foreign tmpfs and bind mount, saying what is mounted there and how to proceed', { skip }, async () => {
   await withLoop(async (loops, root) => {
     const device = loops.devices[0]!;
     const plan = await planFile(loops.dir, specPlan('yoga'));
     const tmpfs = join(root, 'scratch');
     const bound = join(root, 'bound');
-    const source = join(loops.dir, 'bind-source');
-    await mkdir(tmpfs);
-    await mkdir(bound);
-    await mkdir(source);
-    await mount('tmpfs', tmpfs, ['size=1m'], { fstype: 'tmpfs' });
-    await mount(source, bound, ['bind']);
-    try {
+    await withForeignMounts(loops.dir, tmpfs, bound, async () => {
       const refused = await runCli('provision', '--plan', plan, '--device', `primary=${device}`, '--root', root, '--fit-to-device');
       assert.equal(refused.code, 3, refused.stderr);
       assert.ok(refused.stderr.includes(`--root ${root} holds live mounts that are not made from the plan's devices`), refused.stderr);
@@ -68,10 +84,7 @@ test('provision refuses a root holding a foreign tmpfs and bind mount, saying wh
       assert.match(dry.json().refusal, /holds live mounts/);
       const allowed = await runCli('provision', '--plan', plan, '--device', `primary=${device}`, '--root', root, '--fit-to-device', '--dry-run', '--allow-live-root', '--json');
       assert.equal(allowed.json().refusal, null);
-    } finally {
-      await umount(tmpfs);
-      await umount(bound);
-    }
+    });
   });
 });
 
@@ -98,23 +111,14 @@ test('unmount takes down only the plan\'s mounts: a foreign tmpfs and bind mount
     const planned = (await findMounts(root)).map((m) => m.target);
     const tmpfs = join(root, 'home', 'scratch');
     const bound = join(root, 'srv-bound');
-    const source = join(loops.dir, 'bind-source');
-    await mkdir(tmpfs);
-    await mkdir(bound);
-    await mkdir(source);
-    await mount('tmpfs', tmpfs, ['size=1m'], { fstype: 'tmpfs' });
-    await mount(source, bound, ['bind']);
-    try {
+    await withForeignMounts(loops.dir, tmpfs, bound, async () => {
       const un = await runCli('unmount', '--root', root, '--json');
       assert.equal(un.code, 1, 'plan mounts were left behind');
       assert.ok(mountedAt(tmpfs), 'unmount took the foreign tmpfs');
       assert.ok(mountedAt(bound), 'unmount took the foreign bind mount');
       assert.deepEqual(un.json().kept.map((k: { target: string }) => k.target).sort(), [root, join(root, 'home')]);
       assert.deepEqual([...un.json().unmounted].sort(), planned.filter((t) => t !== root && t !== join(root, 'home')).sort());
-    } finally {
-      await umount(tmpfs);
-      await umount(bound);
-    }
+    });
     const rest = await runCli('unmount', '--root', root, '--json');
     assert.equal(rest.code, 0, rest.stderr);
     assert.deepEqual([...rest.json().unmounted].sort(), [root, join(root, 'home')].sort());
