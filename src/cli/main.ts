@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point: find the command, parse its flags, run it, map errors to exit codes once.
 import { parseArgs } from 'node:util';
-import { VERSION } from '../core/defaults.ts';
+import { ENV, VERSION } from '../core/defaults.ts';
 import { EXIT_CODES, ExitCode, PantherError, isPantherError } from '../core/errors.ts';
 import type { Command, Io } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -69,7 +69,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   // Second line of defence: whatever a message prints, no secret-looking part of the repository
   // location reaches stdout or stderr (and so journald). The messages themselves use redactUrl.
-  const location = typeof parsed.values['repo'] === 'string' ? parsed.values['repo'] : 'repo' in command.options ? process.env['PANTHER_REPO'] : undefined;
+  const location = typeof parsed.values['repo'] === 'string' ? parsed.values['repo'] : 'repo' in command.options ? process.env[ENV.repo] : undefined;
   const secrets = location === undefined ? [] : urlSecrets(location, SHOWN_PARAMETERS);
   const commandIo: Io = secrets.length === 0 ? { ...io, json: parsed.values['json'] === true } : {
     ...io, json: parsed.values['json'] === true,

@@ -3,6 +3,7 @@ import { readPlan } from '../plan/read-plan.ts';
 import type { StoragePlan } from '../plan/types.ts';
 import type { RepoLocation } from '../backup/open.ts';
 import { repositoryHosts } from '../backup/hosts.ts';
+import { ENV, flagOrEnv } from '../core/defaults.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import { redactUrl } from '../core/redact-url.ts';
 import { RepoExit } from '../repo/errors.ts';
@@ -10,11 +11,11 @@ import { str, type Io, type Values } from './command.ts';
 import { DEFAULT_PLAN, DEFAULT_REPO } from './options.ts';
 
 function repoUrl(values: Values): string {
-  return str(values, 'repo') ?? process.env['PANTHER_REPO'] ?? DEFAULT_REPO;
+  return flagOrEnv(str(values, 'repo'), 'repo', DEFAULT_REPO);
 }
 
 function location(values: Values, host: string): RepoLocation {
-  const passphraseFile = str(values, 'passphrase-file') ?? process.env['PANTHER_PASSPHRASE_FILE'];
+  const passphraseFile = str(values, 'passphrase-file') ?? process.env[ENV.passphraseFile];
   const identityFile = str(values, 'identity-file');
   return {
     url: repoUrl(values),
@@ -69,7 +70,7 @@ export async function onlyHost(url: string, io: Io): Promise<string> {
 
 /** The plan when given (or at its default place), else null: repository commands work without one. */
 export async function optionalPlan(values: Values): Promise<StoragePlan | null> {
-  const file = str(values, 'plan') ?? process.env['PANTHER_PLAN'];
+  const file = str(values, 'plan') ?? process.env[ENV.plan];
   if (file !== undefined) return readPlan(file);
   return planIfPresent(DEFAULT_PLAN);
 }

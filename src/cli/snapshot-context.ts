@@ -2,6 +2,7 @@
 // and the host-wide lock.
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
+import { flagOrEnv } from '../core/defaults.ts';
 import { readPlan } from '../plan/read-plan.ts';
 import type { EngineContext } from '../snapshot/engine.ts';
 import { acquireLock, type HeldLock } from '../locks/host-lock.ts';
@@ -10,7 +11,7 @@ import { secondsFlag, timeFlag } from './flags.ts';
 import { BACKUP_LOCK_NAME, DEFAULT_LOCK, DEFAULT_PLAN } from './options.ts';
 
 export async function snapshotContext(values: Values, io: Io): Promise<EngineContext & { now: () => string }> {
-  const planFile = str(values, 'plan') ?? process.env['PANTHER_PLAN'] ?? DEFAULT_PLAN;
+  const planFile = flagOrEnv(str(values, 'plan'), 'plan', DEFAULT_PLAN);
   const fixed = timeFlag(values, 'now');
   waitMs(values); // refused before any work, not only when the lock is taken
   const plan = await readPlan(planFile);

@@ -1,3 +1,4 @@
+import { ENV } from '../../core/defaults.ts';
 import { ExitCode } from '../../core/errors.ts';
 import { formatGB } from '../../core/bytes.ts';
 import { COST_POLICIES, estimateCost, readLedger, type CostEstimate, type CostPolicy } from '../../cost/index.ts';
@@ -41,7 +42,7 @@ async function hostBasis(values: Values, stateDir: string, budget: number | unde
   try {
     plan = await optionalPlan(values);
   } catch (error) {
-    if (str(values, 'plan') !== undefined || process.env['PANTHER_PLAN'] !== undefined) throw error;
+    if (str(values, 'plan') !== undefined || process.env[ENV.plan] !== undefined) throw error;
   }
   const host = str(values, 'host') ?? plan?.host ?? await onlyStateHost(stateDir, 'cost', io);
   // Without a plan for this host, a spec host's built-in profile still knows its budget and retention.

@@ -1,4 +1,5 @@
 // `panther doctor remote`: parses the flags, runs the bucket check (src/repo/doctor/remote.ts), prints.
+import { ENV } from '../../core/defaults.ts';
 import { ExitCode, usageError } from '../../core/errors.ts';
 import { checkRemote, type RemoteReport } from '../../repo/doctor/remote.ts';
 import { emit, str, type Command } from '../command.ts';
@@ -17,7 +18,7 @@ export function describeRemote(r: RemoteReport): string {
 export const doctorRemote: Command = {
   ...doctorRemoteInfo,
   async run(values, _positionals, io) {
-    const url = str(values, 'repo') ?? process.env['PANTHER_REPO'];
+    const url = str(values, 'repo') ?? process.env[ENV.repo];
     if (url === undefined || !/^s3:\/\//i.test(url)) throw usageError('doctor remote checks an s3:// repository', 'pass --repo s3://BUCKET/PREFIX?region=REGION or set PANTHER_REPO');
     const host = str(values, 'host') ?? (await optionalPlan(values))?.host ?? await onlyHost(url, io);
     const report = await checkRemote({ url, host });
