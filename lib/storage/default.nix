@@ -3,8 +3,42 @@
 # uses (src/plan/profiles.json); nothing here re-types them.
 { lib }:
 let
-  profilesFile = builtins.fromJSON (builtins.readFile ../../src/plan/profiles.json);
+  profileList = (builtins.fromJSON (builtins.readFile ../../src/plan/profiles.json)).profiles;
+  time = import ./time.nix { inherit lib; };
+  mountOptions = import ./mount-options.nix { inherit lib; };
+  backup = import ./backup-helpers.nix { inherit lib time; };
+  snapshots = import ./snapshot-helpers.nix { inherit lib time profileList; };
+  plan = import ./plan.nix { inherit lib mountOptions backup; };
+  units = import ./units.nix { inherit lib time snapshots backup; };
+  disko = import ./disko.nix { inherit lib; };
+  hardware = if builtins.pathExists ./hardware-profiles.nix
+    then import ./hardware-profiles.nix { inherit lib; profiles = profileList; }
+    else { };
 in
 {
-  profiles = builtins.listToAttrs (map (p: { name = p.id; value = p; }) profilesFile.profiles);
-}
+  /** The built-in profiles by id, exactly as src/plan/profiles.json has them. */
+  profiles = builtins.listToAttrs (map (p: { name = p.id; value = p; }) profileList);
+  profileIds = map (p: p.id) profileList;
+
+  inherit (plan) readPlan resolve subvolumeNames;
+  inherit (snapshots) snapshotPolicy withTimezone;
+  inherit (backup) backupSlot bandwidthBits windowProblems;
+  inherit (units) pantherUnits snapshotService;
+  inherit (disko) diskoDevices effectiveMountOptions shellQuote;
+  inherit (time) timeSpan;
+  inherit mountOptions;
+
+  /** The subvolume called `name` in a plan, with its pool's name; throws when there is none. */
+  subvolume = p: name:
+    let found = lib.concatMap (pool: map (s: s // { pool = pool.name; filesystemOptions = pool.filesystemOptions; })
+      (builtins.filter (s: s.name == name) pool.subvolumes)) p.pools;
+    in if found == [ ] then throw "the plan of ${p.host} has no subvolume ${name}" else builtins.head found;
+
+  /** The options a subvolume is really mounted with (pool-wide options first). */
+  mountOptionsOf = p: name:
+    let s = lib.findFirst (x: x.name == name) null (lib.concatMap (pool: map (x: x // { inherit pool; }) pool.subvolumes) p.pools);
+    in if s == null then throw "the plan of ${p.host} has no subvolume ${name}" else disko.effectiveMountOptions s.pool s;
+
+  /** "laptop" for laptops, "server" for everything else: the specification's two profiles. */
+  profileClass = p: if p.machine == "laptop" then "laptop" else "server";
+} // hardware

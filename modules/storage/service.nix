@@ -1,0 +1,75 @@
+# One panther unit of the model (lib/storage/units.nix) → NixOS systemd.services / systemd.timers
+# entries, with the packaged CLI, the plan passed explicitly, the secrets as systemd credentials and
+# the hardening every panther service shares. A function, not a module: snapshots/ and backup/ use it.
+{ lib, cfg }:
+let
+  inherit (lib) optionalAttrs;
+
+  # Values of serviceConfig/timerConfig are written verbatim into the unit; ExecStart words here are
+  # panther's own arguments and store paths, with % and $ escaped for systemd.
+  # `{ raw = "%d/passphrase"; }` is a word whose specifier is meant (the credentials directory).
+  execWord = w:
+    if builtins.isAttrs w then w.raw
+    else if builtins.match "[^[:space:]\"'\\;]+" w == null
+    then throw "panther: ${builtins.toJSON w} cannot be one word of a systemd command line; use a value without spaces, quotes, backslashes or semicolons"
+    else lib.replaceStrings [ "%" "$" ] [ "%%" "$$" ] w;
+
+  # Hardening shared by every panther service. Not ProtectSystem=strict: snapshots, restores and a local
+  # repository write to the data file systems, which "full" (read-only /usr, /boot, /efi, /etc) leaves
+  # writable. Not MemoryDenyWriteExecute: Node's JIT needs W+X pages. Not PrivateDevices: btrfs device
+  # statistics read the pool's block devices.
+  hardening = {
+    ProtectSystem = "full";
+    PrivateTmp = true;
+    NoNewPrivileges = true;
+    ProtectKernelModules = true;
+    ProtectKernelLogs = true;
+    ProtectControlGroups = true;
+    ProtectClock = true;
+    ProtectHostname = true;
+    RestrictRealtime = true;
+    RestrictSUIDSGID = true;
+    LockPersonality = true;
+    SystemCallArchitectures = "native";
+    RestrictAddressFamilies = [ "AF_UNIX" "AF_INET" "AF_INET6" ];
+    UMask = "0077";
+    # /run/panther holds the host lock every panther service shares; keep it when one of them stops.
+    RuntimeDirectory = "panther";
+    RuntimeDirectoryPreserve = "yes";
+  };
+in
+rec {
+  inherit hardening execWord;
+
+  /**
+    A service entry for a unit of the model. `extraArgs`: appended to panther's arguments;
+    `capabilities`: the bounding set (null = not restricted); `credentials`: { name = path; } for LoadCredential.
+  */
+  service = unit: { extraArgs ? [ ], capabilities, credentials ? { }, environment ? { }, extraConfig ? { } }:
+    let
+      settings = unit.settings;
+      exec = settings.ExecStart.pantherArgs ++ extraArgs;
+    in
+    {
+      inherit (unit) description wants after wantedBy;
+      environment = environment // cfg.monitoring.environment;
+      serviceConfig = builtins.removeAttrs settings [ "ExecStart" ] // hardening // {
+        ExecStart = lib.concatStringsSep " " ([ "${cfg.package}/bin/panther" ] ++ map execWord exec);
+        LoadCredential = lib.mapAttrsToList (name: path: "${name}:${toString path}") credentials;
+      } // optionalAttrs (capabilities != null) {
+        # An empty list would write no line at all (= every capability); "" is the empty set.
+        CapabilityBoundingSet = if capabilities == [ ] then "" else capabilities;
+      } // extraConfig;
+    }
+    // optionalAttrs (unit.keepRunningOnSwitch or false) { restartIfChanged = false; }
+    // optionalAttrs (cfg.monitoring.onFailure != [ ]) { onFailure = cfg.monitoring.onFailure; };
+
+  timer = unit: {
+    inherit (unit) description wantedBy;
+    timerConfig = unit.settings;
+  };
+
+  /** name without its suffix: "panther-snapshot.service" → "panther-snapshot". */
+  baseName = name: lib.removeSuffix ".timer" (lib.removeSuffix ".service" name);
+  isTimer = unit: lib.hasSuffix ".timer" unit.name;
+}

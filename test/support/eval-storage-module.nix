@@ -1,0 +1,54 @@
+# Evaluates Panther's `storage` NixOS module without nixpkgs: lib.evalModules with the few NixOS
+# options the module sets declared as stubs (typed where merging matters: lists of units' dependencies,
+# assertions, warnings). Returns what the tests check: the units, files, disko layout, assertions.
+{ lib, modules }:
+let
+  libs = import lib;
+  inherit (libs) mkOption types;
+  freeform = types.submodule { freeformType = types.lazyAttrsOf types.anything; };
+  unit = types.submodule {
+    freeformType = types.lazyAttrsOf types.anything;
+    options = {
+      wants = mkOption { type = types.listOf types.str; default = [ ]; };
+      after = mkOption { type = types.listOf types.str; default = [ ]; };
+      wantedBy = mkOption { type = types.listOf types.str; default = [ ]; };
+      onFailure = mkOption { type = types.listOf types.str; default = [ ]; };
+    };
+  };
+  stubs = {
+    options = {
+      assertions = mkOption { type = types.listOf types.unspecified; default = [ ]; };
+      warnings = mkOption { type = types.listOf types.str; default = [ ]; };
+      environment.etc = mkOption { type = types.attrsOf freeform; default = { }; };
+      environment.systemPackages = mkOption { type = types.listOf types.unspecified; default = [ ]; };
+      boot.supportedFilesystems = mkOption { type = types.attrsOf types.bool; default = { }; };
+      fileSystems = mkOption { type = types.attrsOf freeform; default = { }; };
+      systemd.services = mkOption { type = types.attrsOf unit; default = { }; };
+      systemd.timers = mkOption { type = types.attrsOf unit; default = { }; };
+      systemd.tmpfiles.rules = mkOption { type = types.listOf types.str; default = [ ]; };
+      services = mkOption { type = freeform; default = { }; };
+      virtualisation = mkOption { type = freeform; default = { }; };
+      disko.devices = mkOption { type = types.lazyAttrsOf types.anything; default = { }; };
+    };
+    config._module.args.pkgs = {
+      btrfs-progs = "/nix/store/00000000000000000000000000000000-btrfs-progs";
+    };
+  };
+  evaluated = libs.evalModules { modules = [ stubs ] ++ modules; };
+  c = evaluated.config;
+  strip = u: builtins.removeAttrs u [ "_module" ];
+in
+{
+  assertions = map (a: { inherit (a) assertion message; }) c.assertions;
+  failed = map (a: a.message) (builtins.filter (a: !a.assertion) c.assertions);
+  inherit (c) warnings fileSystems;
+  services = builtins.mapAttrs (_: strip) c.systemd.services;
+  timers = builtins.mapAttrs (_: strip) c.systemd.timers;
+  tmpfiles = c.systemd.tmpfiles.rules;
+  etc = builtins.mapAttrs (_: e: e.text or null) c.environment.etc;
+  disko = c.disko.devices;
+  scrub = c.services.btrfs.autoScrub or null;
+  postgresql = c.services.postgresql or null;
+  containers = c.virtualisation.containers or null;
+  supportedFilesystems = c.boot.supportedFilesystems;
+}
