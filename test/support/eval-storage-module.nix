@@ -1,7 +1,7 @@
 # Evaluates Panther's `storage` NixOS module without nixpkgs: lib.evalModules with the few NixOS
 # options the module sets declared as stubs (typed where merging matters: lists of units' dependencies,
 # assertions, warnings). Returns what the tests check: the units, files, disko layout, assertions.
-{ lib, modules }:
+{ lib, modules, specialArgs ? { } }:
 let
   libs = import lib;
   inherit (libs) mkOption types;
@@ -34,7 +34,7 @@ let
       btrfs-progs = "/nix/store/00000000000000000000000000000000-btrfs-progs";
     };
   };
-  evaluated = libs.evalModules { modules = [ stubs ] ++ modules; };
+  evaluated = libs.evalModules { modules = [ stubs ] ++ modules; inherit specialArgs; };
   c = evaluated.config;
   strip = u: builtins.removeAttrs u [ "_module" ];
 in
