@@ -7,9 +7,14 @@ let
     (fs.fileFilter (file: lib.hasSuffix ".test.ts" file.name || lib.hasSuffix "-test-support.ts" file.name) ../src)
     ../src/btrfs/testdata
     ../src/snapshot/hooks/testdata
-    # `node src/repo/format/make-fixtures.ts` regenerates test/fixtures/format: a developer's tool.
-    ../src/repo/format/make-fixtures.ts
-    ../src/repo/format/fixture-spec.ts
+    # The test support docs/DECISIONS.md lets live in src/ ("Nothing a command loads imports them";
+    # test/nix-flake.test.ts checks it against the CLI's imports).
+    ../src/repo/format
+    ../src/repo/testing
+    ../src/repo/lock/testing
+    ../src/repo/backend/conformance.ts
+    ../src/repo/backend/fault.ts
+    ../src/repo/writer/measure-throughput.ts
   ];
   packageJson = lib.importJSON ../package.json;
   packageLock = lib.importJSON ../package-lock.json;
