@@ -18,6 +18,17 @@ let
   ];
   packageJson = lib.importJSON ../package.json;
   packageLock = lib.importJSON ../package-lock.json;
+
+  # Our package-lock.json records no `resolved` URLs (npm omits them for the default registry), and
+  # importNpmLock fetches only entries that have one. A registry tarball's URL follows from the
+  # package's name and version; the lock's integrity hash still decides what is accepted.
+  # scripts/simulate-nix-package.sh installs from exactly these URLs.
+  packageName = path: entry: entry.name or (lib.last (lib.splitString "node_modules/" path));
+  registryTarball = name: version:
+    "https://registry.npmjs.org/${name}/-/${lib.last (lib.splitString "/" name)}-${version}.tgz";
+  withResolved = path: entry:
+    if path == "" || entry ? resolved || entry.link or false || !(entry ? integrity) then entry
+    else entry // { resolved = registryTarball (packageName path entry) entry.version; };
 in
 {
   # tests/, test/, docs/, bench/, examples/ and the Nix files stay out: editing them does not
@@ -30,7 +41,7 @@ in
   # tests and the demo: devDependencies are never fetched. The lock marks dev-only entries "dev".
   productionPackage = removeAttrs packageJson [ "devDependencies" ];
   productionLock = packageLock // {
-    packages = lib.mapAttrs (name: entry: if name == "" then removeAttrs entry [ "devDependencies" ] else entry)
+    packages = lib.mapAttrs (path: entry: if path == "" then removeAttrs entry [ "devDependencies" ] else withResolved path entry)
       (lib.filterAttrs (_: entry: !(entry.dev or false)) packageLock.packages);
   };
 }

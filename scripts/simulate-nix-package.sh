@@ -52,7 +52,8 @@ mkdir "$build"
   console.log(`${s.files.length} source files, ${Object.keys(s.productionLock.packages).length - 1} production packages`);
 ' "$work/source.json" "$repo" "$build"
 
-(cd "$build" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+# A fresh cache: every tarball comes from its `resolved` URL, as importNpmLock fetches it.
+(cd "$build" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error --cache "$work/npm-cache")
 
 # installPhase
 out="${keep:-$work/out}"

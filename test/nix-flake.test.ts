@@ -218,6 +218,14 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
     assert.deepEqual(Object.keys(out.lock.packages).sort(), Object.keys(lock.packages).filter((k) => lock.packages[k]!.dev !== true).sort(),
       'every production entry kept, every dev-only one (node, typescript, fauxqs, …) dropped');
     assert.ok(!('node_modules/node' in out.lock.packages), 'the npm `node` package (install script downloads a binary) is never fetched');
+    // importNpmLock fetches an entry only through its `resolved` URL, checked against its integrity.
+    const packages = out.lock.packages as Record<string, { resolved?: string; integrity?: string; version?: string }>;
+    for (const [path, entry] of Object.entries(packages)) {
+      if (path === '') continue;
+      const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+      assert.equal(entry.resolved, `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${entry.version}.tgz`, `${path}: resolved`);
+      assert.equal(entry.integrity, (lock.packages[path] as { integrity?: string }).integrity, `${path}: the lock's own integrity`);
+    }
   });
 
   test('checks.storage-unit-tests: runTests failures fail it; the nix-unit tests pass', async () => {
