@@ -14,8 +14,9 @@
       url = "github:nix-community/disko";
       inputs.nixpkgs.follows = "nixpkgs";
     };
-    # Where you get Panther. "path:../.." is this repository, for trying the example inside it;
-    # in your own fleet repository use the URL you fetch Panther from (github:OWNER/REPO).
+    # Where you get Panther. "path:../.." is this repository, for trying the example inside it
+    # (a relative path input needs Nix 2.26 or later); in your own fleet repository use the URL you
+    # fetch Panther from (github:OWNER/REPO).
     panther = {
       url = "path:../..";
       inputs.nixpkgs.follows = "nixpkgs";
