@@ -164,7 +164,21 @@ describe('the storage module deploys each host as its plan says', { skip }, () =
       // What `render nixos` used to write: +C rules for every mounted no-CoW subvolume, scrub per pool.
       const noCow = plan.pools.flatMap((p) => p.subvolumes.filter((s) => !s.cow && s.mountPoint !== null).map((s) => `h ${s.mountPoint!} - - - - +C`));
       assert.deepEqual(result.tmpfiles.filter((r) => r.startsWith('h ')), noCow);
+      const snapshotDirs = plan.pools.flatMap((p) => p.subvolumes.filter((s) => plan.pools.some((q) => q.snapshotLocation?.pool === p.name && q.snapshotLocation.subvolume === s.name)))
+        .map((s) => `z ${s.mountPoint!} 0700 root root -`);
+      assert.ok(snapshotDirs.length >= 1);
+      assert.deepEqual(result.tmpfiles.filter((r) => r.startsWith('z ')).sort(), snapshotDirs.sort(), 'snapshot directories root-only');
+      const properties = result.services['panther-btrfs-properties']!;
+      assert.deepEqual([properties.serviceConfig, properties.wantedBy, properties.after],
+        [{ Type: 'oneshot', RemainAfterExit: true }, ['multi-user.target'], ['local-fs.target']]);
+      assert.deepEqual(properties.script!.split('\n').filter(Boolean).sort(), plan.pools.flatMap((p) => p.subvolumes)
+        .filter((s) => s.cow && s.mountPoint !== null)
+        .map((s) => `/nix/store/00000000000000000000000000000000-btrfs-progs/bin/btrfs property set '${s.mountPoint!}' compression ${s.compression}`).sort());
       assert.equal(result.scrub!.fileSystems.length, plan.pools.length, 'one scrub mount per pool');
+      for (const [i, point] of result.scrub!.fileSystems.entries()) {
+        const mounts = plan.pools[i]!.subvolumes.map((s) => s.mountPoint);
+        assert.equal(point, mounts.includes('/') ? '/' : mounts.find((m) => m !== null), `scrub of pool ${plan.pools[i]!.name}`);
+      }
       assert.equal(result.fileSystems['/nix']?.['neededForBoot'], true);
       if (name.endsWith('+databases')) assert.deepEqual(result.postgresql?.initdbArgs, ['--data-checksums']);
     });
@@ -271,6 +285,29 @@ describe('the specification\'s wrong advice and impossible settings: warnings an
       assert.ok(failed.some((m) => message.test(m)), `an assertion matching ${message}; got ${JSON.stringify(failed)}`);
     });
   }
+
+  test('a pool without a mounted subvolume is not scrubbed; % in a mount point is escaped for tmpfiles', async () => {
+    const plan = structuredClone(specPlan('zephyrus'));
+    for (const s of plan.pools[1]!.subvolumes) s.mountPoint = null;
+    plan.pools[0]!.subvolumes.find((s) => s.name === '@home')!.mountPoint = '/srv/100%';
+    const result = await evaluate(await hostModules(plan, { btrfs: { subvolumes: { '@home': { cow: false } } } }));
+    assert.deepEqual(result.scrub!.fileSystems, ['/']);
+    assert.ok(result.tmpfiles.includes('h /srv/100%% - - - - +C'), result.tmpfiles.join('\n'));
+  });
+
+  test('refused: a hand-edited plan.json with names that would break out of scripts and tmpfiles lines', async () => {
+    const plan = structuredClone(specPlan('hetzner'));
+    const subs = plan.pools[0]!.subvolumes;
+    subs.find((s) => s.name === '@home')!.name = '@home$(reboot)';
+    subs.find((s) => s.name === '@redis')!.mountPoint = '/var/lib/re dis';
+    subs.find((s) => s.name === '@log')!.mountOptions.push('noexec,exec');
+    plan.pools[0]!.label = '-f';
+    const failed = await failedWith(plan, {});
+    for (const expected of [/@home\$\(reboot\): subvolume name may only use/, /mount point "\/var\/lib\/re dis" must be an absolute path without spaces/,
+      /mount option "noexec,exec" may only use/, /label "-f" may only use/]) {
+      assert.ok(failed.some((m) => expected.test(m)), `${expected}: ${JSON.stringify(failed)}`);
+    }
+  });
 
   test('refused: disko enabled without disko\'s module', async () => {
     const result = await evaluate(await hostModules(hetzner()), false);
