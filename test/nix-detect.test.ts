@@ -1,0 +1,334 @@
+// The Nix detector (lib/storage/hardware-profiles.nix, used by the NixOS module and the flake's `lib`)
+// against the TypeScript one (src/facter), which is the reference. Both run over every report under
+// test/fixtures/facter and examples/facter and over mutated copies of them. Nix may refuse where the
+// CLI answers only when the case is in ALLOWED_NIX_REFUSALS below; it may never answer differently.
+// The nix-unit detection tests (tests/nix/detection-tests.nix) run here too, through lib.debug.runTests.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PantherError } from '../src/core/errors.ts';
+import { detectProfile } from '../src/facter/detect.ts';
+import { readFacterReport } from '../src/facter/parse.ts';
+import { loadBuiltinProfiles } from '../src/plan/builtin-profiles.ts';
+import { nixString } from '../src/render/nix.ts';
+import { findNixInstantiate, nixEvalJson } from '../src/render/verify/nix-instantiate.ts';
+import { findNixLibs, nixLibsSkip } from './support/nix-libs.ts';
+
+const skip = findNixInstantiate() === null
+  ? (process.env['CI'] === 'true' ? false : 'nix-instantiate not found (apt-get install -y nix-bin)')
+  : nixLibsSkip();
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'facter');
+const HOSTS = join(ROOT, 'examples', 'facter');
+
+/**
+ * Cases (fixture paths relative to the repository, or mutation names) where Nix may refuse although the
+ * CLI picks a profile, each with the reason. Empty: on every report here the two give the same answer.
+ */
+const ALLOWED_NIX_REFUSALS: ReadonlyMap<string, string> = new Map([]);
+
+// Reads every report named in the JSON list `reports` and runs the nix-unit detection tests.
+const EVAL = `{ lib, hardwareProfiles, profilesFile, detectionTests, fixtures, reports }:
+let
+  libs = import lib;
+  profiles = (builtins.fromJSON (builtins.readFile profilesFile)).profiles;
+  detect = import hardwareProfiles { lib = libs; inherit profiles; };
+  one = file:
+    let d = detect.detectProfile (builtins.fromJSON (builtins.readFile file));
+    in { inherit file; inherit (d) profile confidence machine reason; devices = map (x: x.device) d.disks; };
+in {
+  results = map one (builtins.fromJSON (builtins.readFile reports));
+  unitFailures = libs.debug.runTests (import detectionTests { lib = libs; inherit detect; fixtures = /. + fixtures; });
+}
+`;
+
+interface Answer {
+  profile: string | null;
+  confidence: string | null;
+  machine: string | null;
+  reason: string | null;
+  /** Kernel names of the disks found, sorted; null when the CLI could not read the report. */
+  devices: string[] | null;
+}
+interface NixAnswer extends Answer { file: string }
+interface NixRun { results: NixAnswer[]; unitFailures: Array<{ name: string; expected: unknown; result: unknown }> }
+
+const PROFILES = loadBuiltinProfiles();
+
+/** What the CLI answers (`panther detect`): a refusal to read the report is a null profile with the error. */
+async function tsDetect(path: string): Promise<Answer> {
+  try {
+    const d = detectProfile(await readFacterReport(path), PROFILES);
+    return { profile: d.profile, confidence: d.confidence, machine: d.machine, reason: d.reason, devices: d.disks.map((x) => x.device).sort() };
+  } catch (error) {
+    if (!(error instanceof PantherError)) throw error;
+    return { profile: null, confidence: null, machine: null, reason: `${error.code}: ${error.message}`, devices: null };
+  }
+}
+
+let dir = '';
+before(async () => { dir = await mkdtemp(join(tmpdir(), 'panther-nix-detect-')); });
+after(async () => { if (dir !== '') await rm(dir, { recursive: true, force: true }); });
+
+async function nixDetect(files: string[]): Promise<NixRun> {
+  const libs = findNixLibs().libs!;
+  const evalFile = join(dir, 'detect.nix');
+  const list = join(dir, `reports-${files.length}-${Date.now()}.json`);
+  await writeFile(evalFile, EVAL);
+  await writeFile(list, JSON.stringify(files));
+  const run = await nixEvalJson(evalFile, {
+    timeoutMs: 180_000,
+    args: {
+      lib: libs.lib,
+      hardwareProfiles: nixString(join(ROOT, 'lib', 'storage', 'hardware-profiles.nix')),
+      profilesFile: nixString(join(ROOT, 'src', 'plan', 'profiles.json')),
+      detectionTests: nixString(join(ROOT, 'tests', 'nix', 'detection-tests.nix')),
+      fixtures: nixString(FIXTURES),
+      reports: nixString(list),
+    },
+  }) as NixRun;
+  assert.deepEqual(run.results.map((r) => r.file), files, 'one Nix answer per report, in order');
+  return run;
+}
+
+/** Every disagreement between the two detectors on one report, in words; [] when they agree. */
+function disagreements(name: string, ts: Answer, nix: Answer): string[] {
+  const out: string[] = [];
+  const says = `CLI: ${ts.profile ?? `null (${ts.reason})`}; Nix: ${nix.profile ?? `null (${nix.reason})`}`;
+  if (nix.profile !== null && nix.profile !== ts.profile) out.push(`${name}: Nix picks a profile the CLI does not: ${says}`);
+  if (ts.profile !== null && nix.profile === null && !ALLOWED_NIX_REFUSALS.has(name)) {
+    out.push(`${name}: Nix refuses where the CLI is confident (not in ALLOWED_NIX_REFUSALS): ${says}`);
+  }
+  if (ts.profile !== null && nix.profile === ts.profile && nix.confidence !== ts.confidence) {
+    out.push(`${name}: confidence CLI ${ts.confidence}, Nix ${nix.confidence}`);
+  }
+  if (nix.profile === null && nix.reason === null) out.push(`${name}: Nix refuses without a reason`);
+  // The facts behind the answer agree too, wherever the CLI could read the report.
+  if (ts.devices !== null) {
+    if (nix.machine !== ts.machine) out.push(`${name}: machine kind CLI ${ts.machine}, Nix ${nix.machine}`);
+    const nixDevices = [...(nix.devices ?? [])].sort();
+    if (nixDevices.join(' ') !== ts.devices.join(' ')) out.push(`${name}: disks CLI [${ts.devices.join(' ')}], Nix [${nixDevices.join(' ')}]`);
+  }
+  return out;
+}
+
+async function reportFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile() && !e.name.endsWith('.md'))
+    .map((e) => join(e.parentPath, e.name)).sort();
+}
+
+async function parsesAsJson(path: string): Promise<boolean> {
+  try { JSON.parse(await readFile(path, 'utf8')); return true; } catch { return false; }
+}
+
+describe('Nix detectProfile agrees with the TypeScript detector', { skip }, () => {
+  test('every fixture report and the five spec hosts; the nix-unit detection tests pass', async () => {
+    const all = [...await reportFiles(FIXTURES), ...await reportFiles(HOSTS)];
+    const json: string[] = [];
+    for (const f of all) if (await parsesAsJson(f)) json.push(f);
+    const real = json.filter((f) => f.startsWith(join(FIXTURES, 'real')));
+    assert.equal(real.length, 5, 'the five real reports');
+    assert.ok(json.length >= 20, `only ${json.length} reports found`);
+
+    const run = await nixDetect(json);
+    assert.deepEqual(run.unitFailures, [], `tests/nix/detection-tests.nix failures:\n${JSON.stringify(run.unitFailures, null, 2)}`);
+
+    const problems: string[] = [];
+    const tally = { sameProfile: 0, bothRefuse: 0 };
+    for (const [i, file] of json.entries()) {
+      const name = relative(ROOT, file);
+      const ts = await tsDetect(file);
+      const nix = run.results[i]!;
+      problems.push(...disagreements(name, ts, nix));
+      // The real reports and the spec hosts: the same answer, allow-list or not.
+      if (real.includes(file) || file.startsWith(HOSTS)) assert.equal(nix.profile, ts.profile, `${name}: ${nix.reason}`);
+      if (ts.profile !== null && nix.profile === ts.profile) tally.sameProfile++;
+      if (ts.profile === null && nix.profile === null) tally.bothRefuse++;
+    }
+    assert.deepEqual(problems, [], problems.join('\n'));
+    process.stderr.write(`nix-detect: ${json.length} reports: ${tally.sameProfile} same profile, ${tally.bothRefuse} both refuse\n`);
+    // Both kinds of answer occur, so neither half of the comparison is vacuous.
+    assert.ok(tally.sameProfile >= 8 && tally.bothRefuse >= 8, JSON.stringify(tally));
+  });
+
+  test('a file that is not JSON is an error in Nix too, never a profile', async () => {
+    const notJson: string[] = [];
+    for (const f of await reportFiles(FIXTURES)) if (!await parsesAsJson(f)) notJson.push(f);
+    assert.ok(notJson.length > 0, 'test/fixtures/facter has a not-JSON file');
+    for (const f of notJson) {
+      assert.equal((await tsDetect(f)).profile, null);
+      await assert.rejects(nixDetect([f]), (e: unknown) => e instanceof PantherError && e.code === 'nix-eval-failed', relative(ROOT, f));
+    }
+  });
+
+  test('mutated reports: the two detectors still agree', async () => {
+    const cases = mutations();
+    const files: string[] = [];
+    for (const [name, report] of cases) {
+      const file = join(dir, `${name}.json`);
+      await writeFile(file, JSON.stringify(report));
+      files.push(file);
+    }
+    const run = await nixDetect(files);
+    const problems: string[] = [];
+    const profiles = new Set<string | null>();
+    for (const [i, [name]] of cases.entries()) {
+      const ts = await tsDetect(files[i]!);
+      problems.push(...disagreements(name, ts, run.results[i]!));
+      profiles.add(ts.profile);
+    }
+    assert.deepEqual(problems, [], problems.join('\n'));
+    // The mutations reach refusals and every kind of answer, not just one outcome.
+    assert.deepEqual([...profiles].sort(), [null, 'dev-laptop', 'light-laptop', 'production-vps', 'staging-vps', 'utility-vps'].sort());
+  });
+
+  test('where Nix cannot compare strings as JavaScript does, it refuses rather than guesses', async () => {
+    // U+212A KELVIN SIGN lower-cases to "k" in JavaScript, so the CLI reads this vendor as OpenStack's.
+    const kelvin = sized(load('real/vps-virtio-scsi.json'), 200e9);
+    system(kelvin).manufacturer = 'OpenStac\u212A Foundation';
+    const file = join(dir, 'kelvin.json');
+    await writeFile(file, JSON.stringify(kelvin));
+    const ts = await tsDetect(file);
+    const nix = (await nixDetect([file])).results[0]!;
+    assert.deepEqual([ts.profile, ts.confidence], ['utility-vps', 'high']);
+    assert.equal(nix.profile, null);
+    assert.match(nix.reason ?? '', /non-ASCII characters: Nix cannot compare it as the CLI does/);
+  });
+});
+
+// ---- mutations ------------------------------------------------------------------------------------
+
+// Facter JSON is edited freely in the mutations: loosely typed on purpose.
+type Json = any;
+
+/** A fixture (path under test/fixtures/facter) or a spec host ("host:NAME"), parsed afresh. */
+function load(rel: string): Json {
+  const path = rel.startsWith('host:') ? join(HOSTS, `${rel.slice(5)}.json`) : join(FIXTURES, rel);
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+/** A copy of the first disk added as kernel device `name`. */
+function withSecond(report: Json, name: string): Json {
+  const second = structuredClone(report.hardware.disk[0]);
+  second.sysfs_id = `/class/block/${name}`;
+  second.unix_device_names = [`/dev/${name}`];
+  report.hardware.disk.push(second);
+  return report;
+}
+
+function system(report: Json): Json {
+  return report.smbios.system;
+}
+
+function sizeResource(disk: Json): Json {
+  return disk.resources.find((r: Json) => r.type === 'size');
+}
+
+/** Every disk of the report (or only disk `index`) resized to `bytes`, in 512-byte sectors. */
+function sized(report: Json, bytes: number, index?: number): Json {
+  report.hardware.disk.forEach((d: Json, i: number) => {
+    if (index !== undefined && i !== index) return;
+    const size = sizeResource(d);
+    size.value_1 = Math.round(bytes / 512);
+    size.value_2 = 512;
+  });
+  return report;
+}
+
+function chassis(report: Json, type: number): Json {
+  const list = Array.isArray(report.smbios.chassis) ? report.smbios.chassis : [report.smbios.chassis];
+  for (const c of list) c.chassis_type = { hex: type.toString(16).padStart(4, '0'), name: 'Changed', value: type };
+  return report;
+}
+
+function withVirt(report: Json, virtualisation: unknown): Json {
+  report.virtualisation = virtualisation;
+  return report;
+}
+
+function vendor(report: Json, manufacturer: string, product?: string): Json {
+  system(report).manufacturer = manufacturer;
+  if (product !== undefined) system(report).product = product;
+  return report;
+}
+
+function extraDevice(report: Json, name: string, sectors: number): Json {
+  report.hardware.disk.push({
+    class_list: ['disk', 'block_device'], model: 'Disk', sysfs_id: `/class/block/${name}`, unix_device_names: [`/dev/${name}`],
+    resources: [{ type: 'size', unit: 'sectors', value_1: sectors, value_2: 512 }],
+  });
+  return report;
+}
+
+function mutations(): Array<[string, Json]> {
+  const hetzner = () => load('real/vps-virtio-scsi.json');
+  const dual = () => load('real/laptop-dual-nvme.json');
+  const twoDisks = () => load('trap-vps-two-disks.json');
+  const rootOn = (report: Json, i: number): Json => { report.hardware.disk[i].unix_device_names.push('/dev/root'); return report; };
+  return [
+    // The real Hetzner Cloud report, resized: 300 GB fits no profile; 458 GB is production-vps; 536 GB
+    // is staging-vps's size but Hetzner's vendor: a conflict; 481 GB is just outside 458 GB + 5 %.
+    ['hetzner-300GB', sized(hetzner(), 300e9)],
+    ['hetzner-458GB', sized(hetzner(), 458e9)],
+    ['hetzner-480GB', sized(hetzner(), 480e9)],
+    ['hetzner-481GB', sized(hetzner(), 481e9)],
+    ['hetzner-536GB-conflict', sized(hetzner(), 536e9)],
+    ['hetzner-lxc', withVirt(sized(hetzner(), 458e9), 'lxc')],
+    ['hetzner-lxc-libvirt-spelling', withVirt(sized(hetzner(), 458e9), 'LXC-libvirt')],
+    ['hetzner-KVM-uppercase', withVirt(sized(hetzner(), 458e9), 'KVM')],
+    // Without virtualisation the SMBIOS strings still say Hetzner Cloud: a VPS even on a desktop chassis.
+    ['hetzner-none-chassis3', chassis(withVirt(sized(hetzner(), 458e9), 'none'), 3)],
+    ['hetzner-none-chassis3-300GB', chassis(withVirt(sized(hetzner(), 300e9), 'none'), 3)],
+    ['hetzner-dedicated-none', vendor(chassis(withVirt(sized(hetzner(), 458e9), 'none'), 23), 'Hetzner', 'AX41')],
+    ['hetzner-absent-virt-chassis1', (() => { const r = chassis(sized(hetzner(), 458e9), 1); delete r.virtualisation; return r; })()],
+    ['hetzner-as-contabo', vendor(sized(hetzner(), 536e9), 'Contabo GmbH')],
+    ['hetzner-as-contabo-wrong-size', vendor(sized(hetzner(), 458e9), 'Contabo GmbH')],
+    ['hetzner-as-ovh', vendor(sized(hetzner(), 200e9), 'OVH SAS')],
+    ['hetzner-as-qemu-200GB', vendor(sized(hetzner(), 200e9), 'QEMU', 'Standard PC')],
+    // \bovh: "x ovh" names OVH, "xovh" does not (the machine kind then comes from the chassis).
+    ['ovh-word-start', vendor(chassis(withVirt(sized(hetzner(), 200e9), 'none'), 1), 'x ovh', 'x')],
+    ['ovh-inside-word', vendor(chassis(withVirt(sized(hetzner(), 200e9), 'none'), 1), 'xovh', 'x')],
+    ['hetzner-sector-size-absent', (() => { const r = sized(hetzner(), 458e9); sizeResource(r.hardware.disk[0]).value_2 = null; return r; })()],
+    ['hetzner-2-disks-root-on-second', rootOn(withSecond(sized(hetzner(), 458e9), 'sdb'), 1)],
+    // Kelvin sign with the size of another profile: the CLI sees a conflict, Nix refuses; both null.
+    ['kelvin-vendor-458GB', vendor(sized(hetzner(), 458e9), 'OpenStac\u212A Foundation')],
+    // Reports the CLI refuses to read.
+    ['virtualisation-a-number', withVirt(sized(hetzner(), 458e9), 5)],
+    ['size-not-a-number', (() => { const r = hetzner(); sizeResource(r.hardware.disk[0]).value_1 = 'lots'; return r; })()],
+    ['size-negative', (() => { const r = hetzner(); sizeResource(r.hardware.disk[0]).value_1 = -1; return r; })()],
+    ['disk-model-a-number', (() => { const r = sized(hetzner(), 458e9); r.hardware.disk[0].model = 7; return r; })()],
+    ['hardware-flat-array', { ...hetzner(), hardware: [] }],
+    // Real laptops: desktop chassis, a VM, a tiny or USB second NVMe, devices that are never disks.
+    ['dual-chassis3', chassis(dual(), 3)],
+    ['dual-chassis31-convertible', chassis(dual(), 31)],
+    ['dual-kvm', withVirt(dual(), 'kvm')],
+    ['dual-second-14GB', sized(dual(), 14.4e9, 1)],
+    ['dual-second-99GB', sized(dual(), 99e9, 1)],
+    ['dual-second-usb', (() => { const r = dual(); r.hardware.disk[1].class_list.push('usb'); return r; })()],
+    ['dual-second-usb-installer', (() => {
+      const r = dual(); r.hardware.disk[1].drivers = ['uas']; r.hardware.disk[1].unix_device_names.push('/dev/disk/by-label/nixos-minimal-25.05'); return r;
+    })()],
+    ['dual-second-hc-volume', (() => { const r = dual(); r.hardware.disk[1].model = 'HC Volume'; return r; })()],
+    ['dual-no-smbios', (() => { const r = dual(); r.smbios = {}; return r; })()],
+    ['single-zram-zvol-loop', extraDevice(extraDevice(extraDevice(load('real/laptop-single-nvme.json'), 'zram0', 8e9), 'zd0', 4e9), 'loop3', 3e9)],
+    ['single-second-nvme', withSecond(load('real/laptop-single-nvme.json'), 'nvme1n1')],
+    ['old-format-lxc', withVirt(load('real/laptop-nvme-old-format.json'), 'lxc')],
+    ['netcup-as-contabo-536GB', vendor(sized(load('real/vps-virtio-blk.json'), 536e9), 'Contabo')],
+    ['netcup-200GB', sized(load('real/vps-virtio-blk.json'), 200e9)],
+    // Two plain VPS disks: the running root decides only as a doubt.
+    ['two-disks-root-generic', rootOn(twoDisks(), 1)],
+    ['two-disks-root-hetzner', rootOn(vendor(sized(twoDisks(), 458e9), 'Hetzner', 'vServer'), 1)],
+    ['two-disks-installer', (() => {
+      const r = twoDisks(); r.hardware.disk[1].unix_device_names.push('/dev/disk/by-label/nixos-minimal-25.05-x86_64'); return r;
+    })()],
+    ['zephyrus-second-usb-enclosure', (() => { const r = load('host:zephyrus'); r.hardware.disk[1].sysfs_device_link = '/devices/pci0000:00/usb3/3-1'; return r; })()],
+    ['yoga-chassis-tablet', chassis(load('host:yoga'), 30)],
+    ['contabo-as-hetzner', vendor(load('host:contabo'), 'Hetzner', 'vServer')],
+  ];
+}
