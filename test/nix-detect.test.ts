@@ -184,6 +184,7 @@ describe('Nix detectProfile agrees with the TypeScript detector', { skip }, () =
       profiles.add(ts.profile);
     }
     assert.deepEqual(problems, [], problems.join('\n'));
+    process.stderr.write(`nix-detect: ${cases.length} mutated reports agree (${cases.filter((_, i) => run.results[i]!.profile !== null).length} with a profile)\n`);
     // The mutations reach refusals and every kind of answer, not just one outcome.
     assert.deepEqual([...profiles].sort(), [null, 'dev-laptop', 'light-laptop', 'production-vps', 'staging-vps', 'utility-vps'].sort());
   });
@@ -199,6 +200,19 @@ describe('Nix detectProfile agrees with the TypeScript detector', { skip }, () =
     assert.deepEqual([ts.profile, ts.confidence], ['utility-vps', 'high']);
     assert.equal(nix.profile, null);
     assert.match(nix.reason ?? '', /non-ASCII characters: Nix cannot compare it as the CLI does/);
+  });
+
+  test('a disk attached to an index that a USB and a non-USB class both claim: Nix refuses', async () => {
+    // The CLI takes the class listed last in the JSON; a Nix attrset does not keep that order.
+    const report = usbDisk('parent');
+    report.hardware.storage_controller[0].index = 70;
+    const file = join(dir, 'index-claimed-twice.json');
+    await writeFile(file, JSON.stringify(report));
+    const ts = await tsDetect(file);
+    const nix = (await nixDetect([file])).results[0]!;
+    assert.notEqual(ts.profile, null, 'the CLI answers');
+    assert.equal(nix.profile, null);
+    assert.match(nix.reason ?? '', /two hardware classes claim/);
   });
 });
 
@@ -258,12 +272,45 @@ function vendor(report: Json, manufacturer: string, product?: string): Json {
   return report;
 }
 
+/** The first disk's bus and drivers replaced (its sysfs name, sda, says nothing of the transport). */
+function bus(report: Json, busType: { name: string; value: number }, drivers: string[]): Json {
+  const disk = report.hardware.disk[0];
+  disk.bus_type = { hex: busType.value.toString(16).padStart(4, '0'), ...busType };
+  delete disk.driver;
+  disk.drivers = drivers;
+  return report;
+}
+
 function extraDevice(report: Json, name: string, sectors: number): Json {
   report.hardware.disk.push({
     class_list: ['disk', 'block_device'], model: 'Disk', sysfs_id: `/class/block/${name}`, unix_device_names: [`/dev/${name}`],
     resources: [{ type: 'size', unit: 'sectors', value_1: sectors, value_2: 512 }],
   });
   return report;
+}
+
+const USB_SIGNALS = ['none', 'class', 'driver', 'drivers', 'sysfs-link', 'by-id', 'by-path', 'parent', 'module-alias'] as const;
+
+/** trap-usb-installer.json's stick as a 512 GB disk without a label, USB only by `signal`. */
+function usbDisk(signal: (typeof USB_SIGNALS)[number]): Json {
+  const r = load('trap-usb-installer.json');
+  const stick = r.hardware.disk[1];
+  stick.class_list = ['disk', 'scsi', 'block_device'];
+  delete stick.driver;
+  stick.drivers = ['sd'];
+  stick.sysfs_device_link = '/devices/pci0000:00/0000:00:17.0/ata1/host0/target0:0:0/0:0:0:0';
+  stick.unix_device_names = ['/dev/disk/by-id/ata-Some_Disk_1234', '/dev/disk/by-path/pci-0000:00:17.0-ata-1', '/dev/sda'];
+  delete stick.attached_to;
+  sizeResource(stick).value_1 = 1000215216;
+  if (signal === 'class') stick.class_list.push('usb');
+  if (signal === 'driver') stick.driver = 'uas';
+  if (signal === 'drivers') stick.drivers.push('usb-storage');
+  if (signal === 'sysfs-link') stick.sysfs_device_link = '/devices/pci0000:00/0000:00:14.0/usb3/3-1/3-1:1.0/host2';
+  if (signal === 'by-id') stick.unix_device_names.push('/dev/disk/by-id/usb-Some_Disk_1234-0:0');
+  if (signal === 'by-path') stick.unix_device_names.push('/dev/disk/by-path/pci-0000:00:14.0-usb-0:1:1.0-scsi-0:0:0:0');
+  if (signal === 'parent') stick.attached_to = 70; // the report's usb_controller
+  if (signal === 'module-alias') stick.module_alias = 'usb:v0781p5567d0100dc00dsc00dp00ic08isc06ip50in00';
+  return r;
 }
 
 function mutations(): Array<[string, Json]> {
@@ -294,6 +341,15 @@ function mutations(): Array<[string, Json]> {
     // \bovh: "x ovh" names OVH, "xovh" does not (the machine kind then comes from the chassis).
     ['ovh-word-start', vendor(chassis(withVirt(sized(hetzner(), 200e9), 'none'), 1), 'x ovh', 'x')],
     ['ovh-inside-word', vendor(chassis(withVirt(sized(hetzner(), 200e9), 'none'), 1), 'xovh', 'x')],
+    // The disk's transport, from its bus and drivers (a VPS profile takes virtio, SATA, NVMe and SAS).
+    ['hetzner-sata-by-driver', bus(sized(hetzner(), 458e9), { name: 'SCSI', value: 132 }, ['sd', 'ahci'])],
+    ['hetzner-sata-by-bus-name', bus(sized(hetzner(), 458e9), { name: 'ide', value: 0 }, ['sd'])],
+    ['hetzner-sata-by-bus-value', bus(sized(hetzner(), 458e9), { name: 'Other', value: 133 }, ['sd'])],
+    ['hetzner-sas-by-driver', bus(sized(hetzner(), 458e9), { name: 'SCSI', value: 132 }, ['sd', 'megaraid_sas'])],
+    ['hetzner-sas-by-bus', bus(sized(hetzner(), 458e9), { name: 'SAS', value: 0 }, ['sd'])],
+    ['hetzner-nvme-by-bus', bus(sized(hetzner(), 458e9), { name: 'NVME', value: 0 }, ['sd'])],
+    ['hetzner-virtio-blk-by-driver', bus(sized(hetzner(), 458e9), { name: 'Other', value: 0 }, ['virtio_blk'])],
+    ['hetzner-no-known-transport', bus(sized(hetzner(), 458e9), { name: 'SCSI', value: 132 }, ['sd'])],
     ['hetzner-sector-size-absent', (() => { const r = sized(hetzner(), 458e9); sizeResource(r.hardware.disk[0]).value_2 = null; return r; })()],
     ['hetzner-2-disks-root-on-second', rootOn(withSecond(sized(hetzner(), 458e9), 'sdb'), 1)],
     // Kelvin sign with the size of another profile: the CLI sees a conflict, Nix refuses; both null.
@@ -308,6 +364,10 @@ function mutations(): Array<[string, Json]> {
     ['dual-chassis3', chassis(dual(), 3)],
     ['dual-chassis31-convertible', chassis(dual(), 31)],
     ['dual-kvm', withVirt(dual(), 'kvm')],
+    ['dual-qemu', withVirt(dual(), 'qemu')],
+    ['dual-microsoft', withVirt(dual(), 'microsoft')],
+    ['dual-docker', withVirt(dual(), 'docker')],
+    ['dual-systemd-nspawn-spelling', withVirt(dual(), 'systemd-nspawn')],
     ['dual-second-14GB', sized(dual(), 14.4e9, 1)],
     ['dual-second-99GB', sized(dual(), 99e9, 1)],
     ['dual-second-usb', (() => { const r = dual(); r.hardware.disk[1].class_list.push('usb'); return r; })()],
@@ -327,6 +387,8 @@ function mutations(): Array<[string, Json]> {
     ['two-disks-installer', (() => {
       const r = twoDisks(); r.hardware.disk[1].unix_device_names.push('/dev/disk/by-label/nixos-minimal-25.05-x86_64'); return r;
     })()],
+    // A 512 GB USB disk with exactly one of the signals that make it USB (none: a plain second disk).
+    ...USB_SIGNALS.map((signal): [string, Json] => [`usb-disk-signal-${signal}`, usbDisk(signal)]),
     ['zephyrus-second-usb-enclosure', (() => { const r = load('host:zephyrus'); r.hardware.disk[1].sysfs_device_link = '/devices/pci0000:00/usb3/3-1'; return r; })()],
     ['yoga-chassis-tablet', chassis(load('host:yoga'), 30)],
     ['contabo-as-hetzner', vendor(load('host:contabo'), 'Hetzner', 'vServer')],
