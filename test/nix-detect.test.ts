@@ -41,9 +41,11 @@ let
   one = file:
     let d = detect.detectProfile (builtins.fromJSON (builtins.readFile file));
     in { inherit file; inherit (d) profile confidence machine reason; devices = map (x: x.device) d.disks; };
+  unitTests = import detectionTests { lib = libs; inherit detect; fixtures = /. + fixtures; };
 in {
   results = map one (builtins.fromJSON (builtins.readFile reports));
-  unitFailures = libs.debug.runTests (import detectionTests { lib = libs; inherit detect; fixtures = /. + fixtures; });
+  unitFailures = libs.debug.runTests unitTests;
+  unitCount = builtins.length (builtins.filter (libs.hasPrefix "testDetect") (builtins.attrNames unitTests));
 }
 `;
 
@@ -56,7 +58,7 @@ interface Answer {
   devices: string[] | null;
 }
 interface NixAnswer extends Answer { file: string }
-interface NixRun { results: NixAnswer[]; unitFailures: Array<{ name: string; expected: unknown; result: unknown }> }
+interface NixRun { results: NixAnswer[]; unitFailures: Array<{ name: string; expected: unknown; result: unknown }>; unitCount: number }
 
 const PROFILES = loadBuiltinProfiles();
 
@@ -137,6 +139,7 @@ describe('Nix detectProfile agrees with the TypeScript detector', { skip }, () =
     assert.ok(json.length >= 20, `only ${json.length} reports found`);
 
     const run = await nixDetect(json);
+    assert.ok(run.unitCount >= 30, `only ${run.unitCount} testDetect… tests in tests/nix/detection-tests.nix`);
     assert.deepEqual(run.unitFailures, [], `tests/nix/detection-tests.nix failures:\n${JSON.stringify(run.unitFailures, null, 2)}`);
 
     const problems: string[] = [];

@@ -96,6 +96,26 @@ in
   testDetectMalformedNoHardware = { expr = refusal (fixture "malformed-no-hardware"); expected = refused; };
   testDetectMalformedDiskNoSize = { expr = refusal (fixture "malformed-disk-no-size"); expected = refused; };
 
+  # machineKind and disks alone, where `detect` is the whole attrset (a bare detectProfile has neither).
+} // lib.optionalAttrs (builtins.isAttrs detect && detect ? machineKind && detect ? disks) {
+  testDetectMachineKinds = {
+    expr = map detect.machineKind [ (real "laptop-dual-nvme") (real "vps-virtio-blk") (fixture "trap-desktop")
+      (fixture "trap-rack-server-dual-nvme") (fixture "trap-raspberry-pi") (fixture "trap-lxc") ];
+    expected = [ "laptop" "vps" "desktop" "server" "unknown" "unknown" ];
+  };
+  testDetectDisksSizes = {
+    expr = map (d: { inherit (d) device sizeBytes logicalSectorSize; }) (detect.disks (real "laptop-dual-nvme"));
+    expected = [
+      { device = "/dev/nvme0n1"; sizeBytes = 1000204886016; logicalSectorSize = 512; }
+      { device = "/dev/nvme1n1"; sizeBytes = 512110190592; logicalSectorSize = 512; }
+    ];
+  };
+  # A report the CLI refuses to read is an evaluation error for machineKind and disks, not an empty answer.
+  testDetectDisksRefuseMalformed = {
+    expr = (builtins.tryEval (builtins.deepSeq (detect.disks (fixture "malformed-disk-no-size")) true)).success;
+    expected = false;
+  };
+} // {
   # The 5 % window around a profile's nominal size, at its edges (458 GB ± 22.9 GB).
   testDetectHetznerSizeWindow = {
     expr = map (gb: profileOf (hetznerSized (gb * 1000000000))) [ 435 436 480 481 ];
