@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { PantherError } from '../src/core/errors.ts';
 import { detectProfile } from '../src/facter/detect.ts';
 import { readFacterReport } from '../src/facter/parse.ts';
@@ -192,6 +193,31 @@ describe('Nix detectProfile agrees with the TypeScript detector', { skip }, () =
     assert.deepEqual([...profiles].sort(), [null, 'dev-laptop', 'light-laptop', 'production-vps', 'staging-vps', 'utility-vps'].sort());
   });
 
+  test('property: randomly edited reports, in one Nix evaluation: never a different answer', async () => {
+    const seed = Date.now() ^ (Math.random() * 0x7fffffff);
+    const bases = [...await reportFiles(FIXTURES), ...await reportFiles(HOSTS)].filter((f) => f.endsWith('.json') && !basename(f).startsWith('malformed'));
+    const edits = fc.sample(fc.tuple(fc.constantFrom(...bases), fc.array(EDIT, { minLength: 1, maxLength: 4 })), { numRuns: 300, seed });
+    const files: string[] = [];
+    for (const [i, [base, ops]] of edits.entries()) {
+      const report = JSON.parse(readFileSync(base, 'utf8')) as Json;
+      for (const op of ops) applyEdit(report, op);
+      const file = join(dir, `random-${i}.json`);
+      await writeFile(file, JSON.stringify(report));
+      files.push(file);
+    }
+    const run = await nixDetect(files);
+    const problems: string[] = [];
+    let answered = 0;
+    for (const [i, [base, ops]] of edits.entries()) {
+      const ts = await tsDetect(files[i]!);
+      if (ts.profile !== null) answered++;
+      problems.push(...disagreements(`${basename(base)} + ${JSON.stringify(ops)}`, ts, run.results[i]!));
+    }
+    assert.deepEqual(problems, [], `seed ${seed}:\n${problems.join('\n')}`);
+    process.stderr.write(`nix-detect: ${files.length} random edits (seed ${seed}) agree; the CLI picked a profile for ${answered}\n`);
+    assert.ok(answered > 20, `only ${answered} of the random reports get a profile: the edits are too destructive to test much`);
+  });
+
   test('where Nix cannot compare strings as JavaScript does, it refuses rather than guesses', async () => {
     // U+212A KELVIN SIGN lower-cases to "k" in JavaScript, so the CLI reads this vendor as OpenStack's.
     const kelvin = sized(load('real/vps-virtio-scsi.json'), 200e9);
@@ -244,7 +270,7 @@ function system(report: Json): Json {
 }
 
 function sizeResource(disk: Json): Json {
-  return disk.resources.find((r: Json) => r.type === 'size');
+  return Array.isArray(disk.resources) ? disk.resources.find((r: Json) => r?.type === 'size') : undefined;
 }
 
 /** Every disk of the report (or only disk `index`) resized to `bytes`, in 512-byte sectors. */
@@ -314,6 +340,69 @@ function usbDisk(signal: (typeof USB_SIGNALS)[number]): Json {
   if (signal === 'parent') stick.attached_to = 70; // the report's usb_controller
   if (signal === 'module-alias') stick.module_alias = 'usb:v0781p5567d0100dc00dsc00dp00ic08isc06ip50in00';
   return r;
+}
+
+// Random edits for the property test: each one a fact the detectors read.
+type Edit =
+  | { op: 'virt'; value: string | null }
+  | { op: 'chassis'; value: number }
+  | { op: 'vendor'; manufacturer: string | null; product: string }
+  | { op: 'resize'; disk: number; gb: number; sectorSize: 512 | 4096 }
+  | { op: 'extra'; name: string; gb: number }
+  | { op: 'root'; disk: number }
+  | { op: 'label'; disk: number; label: string }
+  | { op: 'usb'; disk: number }
+  | { op: 'model'; disk: number; model: string }
+  | { op: 'drop'; disk: number };
+
+const GB_VALUES = [0.5, 14.4, 20, 99.9, 100, 163.8, 200, 210, 458, 435.1, 480.9, 512.1, 536, 563, 1000.2, 2000.4];
+const EDIT: fc.Arbitrary<Edit> = fc.oneof(
+  fc.record({ op: fc.constant('virt' as const), value: fc.constantFrom(null, 'none', 'kvm', 'KVM', 'qemu', 'xen', 'oracle', 'lxc', 'docker', 'systemd-nspawn', 'wsl', 'unknown-thing') }),
+  fc.record({ op: fc.constant('chassis' as const), value: fc.integer({ min: 1, max: 36 }) }),
+  fc.record({
+    op: fc.constant('vendor' as const),
+    manufacturer: fc.constantFrom(null, 'Hetzner', 'Contabo GmbH', 'OVH SAS', 'OVHcloud', 'OpenStack Foundation', 'QEMU', 'netcup', 'x ovh', 'xovh', 'DigitalOcean', 'LENOVO'),
+    product: fc.constantFrom('vServer', 'KVM Server', 'OpenStack Nova', 'Standard PC (Q35 + ICH9, 2009)', 'ThinkPad'),
+  }),
+  fc.record({
+    op: fc.constant('resize' as const), disk: fc.nat(3),
+    gb: fc.oneof(fc.constantFrom(...GB_VALUES), fc.double({ min: 0.5, max: 2500, noNaN: true })), sectorSize: fc.constantFrom(512 as const, 4096 as const),
+  }),
+  fc.record({ op: fc.constant('extra' as const), name: fc.constantFrom('zram0', 'zd0', 'loop1', 'sr0', 'sdc', 'nvme2n1', 'vdb', 'mmcblk0'), gb: fc.constantFrom(...GB_VALUES) }),
+  fc.record({ op: fc.constant('root' as const), disk: fc.nat(3) }),
+  fc.record({ op: fc.constant('label' as const), disk: fc.nat(3), label: fc.constantFrom('nixos', 'nixos-minimal-25.05-x86_64', 'config-2', 'data') }),
+  fc.record({ op: fc.constant('usb' as const), disk: fc.nat(3) }),
+  fc.record({ op: fc.constant('model' as const), disk: fc.nat(3), model: fc.constantFrom('HC Volume', 'ORACLE BlockVolume', 'QEMU HARDDISK', 'Samsung SSD 990 PRO 2TB') }),
+  fc.record({ op: fc.constant('drop' as const), disk: fc.nat(3) }),
+);
+
+function applyEdit(report: Json, edit: Edit): void {
+  const disks: Json[] = Array.isArray(report.hardware?.disk) ? report.hardware.disk : [];
+  const disk = 'disk' in edit ? disks[edit.disk % Math.max(disks.length, 1)] : undefined;
+  const names = (d: Json): string[] => (d.unix_device_names ??= []);
+  switch (edit.op) {
+    case 'virt': if (edit.value === null) delete report.virtualisation; else report.virtualisation = edit.value; return;
+    case 'chassis': report.smbios ??= {}; report.smbios.chassis ??= [{}]; chassis(report, edit.value); return;
+    case 'vendor':
+      report.smbios ??= {};
+      report.smbios.system ??= {};
+      if (edit.manufacturer === null) delete report.smbios.system.manufacturer; else report.smbios.system.manufacturer = edit.manufacturer;
+      report.smbios.system.product = edit.product;
+      return;
+    case 'resize': {
+      const size = disk === undefined ? undefined : sizeResource(disk);
+      if (size === undefined) return;
+      size.value_1 = Math.round(edit.gb * 1e9 / edit.sectorSize);
+      size.value_2 = edit.sectorSize;
+      return;
+    }
+    case 'extra': if (Array.isArray(report.hardware?.disk)) extraDevice(report, edit.name, Math.round(edit.gb * 1e9 / 512)); return;
+    case 'root': if (disk !== undefined) names(disk).push('/dev/root'); return;
+    case 'label': if (disk !== undefined) names(disk).push(`/dev/disk/by-label/${edit.label}`); return;
+    case 'usb': if (disk !== undefined) names(disk).push('/dev/disk/by-id/usb-Generic_Disk-0:0'); return;
+    case 'model': if (disk !== undefined) disk.model = edit.model; return;
+    case 'drop': if (disk !== undefined) disks.splice(disks.indexOf(disk), 1); return;
+  }
 }
 
 function mutations(): Array<[string, Json]> {
