@@ -231,6 +231,17 @@ describe('Nix detectProfile agrees with the TypeScript detector', { skip }, () =
     assert.match(nix.reason ?? '', /non-ASCII characters: Nix cannot compare it as the CLI does/);
   });
 
+  test('a disk of 2^53 bytes or more: Nix refuses (JavaScript numbers and Nix integers part ways there)', async () => {
+    const report = load('real/laptop-single-nvme.json');
+    Object.assign(sizeResource(report.hardware.disk[0]), { value_1: 2 ** 52, value_2: 4096 });
+    const file = join(dir, 'huge.json');
+    await writeFile(file, JSON.stringify(report));
+    const nix = (await nixDetect([file])).results[0]!;
+    assert.equal((await tsDetect(file)).profile, 'light-laptop', 'the CLI answers');
+    assert.equal(nix.profile, null);
+    assert.match(nix.reason ?? '', /beyond what Nix compares exactly/);
+  });
+
   test('a disk attached to an index that a USB and a non-USB class both claim: Nix refuses', async () => {
     // The CLI takes the class listed last in the JSON; a Nix attrset does not keep that order.
     const report = usbDisk('parent');

@@ -6,8 +6,8 @@
 # The rule of the port: a confident wrong answer formats the wrong disks, so wherever Nix cannot
 # reproduce the TypeScript result exactly it refuses (profile = null, with a reason) rather than guess.
 # Refused here although the CLI may answer:
-#   - vendor, virtualisation or bus names with non-ASCII characters (JavaScript's Unicode case mapping
-#     folds e.g. the Kelvin sign to "k"; nixpkgs' toLower/toUpper are ASCII-only);
+#   - vendor, virtualisation or bus names, or a profile's providers, with non-ASCII characters
+#     (JavaScript's Unicode case mapping folds e.g. the Kelvin sign to "k"; nixpkgs' toLower is ASCII-only);
 #   - a disk size of 2^53 bytes or more (JavaScript numbers and Nix integers part ways there);
 #   - a disk attached to a controller index that two hardware classes claim, one USB and one not
 #     (the CLI takes the class that comes last in the JSON, an order a Nix attrset does not keep).
@@ -41,7 +41,7 @@ let
     else s;
 
   # A non-blank string, trimmed; else null.
-  str = v: if isString v && trim v != "" then trim v else null;
+  str = v: let t = if isString v then trim v else ""; in if t != "" then t else null;
   strings = v: if isList v then filter isString v else [ ];
   # IDs are { hex?, name?, value } objects, or plain strings for hwinfo's "special" IDs.
   idName = id: if isString id then str id else if isAttrs id then str (id.name or null) else null;
