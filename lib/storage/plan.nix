@@ -79,7 +79,8 @@ rec {
 
   /** The plan file, checked to be one: a wrong file is a clear error, not a missing attribute later. */
   readPlan = file:
-    let plan = builtins.fromJSON (builtins.readFile file); in
+    if file == null then throw "storage.planFile is not set: give the host's plan, e.g. storage.planFile = ./plan.json; (write it with `panther plan --json --out plan.json`)"
+    else let plan = builtins.fromJSON (builtins.readFile file); in
     if !(builtins.isAttrs plan) || plan.version or null != 1 || !(plan ? pools) || !(plan ? host)
     then throw "storage.planFile: ${toString file} is not a panther plan of version 1; write it with `panther plan --json --out FILE`"
     else plan;

@@ -309,6 +309,13 @@ describe('the specification\'s wrong advice and impossible settings: warnings an
     }
   });
 
+  test('imported but not enabled: nothing deployed, no plan read; enabled without a plan: the error says what to set', async () => {
+    const off = await evaluate([{ import: 'modules/storage' }]);
+    assert.deepEqual([off.failed, off.warnings, off.services, off.timers, off.tmpfiles, off.etc], [[], [], {}, {}, [], {}]);
+    await assert.rejects(evaluate([{ import: 'modules/storage' }, { storage: { enable: true } }]),
+      (e: unknown) => /storage\.planFile is not set: give the host's plan/.test(String((e as { details?: { stderr?: string } }).details?.stderr)));
+  });
+
   test('refused: disko enabled without disko\'s module', async () => {
     const result = await evaluate(await hostModules(hetzner()), false);
     assert.ok(result.failed.some((m) => /disko's NixOS module is not imported/.test(m)), JSON.stringify(result.failed));
