@@ -5,13 +5,14 @@
 // calls, that each output is declared for every system and built from the file it should be.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { nixString } from '../src/render/nix.ts';
 import { findNixInstantiate, nixEvalJson } from '../src/render/verify/nix-instantiate.ts';
 import { findNixLibs, nixLibsSkip } from './support/nix-libs.ts';
+import { specPlan } from './support/plans.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SYSTEMS = ['aarch64-linux', 'x86_64-linux'];
@@ -64,8 +65,8 @@ rec {
     disko = { nixosModules.disko = { }; };
   };
   evalHost = modules: specialArgs: import (root + "/test/support/eval-storage-module.nix") {
-    inherit lib specialArgs;
-    modules = [
+    inherit lib root specialArgs;
+    extraModules = [
       ({ lib, ... }: { _module.args.pkgs = lib.mkForce (standInPkgs "host-pkgs" "x86_64-linux"); })
       # The NixOS options the example hosts set beyond what the storage module tests declare.
       ({ lib, ... }: {
@@ -241,12 +242,9 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
     assert.match(bad.report, /FAIL testWrong\n {2}expected: false\n {2}got: {6}true/);
   });
 
-  const unitTests = join(ROOT, 'tests/nix/storage-unit-tests.nix');
-  // Only a branch without the tests file yet may skip this; under CI=true it runs (and fails).
-  const noUnitTests = !existsSync(unitTests) && process.env['CI'] !== 'true' && 'tests/nix/storage-unit-tests.nix is not in this branch yet';
-  test('the nix-unit tests (tests/nix/storage-unit-tests.nix) all pass', { skip: noUnitTests }, async () => {
+  test('checks.storage-unit-tests as the flake runs it: every nix-unit test passes on the committed plans', async () => {
     const r = await evaluate('unit', `let r = import (root + "/nix/unit-tests.nix") { lib = nixpkgsLib; storage = panther.lib; }; in { inherit (r) names report; }`) as { names: string[]; report: string };
-    assert.ok(r.names.length > 0);
+    assert.ok(r.names.length > 10, `${r.names.length} tests`);
     assert.equal(r.report, '');
   });
 
@@ -288,6 +286,17 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
       assert.ok(backup[1].LoadCredential.some((l) => l.endsWith(':/run/agenix/panther-b2')), `${host}: B2 key from agenix: ${backup[1].LoadCredential.join(' ')}`);
       assert.ok(backup[1].LoadCredential.some((l) => /:\/run\/agenix\/panther-(passphrase|ovh-identity)$/.test(l)), `${host}: repository secret from agenix`);
     }
+  });
+});
+
+describe('tests/nix/plans.json (the plans checks.storage-unit-tests gets) is what the CLI plans today', () => {
+  test('the five hosts, zephyrus with databases', () => {
+    const fleet = {
+      zephyrus: specPlan('zephyrus', { features: ['databases'] }),
+      yoga: specPlan('yoga'), hetzner: specPlan('hetzner'), contabo: specPlan('contabo'), ovh: specPlan('ovh'),
+    };
+    assert.deepEqual(JSON.parse(readFileSync(join(ROOT, 'tests/nix/plans.json'), 'utf8')), JSON.parse(JSON.stringify(fleet)),
+      'tests/nix/plans.json is stale: write JSON.stringify({ zephyrus: specPlan(\'zephyrus\', { features: [\'databases\'] }), yoga: specPlan(\'yoga\'), … }, null, 2) (test/support/plans.ts) to it');
   });
 });
 

@@ -11,9 +11,7 @@ let
   plan = import ./plan.nix { inherit lib mountOptions backup; };
   units = import ./units.nix { inherit lib time snapshots backup; };
   disko = import ./disko.nix { inherit lib; };
-  hardware = if builtins.pathExists ./hardware-profiles.nix
-    then import ./hardware-profiles.nix { inherit lib; profiles = profileList; }
-    else { };
+  hardware = import ./hardware-profiles.nix { inherit lib; profiles = profileList; };
 in
 {
   /** The built-in profiles by id, exactly as src/plan/profiles.json has them. */
@@ -27,6 +25,7 @@ in
   inherit (disko) diskoDevices effectiveMountOptions shellQuote;
   inherit (time) timeSpan;
   inherit mountOptions;
+  inherit (hardware) detectProfile machineKind disks;
 
   /** The subvolume called `name` in a plan, with its pool's name; throws when there is none. */
   subvolume = p: name:
@@ -41,4 +40,4 @@ in
 
   /** "laptop" for laptops, "server" for everything else: the specification's two profiles. */
   profileClass = p: if p.machine == "laptop" then "laptop" else "server";
-} // hardware
+}

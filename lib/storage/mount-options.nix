@@ -32,7 +32,15 @@ let
     if value == null then "zlib" # bare `compress` means zlib
     else if value == "no" || value == "none" then "none"
     else if value == "lzo" then "lzo"
-    else let m = builtins.match "(zstd|zlib)(:-?[0-9]+)?" value; in if m == null then null else head m;
+    else
+      let
+        m = builtins.match "(zstd|zlib)(:(-?[0-9]+))?" value;
+        level = builtins.fromJSON (lib.elemAt m 2);
+        # zstd -15..15 (negative: fast levels, 0: default), zlib 1..9 (src/plan/mount-options.ts).
+        inRange = lib.elemAt m 2 == null
+          || (if head m == "zstd" then level >= -15 && level <= 15 else level >= 1 && level <= 9);
+      in
+      if m == null || builtins.match "-?0[0-9]+" (toString (lib.elemAt m 2)) != null || !inRange then null else head m;
 in
 rec {
   inherit perMountFlags userspaceFlags filesystemNames;

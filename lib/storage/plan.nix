@@ -46,6 +46,30 @@ let
     in
     { inherit value warnings problems; };
 
+  # What disko and the units paste into shell scripts, mount options and tmpfiles lines (the CLI's render
+  # guard, src/render/guard.ts): a hand-edited plan.json gets the same refusals, as assertions.
+  unquotedChars = { name = "[A-Za-z0-9@._+/-]+"; option = "[A-Za-z0-9_@%+=:./-]+"; label = "[A-Za-z0-9@._+-]+"; };
+  safe = kind: value: builtins.isString value && builtins.match unquotedChars.${kind} value != null && !(lib.hasPrefix "-" value);
+  safePath = value: builtins.isString value && builtins.match "/[^[:space:]\"$`\\]*" value != null;
+  planProblems = plan:
+    concatMap
+      (pool:
+        let at = "${toString pool.name or "?"}"; in
+        optional (!(safe "label" (pool.label or ""))) "plan.json pool ${at}: label ${builtins.toJSON (pool.label or null)} may only use A-Z a-z 0-9 @ . _ + -; re-plan with `panther plan`"
+        ++ optional (!(safePath (pool.device or ""))) "plan.json pool ${at}: device ${builtins.toJSON (pool.device or null)} is not an absolute path without spaces or quotes"
+        ++ map (o: "plan.json pool ${at}: filesystem option ${builtins.toJSON o} may only use A-Z a-z 0-9 _ @ % + = : . / -") (filter (o: !(safe "option" o)) (pool.filesystemOptions or [ ]))
+        ++ concatMap
+          (s:
+            let where = "plan.json ${at}/${toString s.name}"; in
+            optional (!(safe "name" s.name) || lib.any (seg: elem seg [ "" "." ".." ]) (lib.splitString "/" s.name))
+              "${where}: subvolume name may only use A-Z a-z 0-9 @ . _ + - / in plain segments; rename it in the plan"
+            ++ optional (s.mountPoint != null && !(safePath s.mountPoint))
+              "${where}: mount point ${builtins.toJSON s.mountPoint} must be an absolute path without spaces, quotes, $, ` or \\"
+            ++ optional (!(elem s.compression [ "zstd" "lzo" "zlib" "none" ])) "${where}: compression ${builtins.toJSON s.compression} is not zstd, lzo, zlib or none"
+            ++ map (o: "${where}: mount option ${builtins.toJSON o} may only use A-Z a-z 0-9 _ @ % + = : . / -") (filter (o: !(safe "option" o)) s.mountOptions))
+          (pool.subvolumes or [ ]))
+      plan.pools;
+
   retentionOf = tiers: retention:
     if tiers == null then null
     else tiers // mapAttrs (tier: n: orElse n tiers.${tier}) (lib.filterAttrs (tier: _: tiers ? ${tier}) retention);
@@ -55,7 +79,8 @@ rec {
 
   /** The plan file, checked to be one: a wrong file is a clear error, not a missing attribute later. */
   readPlan = file:
-    let plan = builtins.fromJSON (builtins.readFile file); in
+    if file == null then throw "storage.planFile is not set: give the host's plan, e.g. storage.planFile = ./plan.json; (write it with `panther plan --json --out plan.json`)"
+    else let plan = builtins.fromJSON (builtins.readFile file); in
     if !(builtins.isAttrs plan) || plan.version or null != 1 || !(plan ? pools) || !(plan ? host)
     then throw "storage.planFile: ${toString file} is not a panther plan of version 1; write it with `panther plan --json --out FILE`"
     else plan;
@@ -95,7 +120,8 @@ rec {
       };
       warnings = concatMap (r: r.warnings) flat;
       problems =
-        map (n: "${quoted n}: the plan of ${plan.host} has no subvolume ${n}; it has ${show (subvolumeNames plan)}") unknown
+        planProblems plan
+        ++ map (n: "${quoted n}: the plan of ${plan.host} has no subvolume ${n}; it has ${show (subvolumeNames plan)}") unknown
         ++ concatMap (r: r.problems) flat
         ++ optional (bandwidth == null) "storage.backup.bandwidth: \"${toString b.bandwidth}\" is not a rate; write bit/s as a number or e.g. \"10Mbit\", \"800kbit\", \"1.25MB/s\""
         ++ backup.windowProblems policy;

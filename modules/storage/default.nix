@@ -27,7 +27,8 @@ in
     };
 
     planFile = lib.mkOption {
-      type = lib.types.path;
+      type = lib.types.nullOr lib.types.path;
+      default = null;
       example = lib.literalExpression "./plan.json";
       description = ''
         The host's plan as `panther plan --json --out hosts/HOST/plan.json` wrote it. It decides the

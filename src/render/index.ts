@@ -3,21 +3,24 @@
 //
 // Kinds:
 //   disko  disko.devices for every pool: GPT, boot partitions, btrfs, subvolumes, swap, postCreateHook
-//   nixos  NixOS module for what disko does not cover (tmpfiles +C, compression properties, scrub,
-//          the snapshot and backup timers)
+//   nixos  the host's NixOS file: sets the `storage` options of Panther's NixOS module (modules/storage),
+//          which derives everything else from plan.json
 //   systemd  the snapshot and backup services and timers as plain unit files, one bundle
 //   json   the plan itself
 //
 // Adding a kind: write `src/render/<kind>.ts` exporting
-// `render<Kind>(plan: StoragePlan): string`, add one line to renderers below, and the CLI's
+// `render<Kind>(plan: StoragePlan, options?): string`, add one line to renderers below, and the CLI's
 // `panther render <kind>` and its usage text pick it up from RENDER_KINDS.
 import type { StoragePlan } from '../plan/types.ts';
 import { renderDisko } from './disko.ts';
 import { renderJson } from './json.ts';
-import { renderNixos } from './nixos.ts';
-import { renderSystemd } from './systemd.ts';
+import { renderNixos, type NixosOptions } from './nixos.ts';
+import { renderSystemd, type SystemdOptions } from './systemd.ts';
 
-export type Renderer = (plan: StoragePlan) => string;
+/** Options only some kinds read (nixos: where the plan and the secrets are, which repository). */
+export type RenderOptions = NixosOptions & SystemdOptions;
+
+export type Renderer = (plan: StoragePlan, options?: RenderOptions) => string;
 
 export const renderers = {
   disko: renderDisko,
@@ -30,6 +33,7 @@ export type RenderKind = keyof typeof renderers;
 
 export const RENDER_KINDS = Object.keys(renderers) as RenderKind[];
 
-export function render(kind: RenderKind, plan: StoragePlan): string {
-  return renderers[kind](plan);
+export function render(kind: RenderKind, plan: StoragePlan, options: RenderOptions = {}): string {
+  // Kinds that take no options ignore them.
+  return (renderers[kind] as Renderer)(plan, options);
 }

@@ -10,7 +10,7 @@ import { parseBytes } from '../../src/core/bytes.ts';
 import type { PoolPlan, StoragePlan } from '../../src/plan/types.ts';
 import { renderDisko } from '../../src/render/disko.ts';
 import { attrs, nixIndentedString, nixString, printNix, raw, type IndentedLine, type NixRaw } from '../../src/render/nix.ts';
-import { renderNixos, scrubMountPoint } from '../../src/render/nixos.ts';
+import { renderNixos } from '../../src/render/nixos.ts';
 import { findNixInstantiate, nixEvalJson } from '../../src/render/verify/nix-instantiate.ts';
 import { specPlan } from '../support/plans.ts';
 
@@ -19,8 +19,6 @@ const missing = findNixInstantiate() === null;
 const skip = missing && process.env['CI'] !== 'true'
   ? 'nix-instantiate not found (apt-get install -y nix-bin); rendered Nix is not evaluated' : false;
 if (skip !== false) process.stderr.write(`skipping: ${skip}\n`);
-
-const STUB_PKGS = '{ btrfs-progs = "/x"; }';
 
 const CASES: Array<[string, () => StoragePlan]> = [
   ...['zephyrus', 'yoga', 'hetzner', 'contabo', 'ovh'].map((h): [string, () => StoragePlan] => [h, () => specPlan(h)]),
@@ -105,32 +103,6 @@ function checkDisk(pool: PoolPlan, disk: Json): void {
   assert.match(hook, /mount -t btrfs -o subvol=\/ "\$device" "\$top"/);
 }
 
-function checkNixos(plan: StoragePlan, module: Json): void {
-  const mounts = plan.pools.flatMap((p) => p.subvolumes).filter((s) => s.mountPoint !== null);
-  assert.deepEqual(sorted(module.systemd.tmpfiles.rules),
-    sorted([...mounts.filter((s) => !s.cow).map((s) => `h ${s.mountPoint} - - - - +C`),
-      ...plan.pools.flatMap((p) => p.subvolumes.filter((s) => plan.pools.some((q) => q.snapshotLocation?.pool === p.name && q.snapshotLocation.subvolume === s.name)))
-        .map((s) => `z ${s.mountPoint} 0700 root root -`)]));
-  const service = module.systemd.services['panther-btrfs-properties'];
-  assert.deepEqual(service.serviceConfig, { Type: 'oneshot', RemainAfterExit: true });
-  assert.deepEqual(service.wantedBy, ['multi-user.target']);
-  assert.deepEqual(service.after, ['local-fs.target']);
-  const lines = (service.script as string).split('\n').filter(Boolean);
-  assert.deepEqual(sorted(lines), sorted(mounts.filter((s) => s.cow)
-    .map((s) => `/x/bin/btrfs property set '${s.mountPoint}' compression ${s.compression}`)));
-  const scrub = module.services.btrfs.autoScrub;
-  assert.equal(scrub.enable, true);
-  assert.equal(scrub.interval, 'monthly');
-  assert.deepEqual(scrub.fileSystems, plan.pools.map(scrubMountPoint).filter((p) => p !== null));
-  for (const [i, point] of scrub.fileSystems.entries()) {
-    assert.ok(plan.pools[i]!.subvolumes.some((s) => s.mountPoint === point), `${point} is on pool ${plan.pools[i]!.name}`);
-  }
-  assert.deepEqual(module.boot.supportedFilesystems, ['btrfs']);
-  const early = ['/nix', '/var/log'].filter((mp) => mounts.some((s) => s.mountPoint === mp));
-  assert.deepEqual(sorted(Object.keys(module.fileSystems ?? {})), early);
-  for (const mp of early) assert.deepEqual(module.fileSystems[mp], { neededForBoot: true });
-}
-
 describe('rendered Nix evaluates to the plan', { skip }, () => {
   for (const [name, make] of CASES) {
     test(`${name}: disko.nix`, async () => {
@@ -141,9 +113,17 @@ describe('rendered Nix evaluates to the plan', { skip }, () => {
       for (const pool of plan.pools) checkDisk(pool, value.disko.devices.disk[pool.name]);
     });
 
-    test(`${name}: nixos.nix with stub pkgs`, async () => {
+    test(`${name}: the host file sets the storage options (plan path, repository, secrets)`, async () => {
       const plan = make();
-      checkNixos(plan, await evalText(`${name}-nixos.nix`, renderNixos(plan), { pkgs: STUB_PKGS }));
+      const repository = `s3://b/${name}?region=r&endpoint=https://e/\${x}"'`;
+      const hostFile = join(dir, `${name}-host.nix`);
+      await writeFile(hostFile, renderNixos(plan, { repository, secretsDir: '/run/secrets' }));
+      const value = await evalText(`${name}-host-eval.nix`, `{ file }: let m = import file { }; in m // { storage = m.storage // { planFile = toString m.storage.planFile; }; }`,
+        { file: nixString(hostFile) });
+      assert.deepEqual(value, { storage: {
+        enable: true, planFile: join(dir, 'plan.json'),
+        backup: { enable: true, repository, passphraseFile: '/run/secrets/panther-passphrase', credentialsFile: '/run/secrets/panther-b2' },
+      } });
     });
   }
 });

@@ -10,23 +10,16 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { isPantherError } from '../../src/core/errors.ts';
 import type { StoragePlan } from '../../src/plan/types.ts';
-import { renderNixos } from '../../src/render/nixos.ts';
-import { backupSlot, DEFAULT_PANTHER_BIN, renderSystemdUnits } from '../../src/render/systemd.ts';
-import { findNixInstantiate, nixEvalJson } from '../../src/render/verify/nix-instantiate.ts';
+import { backupSlot, renderSystemdUnits } from '../../src/render/systemd.ts';
 import { checkCalendar, findSystemdAnalyze, verifyUnits } from '../../src/render/verify/systemd-analyze.ts';
 import { specPlan } from '../support/plans.ts';
 
 // Locally a missing tool skips with the reason; in CI the tests run and fail on it.
 const ci = process.env['CI'] === 'true';
 const noAnalyze = findSystemdAnalyze() === null;
-const noNix = findNixInstantiate() === null;
 const skipAnalyze = noAnalyze && !ci ? 'systemd-analyze not found (apt-get install -y systemd); rendered units are not checked' : false;
-const skipNix = (noAnalyze || noNix) && !ci
-  ? `${noNix ? 'nix-instantiate' : 'systemd-analyze'} not found; the NixOS module's timers are not checked` : false;
-for (const reason of new Set([skipAnalyze, skipNix])) if (reason !== false) process.stderr.write(`skipping: ${reason}\n`);
-
-/** Loose view of evaluated JSON: tests assert on its shape. */
-type Json = any;
+if (skipAnalyze !== false) process.stderr.write(`skipping: ${skipAnalyze}\n`);
+// The NixOS module's units are checked against these unit files in nix-module.test.ts.
 
 /** A Tuesday, five minutes past midnight UTC: every timer's next elapse is known from it. */
 const BASE = new Date('2026-11-24T00:05:00Z');
@@ -180,46 +173,5 @@ describe('rendered unit files pass systemd-analyze', { skip: skipAnalyze }, () =
     assert.ok(result.messages.some((m) => m.includes('RuntimeMaxSec= has no effect')), result.messages.join('\n'));
     assert.ok(result.messages.some((m) => m.includes('Failed to parse calendar specification')), result.messages.join('\n'));
     await assert.rejects(checkCalendar('Mon..Fry 02:00'), (e: unknown) => isPantherError(e) && e.code === 'calendar-invalid');
-  });
-});
-
-describe('the NixOS module\'s timers pass systemd-analyze calendar', { skip: skipNix }, () => {
-  async function evalModule(name: string, plan: StoragePlan, pkgs: string): Promise<Json> {
-    const file = join(dir, `${name}-nixos.nix`);
-    await writeFile(file, renderNixos(plan));
-    return nixEvalJson(file, { args: { pkgs } });
-  }
-
-  for (const host of Object.keys(EXPECTED)) {
-    test(`${host}: systemd.timers.*.timerConfig.OnCalendar normalizes as expected and equals the unit files`, async () => {
-      const plan = specPlan(host);
-      const module = await evalModule(host, plan, '{ btrfs-progs = "/x"; }');
-      const timers: Record<string, Json> = module.systemd.timers;
-      await checkTimers(host, new Map(Object.entries(timers).map(([name, t]) => [name, t.timerConfig.OnCalendar as string])));
-      // Same settings as the unit files, value for value (NixOS prints true as "true", 19 as "19").
-      const files = new Map(renderSystemdUnits(plan).map((u) => [u.name, parseUnit(u.text)]));
-      for (const [name, timer] of Object.entries(timers)) {
-        const file = files.get(`${name}.timer`)!;
-        assert.deepEqual(Object.fromEntries(Object.entries(timer.timerConfig).map(([k, v]) => [k, String(v)])), file['Timer'], name);
-        assert.deepEqual(timer.wantedBy, ['timers.target'], name);
-        assert.equal(timer.description, file['Unit']!['Description'], name);
-      }
-      for (const [name, service] of Object.entries(module.systemd.services as Record<string, Json>)) {
-        if (name === 'panther-btrfs-properties') continue;
-        const file = files.get(`${name}.service`);
-        assert.ok(file !== undefined, `${name} is a rendered unit`);
-        assert.deepEqual(Object.fromEntries(Object.entries(service.serviceConfig).map(([k, v]) => [k, String(v)])), file['Service'], name);
-        assert.equal(service.after?.join(' '), file['Unit']!['After'], name);
-        assert.equal(service.wants?.join(' '), file['Unit']!['Wants'], name);
-      }
-      assert.match(module.systemd.services['panther-snapshot'].serviceConfig.ExecStart, new RegExp(`^${DEFAULT_PANTHER_BIN} snapshot run`));
-    });
-  }
-
-  test('pkgs.panther-storage, when an overlay provides it, is the binary', async () => {
-    const module = await evalModule('ovh-pkg', specPlan('ovh'), '{ btrfs-progs = "/x"; panther-storage = "/nix/store/p"; }');
-    assert.equal(module.systemd.services['panther-snapshot'].serviceConfig.ExecStart, '/nix/store/p/bin/panther snapshot run --wait 120');
-    assert.equal(module.systemd.services['panther-backup-weekends'].serviceConfig.ExecStart, '/nix/store/p/bin/panther backup run --window 02:40-06:00');
-    assert.equal(module.systemd.services['panther-backup-weekends'].restartIfChanged, false);
   });
 });

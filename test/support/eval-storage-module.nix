@@ -1,9 +1,14 @@
 # Evaluates Panther's `storage` NixOS module without nixpkgs: lib.evalModules with the few NixOS
 # options the module sets declared as stubs (typed where merging matters: lists of units' dependencies,
 # assertions, warnings). Returns what the tests check: the units, files, disko layout, assertions.
-{ lib, modules, specialArgs ? { } }:
+# `modulesJson`: a JSON list of modules, each `{ "import": "modules/storage/…" }` (a file of this
+# repository) or a plain configuration attrset; `withDisko = false` leaves disko's option undeclared.
+# `extraModules` (Nix values, e.g. a flake's nixosModules) follow them; `specialArgs` as NixOS's
+# (test/nix-flake.test.ts passes a fleet flake's `inputs`, which host modules use in `imports`).
+{ lib, root, modulesJson ? "[]", withDisko ? true, extraModules ? [ ], specialArgs ? { } }:
 let
   libs = import lib;
+  modules = map (m: if m ? import then root + "/${m.import}" else m) (builtins.fromJSON modulesJson) ++ extraModules;
   inherit (libs) mkOption types;
   freeform = types.submodule { freeformType = types.lazyAttrsOf types.anything; };
   unit = types.submodule {
@@ -28,6 +33,7 @@ let
       systemd.tmpfiles.rules = mkOption { type = types.listOf types.str; default = [ ]; };
       services = mkOption { type = freeform; default = { }; };
       virtualisation = mkOption { type = freeform; default = { }; };
+    } // libs.optionalAttrs withDisko {
       disko.devices = mkOption { type = types.lazyAttrsOf types.anything; default = { }; };
     };
     config._module.args.pkgs = {
@@ -46,7 +52,7 @@ in
   timers = builtins.mapAttrs (_: strip) c.systemd.timers;
   tmpfiles = c.systemd.tmpfiles.rules;
   etc = builtins.mapAttrs (_: e: e.text or null) c.environment.etc;
-  disko = c.disko.devices;
+  disko = if withDisko then c.disko.devices else null;
   scrub = c.services.btrfs.autoScrub or null;
   postgresql = c.services.postgresql or null;
   containers = c.virtualisation.containers or null;

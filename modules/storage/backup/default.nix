@@ -137,7 +137,7 @@ in
     };
   };
 
-  config = lib.mkIf (cfg.enable && b.enable) {
+  config = lib.mkIf (cfg.enable && b.enable) (lib.mkMerge [{
     assertions = [
       {
         assertion = (b.passphraseFile == null) != (b.identityFile == null);
@@ -152,6 +152,9 @@ in
         message = "storage.backup.repository: do not name a credentials file in the URL; use storage.backup.credentialsFile (it reaches the service as a systemd credential)";
       }
     ] ++ lib.concatLists (lib.mapAttrsToList secretAssertions { inherit (b) passphraseFile identityFile credentialsFile; });
+  }
+  # A bad window is reported by storage's assertions; without a window there is no unit to compute.
+  (lib.mkIf (storageLib.windowProblems cfg.resolvedPlan.backup == [ ]) {
 
     systemd.services = lib.listToAttrs (
       map (u: lib.nameValuePair (svc.baseName u.name) (svc.service u {
@@ -167,5 +170,5 @@ in
     systemd.timers = lib.listToAttrs (
       map (u: lib.nameValuePair (svc.baseName u.name) (svc.timer u)) (lib.filter svc.isTimer units)
       ++ map (j: lib.nameValuePair j.name j.timer) jobs);
-  };
+  })]);
 }

@@ -4,6 +4,7 @@
 { config, lib, pkgs, ... }:
 let
   cfg = config.storage;
+  storageLib = import ../../../lib/storage { inherit lib; };
   plan = cfg.resolvedPlan;
   cow = lib.concatMap (pool: lib.filter (s: s.mountPoint != null && s.cow) pool.subvolumes) plan.pools;
 in
@@ -15,7 +16,7 @@ in
       after = [ "local-fs.target" ];
       serviceConfig = { Type = "oneshot"; RemainAfterExit = true; };
       script = lib.concatMapStrings
-        (s: "${pkgs.btrfs-progs}/bin/btrfs property set ${lib.escapeShellArg s.mountPoint} compression ${lib.escapeShellArg s.compression}\n")
+        (s: "${pkgs.btrfs-progs}/bin/btrfs property set ${storageLib.shellQuote s.mountPoint} compression ${s.compression}\n")
         cow;
     };
   };

@@ -6,17 +6,23 @@ import { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS } from '../options.ts';
 export const renderCommandInfo: CommandInfo = {
   name: 'render',
   summary: 'render a plan as disko, NixOS, systemd units or JSON',
-  usage: `panther render <${RENDER_KINDS.join('|')}> (--plan FILE | plan input) [--out FILE] [--force]`,
+  usage: `panther render <${RENDER_KINDS.join('|')}> (--plan FILE | plan input) [--out FILE] [--force] [--repo URL] [--secrets-dir DIR]`,
   help: `Kinds:
   disko    a plain Nix attribute set { disko.devices = …; }: GPT, boot partition, btrfs, subvolumes,
            swap, and a postCreateHook that sets no-CoW and compression on the empty subvolumes
-  nixos    a NixOS module for what disko does not cover (tmpfiles +C rules, compression
-           properties, scrub, neededForBoot, the same timers as systemd)
+  nixos    the host's NixOS file: sets the options of Panther's NixOS module (storage.enable,
+           storage.planFile = ./plan.json, storage.backup.*), which deploys the rest from plan.json
+           (disko layout, tmpfiles +C, properties, scrub, snapshot/backup/prune/check timers)
   systemd  timers and services for snapshots (daily/weekly/monthly/frequent) and the backup window
   json     the plan itself
 ${PLAN_INPUT_HELP}
   --out FILE            write to FILE (atomically) instead of stdout
-  --force               render even when lint reports errors (not recommended)`,
-  options: { ...PLAN_INPUT_OPTIONS, out: { type: 'string' }, force: { type: 'boolean' } },
+  --force               render even when lint reports errors (not recommended)
+nixos only:
+  --repo URL            the repository the backup services use (without it, backups stay disabled)
+  --secrets-dir DIR     where the secret manager decrypts panther-passphrase and panther-b2
+                        (default /run/agenix; sops-nix: /run/secrets)
+With --plan FILE and --out FILE, storage.planFile is FILE's path relative to the output.`,
+  options: { ...PLAN_INPUT_OPTIONS, out: { type: 'string' }, force: { type: 'boolean' }, repo: { type: 'string' }, 'secrets-dir': { type: 'string' } },
   positionals: true,
 };

@@ -1,10 +1,29 @@
+import { dirname, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.ts';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import { lintPlan } from '../../plan/lint/index.ts';
-import { render, RENDER_KINDS } from '../../render/index.ts';
+import { render, RENDER_KINDS, type RenderOptions } from '../../render/index.ts';
 import { flag, str, type Command } from '../command.ts';
 import { resolvePlan } from '../plan-input.ts';
 import { renderCommandInfo } from './render.meta.ts';
+
+/** Where the rendered host file finds the plan: FILE relative to the output, when both are given. */
+function nixosOptions(values: Parameters<Command['run']>[0], out: string | undefined): RenderOptions {
+  const planFile = str(values, 'plan');
+  const repository = str(values, 'repo');
+  const secretsDir = str(values, 'secrets-dir');
+  const options: RenderOptions = {};
+  if (planFile !== undefined && out !== undefined) {
+    const rel = relative(dirname(resolve(out)), resolve(planFile));
+    options.planPath = rel.startsWith('../') ? rel : `./${rel}`;
+  }
+  if (repository !== undefined) options.repository = repository;
+  if (secretsDir !== undefined) {
+    if (!secretsDir.startsWith('/')) throw usageError(`--secrets-dir ${secretsDir}: not an absolute path`, 'e.g. --secrets-dir /run/agenix');
+    options.secretsDir = secretsDir;
+  }
+  return options;
+}
 
 export const renderCommand: Command = {
   ...renderCommandInfo,
@@ -20,8 +39,8 @@ export const renderCommand: Command = {
         exitCode: ExitCode.refused, hint: 'run panther lint for the fixes, or pass --force to render anyway',
       });
     }
-    const text = render(kind as (typeof RENDER_KINDS)[number], plan);
     const out = str(values, 'out');
+    const text = render(kind as (typeof RENDER_KINDS)[number], plan, nixosOptions(values, out));
     if (out === undefined) io.out(text);
     else { await writeFileAtomic(out, text); io.err(`wrote ${out}`); }
     return ExitCode.ok;

@@ -1,0 +1,367 @@
+// The `storage` NixOS module, evaluated with the pinned nixpkgs lib (lib.evalModules, NixOS options as
+// stubs: test/support/eval-storage-module.nix) for each of the specification's hosts:
+// - what it deploys agrees with the CLI: /etc/panther/plan.json is the plan (and passes the plan schema),
+//   disko.devices is what `panther render disko` writes, the units are `panther render systemd`'s;
+// - real disko (vendored) reads the module's layout and mounts what the plan says;
+// - every unit passes `systemd-analyze verify`;
+// - the specification's wrong advice and impossible combinations give warnings and assertion failures,
+//   and the five hosts give none.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parsePlan } from '../../src/plan/read-plan.ts';
+import type { StoragePlan } from '../../src/plan/types.ts';
+import { renderDisko } from '../../src/render/disko.ts';
+import { nixString } from '../../src/render/nix.ts';
+import { isPantherCommand, pantherUnits } from '../../src/render/systemd.ts';
+import { findNixInstantiate, nixEvalJson } from '../../src/render/verify/nix-instantiate.ts';
+import { findSystemdAnalyze, verifyUnits } from '../../src/render/verify/systemd-analyze.ts';
+import { FILESYSTEM_WIDE_NAMES, checkOption } from '../../src/plan/mount-options.ts';
+import { findNixLibs, nixLibsSkip } from '../support/nix-libs.ts';
+import { writeNixosUnit, type NixosUnit } from '../support/nixos-units.ts';
+import { specPlan } from '../support/plans.ts';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const HARNESS = join(ROOT, 'test', 'support', 'eval-storage-module.nix');
+const missingTool = (tool: string, pkg: string): string | false =>
+  process.env['CI'] === 'true' ? false : `${tool} not found (apt-get install -y ${pkg})`;
+const skip = findNixInstantiate() === null ? missingTool('nix-instantiate', 'nix-bin') : nixLibsSkip();
+const skipAnalyze = skip !== false ? skip : findSystemdAnalyze() === null ? missingTool('systemd-analyze', 'systemd') : false;
+
+interface Evaluated {
+  failed: string[];
+  warnings: string[];
+  services: Record<string, NixosUnit>;
+  timers: Record<string, NixosUnit>;
+  tmpfiles: string[];
+  etc: Record<string, string | null>;
+  disko: unknown;
+  fileSystems: Record<string, Record<string, unknown>>;
+  scrub: { fileSystems: string[] } | null;
+  postgresql: { initdbArgs?: unknown } | null;
+  containers: unknown;
+}
+
+type Module = { import: string } | Record<string, unknown>;
+
+let dir = '';
+let pkg = '';
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'panther-nix-module-'));
+  // A stand-in for the package: systemd-analyze verify checks that ExecStart's program exists.
+  pkg = join(dir, 'panther-pkg');
+  await mkdir(join(pkg, 'bin'), { recursive: true });
+  await writeFile(join(pkg, 'bin', 'panther'), '#!/bin/sh\nexit 0\n');
+  await chmod(join(pkg, 'bin', 'panther'), 0o755);
+});
+after(async () => { if (dir !== '') await rm(dir, { recursive: true, force: true }); });
+
+const HOSTS: Array<[name: string, make: () => StoragePlan]> = [
+  ...['zephyrus', 'yoga', 'hetzner', 'contabo', 'ovh'].map((h): [string, () => StoragePlan] => [h, () => specPlan(h)]),
+  ['zephyrus+databases', () => specPlan('zephyrus', { features: ['databases'] })],
+];
+
+let planCount = 0;
+async function planFile(plan: StoragePlan): Promise<string> {
+  const file = join(dir, `plan-${planCount++}.json`);
+  await writeFile(file, JSON.stringify(plan));
+  return file;
+}
+
+const B2 = 's3://fleet-backups/panther?region=eu-central-003&endpoint=https://s3.eu-central-003.backblazeb2.com';
+
+/** The host file a user writes, with the secrets where agenix puts them. */
+async function hostModules(plan: StoragePlan, storage: Record<string, unknown> = {}, extra: Module[] = [],
+  profile = plan.machine === 'laptop' ? 'laptop' : 'server'): Promise<Module[]> {
+  const backup = {
+    enable: true, repository: B2, passphraseFile: '/run/agenix/panther-passphrase', credentialsFile: '/run/agenix/panther-b2',
+    ...(storage['backup'] as Record<string, unknown> | undefined ?? {}),
+  };
+  return [
+    { import: `modules/storage/profiles/${profile}.nix` },
+    {
+      storage: {
+        enable: true,
+        package: { type: 'derivation', name: 'panther-storage', outPath: pkg },
+        planFile: await planFile(plan),
+        ...storage,
+        backup,
+      },
+    },
+    ...extra,
+  ];
+}
+
+async function evaluate(modules: Module[], withDisko = true): Promise<Evaluated> {
+  const libs = findNixLibs().libs!;
+  return await nixEvalJson(HARNESS, {
+    args: { lib: libs.lib, root: nixString(ROOT), withDisko: withDisko ? 'true' : 'false' },
+    argstrs: { modulesJson: JSON.stringify(modules) },
+    timeoutMs: 120_000,
+  }) as Evaluated;
+}
+
+async function evalNixValue(expression: string, args: Record<string, string> = {}): Promise<unknown> {
+  const file = join(dir, `expr-${planCount++}.nix`);
+  await writeFile(file, expression);
+  return await nixEvalJson(file, { args });
+}
+
+describe('the storage module deploys each host as its plan says', { skip }, () => {
+  for (const [name, make] of HOSTS) {
+    test(`${name}: no warning, no failed assertion; plan.json, disko and units agree with the CLI`, async () => {
+      const plan = make();
+      const extra: Module[] = name.endsWith('+databases') ? [{ import: 'modules/storage/profiles/with-databases.nix' }] : [];
+      if (plan.pools.some((p) => p.subvolumes.some((s) => s.workload === 'container'))) extra.push({ import: 'modules/storage/profiles/with-containers.nix' });
+      const result = await evaluate(await hostModules(plan, {}, extra));
+      assert.deepEqual(result.failed, [], 'no assertion fails');
+      assert.deepEqual(result.warnings, [], 'no warning');
+
+      // /etc/panther/plan.json: the plan itself, accepted by the CLI's schema.
+      const deployed = JSON.parse(result.etc['panther/plan.json']!) as unknown;
+      assert.deepEqual(parsePlan(deployed, 'plan.json'), plan);
+
+      // disko.devices = what `panther render disko` writes, evaluated.
+      const rendered = join(dir, `${name}-disko.nix`);
+      await writeFile(rendered, renderDisko(plan));
+      const cli = await nixEvalJson(rendered) as { disko: { devices: unknown } };
+      assert.deepEqual(result.disko, cli.disko.devices);
+
+      // Units: the ones `panther render systemd` writes, same settings, panther run from the package.
+      for (const unit of pantherUnits(plan)) {
+        const [base, kind] = [unit.name.replace(/\.(service|timer)$/, ''), unit.name.endsWith('.timer') ? 'timer' : 'service'];
+        const got = (kind === 'timer' ? result.timers : result.services)[base];
+        assert.ok(got !== undefined, `${unit.name} is deployed`);
+        assert.equal(got.description, unit.description, `${unit.name}: Description`);
+        for (const w of unit.wants) assert.ok(got.wants.includes(w), `${unit.name}: Wants ${w}`);
+        for (const a of unit.after) assert.ok(got.after.includes(a), `${unit.name}: After ${a}`);
+        assert.deepEqual(got.wantedBy, unit.wantedBy, `${unit.name}: WantedBy`);
+        const section = (kind === 'timer' ? got.timerConfig : got.serviceConfig)!;
+        for (const [key, value] of unit.settings) {
+          if (isPantherCommand(value)) {
+            const exec = String(section[key]);
+            assert.ok(exec.startsWith(`${pkg}/bin/panther ${value.pantherArgs.join(' ')} `), `${unit.name}: ExecStart ${exec}`);
+            assert.ok(exec.includes(' --plan /etc/panther/plan.json'), `${unit.name}: the plan passed explicitly`);
+          } else {
+            assert.equal(section[key], value, `${unit.name}: ${key}`);
+          }
+        }
+      }
+      const backup = result.services['panther-backup-weekdays']!;
+      assert.ok(String(backup.serviceConfig!['ExecStart']).includes(`--repo ${B2.replaceAll('%', '%%')} --passphrase-file %d/passphrase`));
+      assert.deepEqual(backup.serviceConfig!['LoadCredential'],
+        ['passphrase:/run/agenix/panther-passphrase', 's3-credentials:/run/agenix/panther-b2']);
+      assert.deepEqual(backup.environment, { PANTHER_S3_CREDENTIALS_FILE: '%d/s3-credentials' });
+      assert.ok(!JSON.stringify(result).includes('AGE-SECRET-KEY'), 'no secret value anywhere');
+      for (const job of ['panther-backup-prune', 'panther-backup-check']) {
+        assert.ok(result.services[job] !== undefined && result.timers[job] !== undefined, `${job} deployed`);
+        assert.equal(result.services[job]!.serviceConfig!['CapabilityBoundingSet'], '', `${job}: no capability`);
+      }
+
+      // What `render nixos` used to write: +C rules for every mounted no-CoW subvolume, scrub per pool.
+      const noCow = plan.pools.flatMap((p) => p.subvolumes.filter((s) => !s.cow && s.mountPoint !== null).map((s) => `h ${s.mountPoint!} - - - - +C`));
+      assert.deepEqual(result.tmpfiles.filter((r) => r.startsWith('h ')), noCow);
+      const snapshotDirs = plan.pools.flatMap((p) => p.subvolumes.filter((s) => plan.pools.some((q) => q.snapshotLocation?.pool === p.name && q.snapshotLocation.subvolume === s.name)))
+        .map((s) => `z ${s.mountPoint!} 0700 root root -`);
+      assert.ok(snapshotDirs.length >= 1);
+      assert.deepEqual(result.tmpfiles.filter((r) => r.startsWith('z ')).sort(), snapshotDirs.sort(), 'snapshot directories root-only');
+      const properties = result.services['panther-btrfs-properties']!;
+      assert.deepEqual([properties.serviceConfig, properties.wantedBy, properties.after],
+        [{ Type: 'oneshot', RemainAfterExit: true }, ['multi-user.target'], ['local-fs.target']]);
+      assert.deepEqual(properties.script!.split('\n').filter(Boolean).sort(), plan.pools.flatMap((p) => p.subvolumes)
+        .filter((s) => s.cow && s.mountPoint !== null)
+        .map((s) => `/nix/store/00000000000000000000000000000000-btrfs-progs/bin/btrfs property set '${s.mountPoint!}' compression ${s.compression}`).sort());
+      assert.equal(result.scrub!.fileSystems.length, plan.pools.length, 'one scrub mount per pool');
+      for (const [i, point] of result.scrub!.fileSystems.entries()) {
+        const mounts = plan.pools[i]!.subvolumes.map((s) => s.mountPoint);
+        assert.equal(point, mounts.includes('/') ? '/' : mounts.find((m) => m !== null), `scrub of pool ${plan.pools[i]!.name}`);
+      }
+      assert.equal(result.fileSystems['/nix']?.['neededForBoot'], true);
+      if (name.endsWith('+databases')) assert.deepEqual(result.postgresql?.initdbArgs, ['--data-checksums']);
+    });
+  }
+
+  test('real disko reads the module\'s layout and mounts what the plan says (every host)', async () => {
+    const libs = findNixLibs().libs!;
+    for (const [name, make] of HOSTS) {
+      const plan = make();
+      const result = await evaluate(await hostModules(plan));
+      const layout = join(dir, `${name}-module-disko.json`);
+      await writeFile(layout, JSON.stringify(result.disko));
+      const fileSystems = await evalNixValue(`{ lib, disko, layout }:
+let
+  libs = import lib;
+  diskoLib = import (disko + "/lib") { lib = libs; makeTest = null; eval-config = null; qemu-common = null; };
+  evaluated = libs.evalModules {
+    modules = [ { freeformType = with libs.types; lazyAttrsOf (lazyAttrsOf anything); }
+      (diskoLib.config { disko.devices = builtins.fromJSON (builtins.readFile layout); }) ];
+  };
+in builtins.mapAttrs (_: v: { inherit (v) fsType options; }) evaluated.config.fileSystems
+`, { lib: libs.lib, disko: libs.disko, layout: nixString(layout) }) as Record<string, { fsType: string; options: string[] }>;
+      const planned = plan.pools.flatMap((p) => p.subvolumes.filter((s) => s.mountPoint !== null).map((s) => ({ p, s })));
+      assert.deepEqual(Object.entries(fileSystems).filter(([, f]) => f.fsType === 'btrfs').map(([mp]) => mp).sort(),
+        planned.map(({ s }) => s.mountPoint!).sort(), `${name}: btrfs mounts`);
+      for (const { p, s } of planned) {
+        const options = fileSystems[s.mountPoint!]!.options;
+        assert.ok(options.includes(`subvol=${s.name}`), `${name} ${s.name}: subvol=`);
+        for (const o of [...p.filesystemOptions, ...s.mountOptions]) assert.ok(options.includes(o), `${name} ${s.name}: ${o}`);
+      }
+    }
+  });
+});
+
+describe('every unit the module deploys passes systemd-analyze verify', { skip: skipAnalyze }, () => {
+  for (const [name, make] of HOSTS) {
+    test(name, async () => {
+      const result = await evaluate(await hostModules(make()));
+      const unitDir = join(dir, `units-${name}`);
+      await mkdir(unitDir);
+      for (const [unit, value] of Object.entries(result.services)) await writeNixosUnit(unitDir, unit, 'service', value);
+      for (const [unit, value] of Object.entries(result.timers)) await writeNixosUnit(unitDir, unit, 'timer', value);
+      const verified = await verifyUnits(unitDir);
+      assert.deepEqual(verified.messages, [], `${name}: systemd-analyze verify printed nothing`);
+      assert.equal(verified.files.length, Object.keys(result.services).length + Object.keys(result.timers).length);
+    });
+  }
+});
+
+describe('the specification\'s wrong advice and impossible settings: warnings and assertions', { skip }, () => {
+  const zephyrus = () => specPlan('zephyrus');
+  const hetzner = () => specPlan('hetzner');
+  const failedWith = async (plan: StoragePlan, storage: Record<string, unknown>, extra: Module[] = [], profile?: string) =>
+    (await evaluate(await hostModules(plan, storage, extra, profile))).failed;
+
+  test('"@dev-projects".mountOptions = [ "nodatacow" ] (the spec\'s example) becomes +C on the subvolume, with a warning', async () => {
+    const plan = zephyrus();
+    const result = await evaluate(await hostModules(plan, { btrfs: { subvolumes: { '@dev-projects': { mountOptions: ['nodatacow'] } } } }));
+    assert.deepEqual(result.failed, []);
+    assert.equal(result.warnings.length, 1);
+    assert.match(result.warnings[0]!, /"@dev-projects"\.mountOptions: "nodatacow" is not a per-subvolume mount option.*NOTES 1.*chattr \+C/s);
+    const dev = plan.pools[0]!.subvolumes.find((s) => s.name === '@dev-projects')!;
+    assert.ok(result.tmpfiles.includes(`h ${dev.mountPoint!} - - - - +C`), 'a +C rule at every boot');
+    const deployed = parsePlan(JSON.parse(result.etc['panther/plan.json']!), 'plan.json');
+    const after = deployed.pools[0]!.subvolumes.find((s) => s.name === '@dev-projects')!;
+    assert.deepEqual([after.cow, after.compression, after.mountOptions], [false, 'none', []]);
+    const hook = JSON.stringify(result.disko);
+    assert.ok(hook.includes(`chattr +C \\"$top\\"/'@dev-projects'`), 'disko sets +C on the empty subvolume root');
+    assert.ok(!hook.includes('nodatacow'), 'never a nodatacow mount option');
+  });
+
+  test('filesystem-wide options in a subvolume\'s list are dropped with a warning; per-mount ones are kept', async () => {
+    const result = await evaluate(await hostModules(zephyrus(), { btrfs: { subvolumes: { '@home': { mountOptions: ['noatime', 'nodev', 'ssd', 'discard=async'] } } } }));
+    assert.deepEqual(result.failed, []);
+    assert.equal(result.warnings.length, 1);
+    assert.match(result.warnings[0]!, /"ssd", "discard=async" apply to the whole filesystem/);
+    const home = parsePlan(JSON.parse(result.etc['panther/plan.json']!), 'p').pools[0]!.subvolumes.find((s) => s.name === '@home')!;
+    assert.deepEqual(home.mountOptions, ['noatime', 'nodev']);
+  });
+
+  const refusals: Array<[string, () => StoragePlan, Record<string, unknown>, RegExp, Module[]?, string?]> = [
+    ['compression on a no-CoW subvolume', zephyrus, { btrfs: { subvolumes: { '@home': { mountOptions: ['nodatacow', 'compress=zstd:3'] } } } }, /compression "zstd" on a no-CoW subvolume cannot work.*set compression = "none"/],
+    ['cow = false with compression = "zstd"', zephyrus, { btrfs: { subvolumes: { '@home': { cow: false, compression: 'zstd' } } } }, /cannot work/],
+    ['cow = true contradicting "nodatacow"', zephyrus, { btrfs: { subvolumes: { '@home': { cow: true, mountOptions: ['nodatacow'] } } } }, /contradicts mountOptions "nodatacow"/],
+    ['a subvolume the plan does not have', zephyrus, { btrfs: { subvolumes: { '@nope': { cow: false } } } }, /has no subvolume @nope; it has "@", "@home"/],
+    ['an option that does not exist', zephyrus, { btrfs: { subvolumes: { '@home': { mountOptions: ['noatiem'] } } } }, /"noatiem" are not btrfs or mount\(8\) options/],
+    ['an invalid compression', zephyrus, { btrfs: { subvolumes: { '@home': { mountOptions: ['compress=zstd:99'] } } } }, /not a valid compression/],
+    ['a CoW swapfile subvolume', hetzner, { btrfs: { subvolumes: { '@swap': { cow: true } } } }, /holds the swapfile, which must be no-CoW/],
+    ['a passphrase file in the Nix store', hetzner, { backup: { passphraseFile: '/nix/store/0000-passphrase' } }, /passphraseFile = \/nix\/store\/0000-passphrase is in the Nix store.*agenix/],
+    ['a relative secret path', hetzner, { backup: { credentialsFile: 'secrets/b2' } }, /credentialsFile = "secrets\/b2" is not an absolute path/],
+    ['passphrase and identity both', hetzner, { backup: { identityFile: '/run/agenix/id' } }, /exactly one of passphraseFile and identityFile/],
+    ['neither passphrase nor identity', hetzner, { backup: { passphraseFile: null } }, /exactly one of passphraseFile and identityFile/],
+    ['a B2 repository without credentials', hetzner, { backup: { credentialsFile: null } }, /needs an application key/],
+    ['credentials named in the repository URL', hetzner, { backup: { repository: `${B2}&credentials=/root/b2` } }, /do not name a credentials file in the URL/],
+    ['a window that is not one', hetzner, { backup: { window: { weekdays: '25:00-03:00' } } }, /backup.window.weekdays: "25:00-03:00" is not a window/],
+    ['a stagger longer than the window', hetzner, { backup: { staggerMinutes: 500 } }, /a stagger of 500 minutes leaves no time/],
+    ['a bandwidth that is not a rate', hetzner, { backup: { bandwidth: 'fast' } }, /storage.backup.bandwidth: "fast" is not a rate/],
+    ['a laptop profile on a server plan', hetzner, {}, /storage.profile = "laptop", but .* is the plan of a vps.*import profiles\/server.nix/, [], 'laptop'],
+    ['with-databases on a plan without databases', zephyrus, {}, /has no database subvolume; plan it with the databases feature/, [{ import: 'modules/storage/profiles/with-databases.nix' }]],
+  ];
+  for (const [what, plan, storage, message, extra, profile] of refusals) {
+    test(`refused: ${what}`, async () => {
+      const failed = await failedWith(plan(), storage, extra, profile);
+      assert.ok(failed.some((m) => message.test(m)), `an assertion matching ${message}; got ${JSON.stringify(failed)}`);
+    });
+  }
+
+  test('a pool without a mounted subvolume is not scrubbed; % in a mount point is escaped for tmpfiles', async () => {
+    const plan = structuredClone(specPlan('zephyrus'));
+    for (const s of plan.pools[1]!.subvolumes) s.mountPoint = null;
+    plan.pools[0]!.subvolumes.find((s) => s.name === '@home')!.mountPoint = '/srv/100%';
+    const result = await evaluate(await hostModules(plan, { btrfs: { subvolumes: { '@home': { cow: false } } } }));
+    assert.deepEqual(result.scrub!.fileSystems, ['/']);
+    assert.ok(result.tmpfiles.includes('h /srv/100%% - - - - +C'), result.tmpfiles.join('\n'));
+  });
+
+  test('refused: a hand-edited plan.json with names that would break out of scripts and tmpfiles lines', async () => {
+    const plan = structuredClone(specPlan('hetzner'));
+    const subs = plan.pools[0]!.subvolumes;
+    subs.find((s) => s.name === '@home')!.name = '@home$(reboot)';
+    subs.find((s) => s.name === '@redis')!.mountPoint = '/var/lib/re dis';
+    subs.find((s) => s.name === '@log')!.mountOptions.push('noexec,exec');
+    plan.pools[0]!.label = '-f';
+    const failed = await failedWith(plan, {});
+    for (const expected of [/@home\$\(reboot\): subvolume name may only use/, /mount point "\/var\/lib\/re dis" must be an absolute path without spaces/,
+      /mount option "noexec,exec" may only use/, /label "-f" may only use/]) {
+      assert.ok(failed.some((m) => expected.test(m)), `${expected}: ${JSON.stringify(failed)}`);
+    }
+  });
+
+  test('imported but not enabled: nothing deployed, no plan read; enabled without a plan: the error says what to set', async () => {
+    const off = await evaluate([{ import: 'modules/storage' }]);
+    assert.deepEqual([off.failed, off.warnings, off.services, off.timers, off.tmpfiles, off.etc], [[], [], {}, {}, [], {}]);
+    await assert.rejects(evaluate([{ import: 'modules/storage' }, { storage: { enable: true } }]),
+      (e: unknown) => /storage\.planFile is not set: give the host's plan/.test(String((e as { details?: { stderr?: string } }).details?.stderr)));
+  });
+
+  test('refused: disko enabled without disko\'s module', async () => {
+    const result = await evaluate(await hostModules(hetzner()), false);
+    assert.ok(result.failed.some((m) => /disko's NixOS module is not imported/.test(m)), JSON.stringify(result.failed));
+  });
+
+  test('overrides reach the deployed plan and the timers: retention, window, stagger, bandwidth, budget, time zone', async () => {
+    const result = await evaluate(await hostModules(hetzner(), {
+      snapshots: { retention: { daily: 14 }, timezone: 'Europe/Berlin' },
+      backup: { window: { weekdays: '01:00-04:00' }, staggerMinutes: 30, bandwidth: '5Mbit', budget: 2.5 },
+    }));
+    assert.deepEqual(result.failed, []);
+    const deployed = parsePlan(JSON.parse(result.etc['panther/plan.json']!), 'p');
+    const snapshotted = deployed.pools.flatMap((p) => p.subvolumes).filter((s) => s.snapshots !== null);
+    assert.ok(snapshotted.length > 0 && snapshotted.every((s) => s.snapshots!.daily === 14 && s.snapshots!.weekly === 12));
+    assert.deepEqual(deployed.backup, { window: { weekdays: '01:00-04:00', weekends: '02:00-06:00' }, staggerMinutes: 30, bandwidthBitsPerSecond: 5_000_000, monthlyBudgetUsd: 2.5 });
+    assert.equal(deployed.snapshots.timezone, 'Europe/Berlin');
+    assert.equal(result.timers['panther-backup-weekdays']!.timerConfig!['OnCalendar'], 'Mon..Fri *-*-* 01:30:00 Europe/Berlin');
+    assert.match(String(result.services['panther-backup-weekdays']!.serviceConfig!['ExecStart']), / --window 01:30-04:00 /);
+    // The CLI's own renderer gives the same units for the deployed plan.
+    const weekdays = pantherUnits(deployed).find((u) => u.name === 'panther-backup-weekdays.timer')!;
+    assert.equal(weekdays.settings.find(([k]) => k === 'OnCalendar')![1], 'Mon..Fri *-*-* 01:30:00 Europe/Berlin');
+  });
+
+  test('the five hosts with their profile modules: no warning, no failed assertion (also with an identity file)', async () => {
+    for (const host of ['zephyrus', 'yoga', 'hetzner', 'contabo', 'ovh']) {
+      const result = await evaluate(await hostModules(specPlan(host), { backup: { passphraseFile: null, identityFile: '/run/secrets/panther-identity' } }));
+      assert.deepEqual([result.failed, result.warnings], [[], []], host);
+      assert.match(String(result.services['panther-backup-weekends']!.serviceConfig!['ExecStart']), / --identity-file %d\/identity$/);
+    }
+  });
+});
+
+describe('the Nix mount-option table agrees with the CLI\'s (src/plan/mount-options.ts)', { skip }, () => {
+  test('every name the module treats as filesystem-wide is, and every per-mount flag is', async () => {
+    const libs = findNixLibs().libs!;
+    const table = await evalNixValue(`{ lib, root }: let s = import (root + "/lib/storage") { lib = import lib; }; in
+      { inherit (s.mountOptions) perMountFlags userspaceFlags filesystemNames; }`, { lib: libs.lib, root: nixString(ROOT) }) as
+      { perMountFlags: string[]; userspaceFlags: string[]; filesystemNames: string[] };
+    assert.deepEqual([...table.filesystemNames].sort(), [...FILESYSTEM_WIDE_NAMES].sort(), 'filesystem-wide names');
+    for (const flag of table.perMountFlags) {
+      const checked = checkOption(flag);
+      assert.ok(checked.ok && checked.option.scope === 'mount', `${flag} is per mount`);
+    }
+    for (const flag of table.userspaceFlags) {
+      const checked = checkOption(flag);
+      assert.ok(checked.ok && checked.option.scope === 'userspace', `${flag} is userspace`);
+    }
+  });
+});
