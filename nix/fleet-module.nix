@@ -4,14 +4,22 @@
 #   panther.hosts.zephyrus = { planFile = ./hosts/zephyrus/plan.json; modules = [ ./hosts/zephyrus ]; };
 #
 # For each host it reads the plan (`panther plan --json --out hosts/<host>/plan.json`), assembles the
-# NixOS module list (Panther's module with storage.enable and storage.planFile set, disko's module,
-# the host's own modules) and, when the fleet flake has a `nixpkgs` input, builds
+# NixOS module list (Panther's module with storage.enable and storage.planFile set, the profile
+# modules the plan calls for, disko's module, the host's own modules) and, when the fleet flake has
+# a `nixpkgs` input, builds
 # nixosConfigurations.<host> with it. The plan data and module lists are outputs of their own
 # (flake.panther.hosts.<host>), so they can be read without nixpkgs.
 { panther, disko }:
 { config, lib, inputs, ... }:
 let
   inherit (lib) mkOption types;
+
+  # The same choice as src/render/nixos.ts hostModules (test/nix-flake.test.ts holds them equal).
+  profileModulesOf = plan:
+    let workloads = map (s: s.workload) (lib.concatMap (pool: pool.subvolumes) plan.pools); in
+    [ (if plan.machine == "laptop" then "storage-laptop" else "storage-server") ]
+    ++ lib.optional (lib.elem "database" workloads) "storage-with-databases"
+    ++ lib.optional (lib.elem "container" workloads) "storage-with-containers";
 
   hostOptions = { name, config, ... }: {
     options = {
@@ -28,6 +36,11 @@ let
         type = types.listOf types.deferredModule;
         default = [ ];
         description = "The host's own NixOS modules (hardware, services, storage.* overrides, secrets).";
+      };
+      profileModules = mkOption {
+        type = types.bool;
+        default = true;
+        description = "Import the profile modules the plan calls for (what `panther render nixos` lists): storage-laptop or storage-server, storage-with-databases when it has a database subvolume, storage-with-containers when it has a container subvolume.";
       };
       disko = mkOption {
         type = types.bool;
@@ -54,6 +67,7 @@ let
     };
     config.nixosModules =
       [ panther.nixosModules.default ]
+      ++ lib.optionals config.profileModules (map (m: panther.nixosModules.${m}) (profileModulesOf config.plan))
       ++ lib.optional config.disko (inputs.disko or disko).nixosModules.disko
       ++ [
         {

@@ -9,7 +9,9 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { StoragePlan } from '../src/plan/types.ts';
 import { nixString } from '../src/render/nix.ts';
+import { hostModules } from '../src/render/nixos.ts';
 import { findNixInstantiate, nixEvalJson } from '../src/render/verify/nix-instantiate.ts';
 import { findNixLibs, nixLibsSkip } from './support/nix-libs.ts';
 import { specPlan } from './support/plans.ts';
@@ -258,7 +260,13 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
         nixpkgs = { lib = nixpkgsLib // { nixosSystem = args: evalHost args.modules args.specialArgs; }; };
       };
     in {
-      hosts = builtins.mapAttrs (name: h: { planHost = h.plan.host; inherit (h) system; modules = builtins.length h.nixosModules; }) fleet.panther.hosts;
+      hosts = builtins.mapAttrs (name: h: {
+        planHost = h.plan.host;
+        inherit (h) system;
+        # flake-parts names each of Panther's nixosModules in its _file: "…#nixosModules.<name>".
+        pantherModules = builtins.concatMap (m: let f = m._file or ""; parts = builtins.split "#nixosModules[.]" f; in
+          if builtins.length parts == 3 then [ (builtins.elemAt parts 2) ] else [ ]) h.nixosModules;
+      }) fleet.panther.hosts;
       configurations = builtins.mapAttrs (name: c: {
         inherit (c) failed warnings;
         planHost = (builtins.fromJSON c.etc."panther/plan.json").host;
@@ -266,7 +274,7 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
       }) fleet.nixosConfigurations;
       withoutNixpkgs = builtins.attrNames (callFlake (root + "/examples/flake") { inherit panther agenix; disko = { nixosModules.disko = { }; }; }).nixosConfigurations;
     }`) as {
-      hosts: Record<string, { planHost: string; system: string; modules: number }>;
+      hosts: Record<string, { planHost: string; system: string; pantherModules: string[] }>;
       configurations: Record<string, { failed: string[]; warnings: string[]; planHost: string; services: Record<string, { ExecStart: string | null; LoadCredential: string[] }> }>;
       withoutNixpkgs: string[];
     };
@@ -277,6 +285,9 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
     for (const host of hosts) {
       assert.equal(out.hosts[host]!.planHost, host);
       assert.equal(out.hosts[host]!.system, 'x86_64-linux');
+      // The profile modules the fleet module adds are the ones `panther render nixos` lists.
+      const plan = JSON.parse(readFileSync(join(ROOT, 'examples/flake/hosts', host, 'plan.json'), 'utf8')) as StoragePlan;
+      assert.deepEqual(out.hosts[host]!.pantherModules, ['default', ...hostModules(plan).map((m) => m.name)], `${host}: Panther's modules`);
       const c = out.configurations[host]!;
       assert.deepEqual(c.failed, [], `${host}: no failed assertion`);
       assert.deepEqual(c.warnings, [], `${host}: no warning`);

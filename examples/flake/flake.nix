@@ -38,27 +38,14 @@
       imports = [ inputs.panther.flakeModules.default ];
       systems = [ "x86_64-linux" ];
 
-      panther.hosts = with inputs.panther.nixosModules; {
-        zephyrus = {
-          planFile = ./hosts/zephyrus/plan.json;
-          modules = [ storage-laptop storage-with-containers ./hosts/zephyrus ];
-        };
-        yoga = {
-          planFile = ./hosts/yoga/plan.json;
-          modules = [ storage-laptop storage-with-containers ./hosts/yoga ];
-        };
-        hetzner = {
-          planFile = ./hosts/hetzner/plan.json;
-          modules = [ storage-server storage-with-databases storage-with-containers ./hosts/hetzner ];
-        };
-        contabo = {
-          planFile = ./hosts/contabo/plan.json;
-          modules = [ storage-server storage-with-containers ./hosts/contabo ];
-        };
-        ovh = {
-          planFile = ./hosts/ovh/plan.json;
-          modules = [ storage-server ./hosts/ovh ];
-        };
+      # Each host also gets the profile modules its plan calls for (storage-laptop or storage-server,
+      # storage-with-databases, storage-with-containers: the list atop hosts/<host>/storage.nix).
+      panther.hosts = {
+        zephyrus = { planFile = ./hosts/zephyrus/plan.json; modules = [ ./hosts/zephyrus ]; };
+        yoga = { planFile = ./hosts/yoga/plan.json; modules = [ ./hosts/yoga ]; };
+        hetzner = { planFile = ./hosts/hetzner/plan.json; modules = [ ./hosts/hetzner ]; };
+        contabo = { planFile = ./hosts/contabo/plan.json; modules = [ ./hosts/contabo ]; };
+        ovh = { planFile = ./hosts/ovh/plan.json; modules = [ ./hosts/ovh ]; };
       };
     };
 }

@@ -11,9 +11,7 @@ let
 in
 {
   # The repository passphrase (one line). One fleet repository, one prefix per host inside it.
-  "panther-passphrase.age".publicKeys = [ admin zephyrus yoga hetzner contabo ];
-  # An age identity (AGE-SECRET-KEY-…) instead of a passphrase: ovh's repository is wrapped for it.
-  "panther-ovh-identity.age".publicKeys = [ admin ovh ];
+  "panther-passphrase.age".publicKeys = [ admin zephyrus yoga hetzner contabo ovh ];
   # Backblaze B2: application key id and application key, one per line. Better one key per host,
   # restricted to the bucket (see README "Backblaze B2: the bucket lifecycle rule").
   "panther-b2.age".publicKeys = [ admin zephyrus yoga hetzner contabo ovh ];
