@@ -5,10 +5,11 @@
 // calls, that each output is declared for every system and built from the file it should be.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { nixPackageFor } from '../src/btrfs/failure.ts';
 import type { StoragePlan } from '../src/plan/types.ts';
 import { nixString } from '../src/render/nix.ts';
 import { hostModules } from '../src/render/nixos.ts';
@@ -231,6 +232,30 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
     }
   });
 
+  test('the package\'s wrapper puts every program panther spawns on PATH', async () => {
+    // nix/package.nix called with stand-ins for nixpkgs' functions and packages (each named by its
+    // attribute), so its runtime tools and install script can be read without nixpkgs.
+    const out = await evaluate('package-wrapper', `let
+      standIn = name: { outPath = "/nix/store/00000000000000000000000000000000-\${name}"; inherit name; };
+      package = import (root + "/nix/package.nix");
+      r = package (builtins.mapAttrs (name: _: standIn name) (builtins.functionArgs package) // {
+        lib = nixpkgsLib;
+        buildNpmPackage = args: args;
+        importNpmLock = { __functor = _: args: args; npmConfigHook = standIn "npmConfigHook"; };
+      });
+    in { tools = map (t: t.name) r.passthru.runtimeTools; install = r.installPhase; }`) as { tools: string[]; install: string };
+    const bin = (attr: string): string => `/nix/store/00000000000000000000000000000000-${attr}/bin`;
+    assert.match(out.install, new RegExp(`--prefix PATH : ${out.tools.map(bin).join(':')} `), 'the tools first on PATH');
+    assert.match(out.install, new RegExp(`--suffix PATH : ${bin('systemd')}\n`), 'systemd (udevadm) last');
+    assert.match(out.install, /makeWrapper \S+-nodejs_24\/bin\/node \$out\/bin\/panther \\\n\s+--add-flags \$out\/share\/panther\/src\/cli\/main\.ts/);
+    const onPath = new Set([...out.tools, 'systemd']);
+    const spawned = spawnedPrograms();
+    assert.ok(spawned.includes('btrfs') && spawned.includes('flock') && spawned.includes('mkfs.vfat'), spawned.join(' '));
+    const missing = spawned.filter((p) => !HOST_PATH_PROGRAMS.has(p)).filter((p) => !onPath.has(nixPackageFor(p) ?? '?'))
+      .map((p) => `${p} (nixpkgs: ${nixPackageFor(p) ?? 'not in src/btrfs/failure.ts PACKAGES'})`);
+    assert.deepEqual(missing, [], 'programs panther spawns that the wrapper does not provide: add the package to nix/package.nix runtimeTools');
+  });
+
   test('checks.storage-unit-tests: runTests failures fail it; the nix-unit tests pass', async () => {
     const passing = join(dir, 'passing-tests.nix');
     const failing = join(dir, 'failing-tests.nix');
@@ -310,6 +335,28 @@ describe('tests/nix/plans.json (the plans checks.storage-unit-tests gets) is wha
       'tests/nix/plans.json is stale: write JSON.stringify({ zephyrus: specPlan(\'zephyrus\', { features: [\'databases\'] }), yoga: specPlan(\'yoga\'), … }, null, 2) (test/support/plans.ts) to it');
   });
 });
+
+/** Programs the host provides on purpose (nix/package.nix says why), not the wrapper. */
+const HOST_PATH_PROGRAMS = new Set(['podman', 'nix-instantiate', 'systemd-analyze']);
+
+/** Every program src/ (without tests) starts by a literal name: run('…'), spawnStream('…'), runArgv(['…', CMD = '…', the verify/ tools. */
+function spawnedPrograms(): string[] {
+  const found = new Set<string>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) { walk(path); continue; }
+      if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
+      const text = readFileSync(path, 'utf8');
+      for (const m of text.matchAll(/(?<![.\w])(?:run|spawnStream)\(\s*'([^']+)'|runArgv\(\[\s*'([^']+)'|\bCMD = '([^']+)'|export const [A-Z_]+ = '([a-z][\w.-]*)';/g)) {
+        const program = m[1] ?? m[2] ?? m[3] ?? m[4];
+        if (program !== undefined && (m[4] === undefined || path.includes('/verify/'))) found.add(program);
+      }
+    }
+  };
+  walk(join(ROOT, 'src'));
+  return [...found].sort();
+}
 
 /** The .ts files `entry` loads, following relative static and dynamic imports. */
 function importClosure(entry: string): Set<string> {

@@ -153,3 +153,8 @@ export function missingTool(cmd: string, cause?: unknown): PantherError {
 export function packageFor(cmd: string): string | undefined {
   return PACKAGES[cmd]?.[0];
 }
+
+/** The nixpkgs attribute that provides a tool: nix/package.nix puts these on the wrapper's PATH. */
+export function nixPackageFor(cmd: string): string | undefined {
+  return PACKAGES[cmd]?.[1];
+}
