@@ -232,7 +232,7 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
     }
   });
 
-  test('the package\'s wrapper puts every program panther spawns on PATH', async () => {
+  test('the package: Node 24, importNpmLock over the production manifests, and a wrapper with every program panther spawns on PATH', async () => {
     // nix/package.nix called with stand-ins for nixpkgs' functions and packages (each named by its
     // attribute), so its runtime tools and install script can be read without nixpkgs.
     const out = await evaluate('package-wrapper', `let
@@ -243,7 +243,18 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
         buildNpmPackage = args: args;
         importNpmLock = { __functor = _: args: args; npmConfigHook = standIn "npmConfigHook"; };
       });
-    in { tools = map (t: t.name) r.passthru.runtimeTools; install = r.installPhase; }`) as { tools: string[]; install: string };
+    in {
+      tools = map (t: t.name) r.passthru.runtimeTools;
+      install = r.installPhase;
+      nodejs = r.nodejs.name;
+      configHook = r.npmConfigHook.name;
+      inherit (r) npmRebuildFlags dontNpmBuild doInstallCheck;
+      npmDeps = { devDependencies = r.npmDeps.package ? devDependencies; nodeInLock = r.npmDeps.packageLock.packages ? "node_modules/node"; };
+    }`) as { tools: string[]; install: string; nodejs: string; configHook: string; npmRebuildFlags: string[]; dontNpmBuild: boolean; doInstallCheck: boolean;
+      npmDeps: { devDependencies: boolean; nodeInLock: boolean } };
+    assert.deepEqual({ nodejs: out.nodejs, configHook: out.configHook, npmRebuildFlags: out.npmRebuildFlags, dontNpmBuild: out.dontNpmBuild, doInstallCheck: out.doInstallCheck, npmDeps: out.npmDeps },
+      { nodejs: 'nodejs_24', configHook: 'npmConfigHook', npmRebuildFlags: ['--ignore-scripts'], dontNpmBuild: true, doInstallCheck: true, npmDeps: { devDependencies: false, nodeInLock: false } },
+      'Node 24, importNpmLock\'s hook over the production manifests, no install scripts, no build step, the install check');
     const bin = (attr: string): string => `/nix/store/00000000000000000000000000000000-${attr}/bin`;
     assert.match(out.install, new RegExp(`--prefix PATH : ${out.tools.map(bin).join(':')} `), 'the tools first on PATH');
     assert.match(out.install, new RegExp(`--suffix PATH : ${bin('systemd')}\n`), 'systemd (udevadm) last');
