@@ -3,7 +3,7 @@
 // btrfs and `doctor` checks it. Everything it creates is removed unless asked to keep it.
 import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { attachLoop, detachLoop } from '../btrfs/index.ts';
 import { detectProfile } from '../facter/detect.ts';
 import { readFacterReport } from '../facter/parse.ts';
@@ -28,9 +28,10 @@ import type { BackupRunReport } from '../backup/run.ts';
 import { formatBytes } from '../core/bytes.ts';
 import { compareTrees } from '../core/compare-trees.ts';
 import { offsiteTour } from './offsite.ts';
+import { EXAMPLES_DIR } from './prerequisites.ts';
 import { randomBytes } from 'node:crypto';
 
-export const EXAMPLES = resolve(import.meta.dirname, '..', '..', 'examples');
+export const EXAMPLES = EXAMPLES_DIR;
 export const HOSTS = ['zephyrus', 'yoga', 'hetzner', 'contabo', 'ovh'] as const;
 
 export interface HostSummary {
