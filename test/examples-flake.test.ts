@@ -22,8 +22,8 @@ before(async () => { dir = await mkdtemp(join(tmpdir(), 'panther-example-flake-'
 after(async () => { if (dir !== '') await rm(dir, { recursive: true, force: true }); });
 
 describe('examples/flake/hosts/*/{plan.json,storage.nix} are what panther plan and render nixos write today', () => {
-  test('one folder per host of the inventory, and nothing else', () => {
-    assert.deepEqual(readdirSync(join(EXAMPLE, 'hosts')).sort(), [...HOSTS].sort());
+  test('one folder per host of the inventory and the two shared modules, nothing else', () => {
+    assert.deepEqual(readdirSync(join(EXAMPLE, 'hosts')).sort(), [...HOSTS, 'common.nix', 'vps.nix'].sort());
   });
   for (const host of HOSTS) {
     test(host, async () => {
@@ -70,10 +70,10 @@ const skipParse = findNixInstantiate() === null
   : false;
 
 describe('every Nix file of examples/flake parses', { skip: skipParse }, () => {
-  test('flake.nix, secrets/secrets.nix, hosts/*/{default,storage}.nix', async () => {
+  test('flake.nix, secrets/secrets.nix, hosts/{common,vps}.nix, hosts/*/{default,storage}.nix', async () => {
     const files = nixFiles(EXAMPLE);
     const names = files.map((f) => relative(EXAMPLE, f)).sort();
-    assert.deepEqual(names, ['flake.nix', ...HOSTS.flatMap((h) => [`hosts/${h}/default.nix`, `hosts/${h}/storage.nix`]), 'secrets/secrets.nix'].sort());
+    assert.deepEqual(names, ['flake.nix', 'hosts/common.nix', 'hosts/vps.nix', ...HOSTS.flatMap((h) => [`hosts/${h}/default.nix`, `hosts/${h}/storage.nix`]), 'secrets/secrets.nix'].sort());
     for (const file of files) assert.equal(await parseNix(file, dir), null, relative(ROOT, file));
   });
 });

@@ -5,29 +5,11 @@
 # Hardware: `nixos-generate-config --no-filesystems --show-hardware-config > hardware-configuration.nix`
 # on the machine (disko declares the file systems from the plan, so the generated file must not); it
 # is imported once it exists.
-{ inputs, lib, ... }:
+{ lib, ... }:
 {
-  imports = [ ./storage.nix inputs.agenix.nixosModules.default ]
+  imports = [ ./storage.nix ../common.nix ../vps.nix ]
     ++ lib.optional (builtins.pathExists ./hardware-configuration.nix) ./hardware-configuration.nix;
-
-  # agenix decrypts these to /run/agenix/<name> at boot (outside the Nix store, root-only), where
-  # storage.nix expects them; the services get them through systemd credentials (LoadCredential=).
-  age.secrets.panther-passphrase.file = ../../secrets/panther-passphrase.age;
-  age.secrets.panther-b2.file = ../../secrets/panther-b2.age;
 
   # A week more of daily snapshots than the plan's 30 (every snapshotted subvolume).
   storage.snapshots.retention.daily = 37;
-
-  # The plan's hybrid boot (BIOS boot partition and ESP): GRUB for both; disko adds the disk to
-  # boot.loader.grub.devices.
-  boot.loader.grub = {
-    enable = true;
-    efiSupport = true;
-    efiInstallAsRemovable = true;
-  };
-  services.openssh.enable = true;
-  users.users.root.openssh.authorizedKeys.keys = [ "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI-REPLACE-WITH-YOUR-KEY you@workstation" ];
-
-  # The NixOS release this host was first installed with; never change it afterwards.
-  system.stateVersion = "26.11";
 }

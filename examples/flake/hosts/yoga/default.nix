@@ -5,22 +5,14 @@
 # Hardware: `nixos-generate-config --no-filesystems --show-hardware-config > hardware-configuration.nix`
 # on the machine (disko declares the file systems from the plan, so the generated file must not); it
 # is imported once it exists.
-{ inputs, lib, ... }:
+{ lib, ... }:
 {
-  imports = [ ./storage.nix inputs.agenix.nixosModules.default ]
+  imports = [ ./storage.nix ../common.nix ]
     ++ lib.optional (builtins.pathExists ./hardware-configuration.nix) ./hardware-configuration.nix;
-
-  # agenix decrypts these to /run/agenix/<name> at boot (outside the Nix store, root-only), where
-  # storage.nix expects them; the services get them through systemd credentials (LoadCredential=).
-  age.secrets.panther-passphrase.file = ../../secrets/panther-passphrase.age;
-  age.secrets.panther-b2.file = ../../secrets/panther-b2.age;
 
   storage.backup.bandwidth = "10Mbit";
 
   # UEFI: the plan gives this pool an ESP (mounted at /boot by disko).
   boot.loader.systemd-boot.enable = true;
   boot.loader.efi.canTouchEfiVariables = true;
-
-  # The NixOS release this host was first installed with; never change it afterwards.
-  system.stateVersion = "26.11";
 }
