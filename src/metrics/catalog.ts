@@ -1,0 +1,160 @@
+// Every metric Panther sends, as data: the one list DogStatsD, the Prometheus exporter, docs/METRICS.md,
+// the alert rules and the dashboards are built from and checked against (a metric is added here or
+// nowhere). The specification's metrics ("Monitoring & Alerting Integration Points") keep exactly
+// its names and tags; the others are what our own engine needs watched.
+
+/** counter: one event, sent by the run where it happens; gauge: a level, sent by the run or the collector. */
+export type MetricType = 'counter' | 'gauge';
+export type MetricSource = 'run' | 'collector';
+
+export interface MetricDef {
+  /** DogStatsD name, "pantheros.snapshot.created". */
+  name: string;
+  type: MetricType;
+  /** "1" for a count, "hours", "seconds", "bytes", "percent", "USD", "boolean". */
+  unit: string;
+  /** Tag keys, in the order they are documented. */
+  tags: readonly string[];
+  /** Named by the specification (its name and tags may not change). */
+  spec: boolean;
+  source: MetricSource;
+  /** When it is sent. */
+  when: string;
+  /** What a value means (and what a bad one calls for). */
+  meaning: string;
+}
+
+export const METRIC_PREFIX = 'pantheros';
+
+export const METRICS = [
+  // ---- the specification's -------------------------------------------------------------------------
+  {
+    name: 'pantheros.snapshot.created', type: 'counter', unit: '1', tags: ['host'], spec: true, source: 'run',
+    when: 'by `snapshot run` / `snapshot create` / `snapshot wrap`, once per snapshot taken (degraded ones too)',
+    meaning: 'snapshots taken; a host whose rate drops to 0 has stopped snapshotting',
+  },
+  {
+    name: 'pantheros.snapshot.failed', type: 'counter', unit: '1', tags: ['host'], spec: true, source: 'run',
+    when: 'by the same commands, once per subvolume whose snapshot failed (including a fail-closed hook refusing)',
+    meaning: 'critical: a subvolume has no new restore point',
+  },
+  {
+    name: 'pantheros.snapshot.age', type: 'gauge', unit: 'hours', tags: ['host'], spec: true, source: 'collector',
+    when: 'by the collector: the oldest "newest snapshot" among the host\'s snapshotted subvolumes',
+    meaning: 'how old the most stale subvolume\'s last restore point is; compare with the RPO',
+  },
+  {
+    name: 'pantheros.snapshot.count', type: 'gauge', unit: '1', tags: ['host', 'type'], spec: true, source: 'collector',
+    when: 'by the collector, one series per retention tier (type = frequent, hourly, daily, weekly, monthly, yearly, manual)',
+    meaning: 'snapshots on disk per tier, summed over subvolumes; compare with the retention counts',
+  },
+  {
+    name: 'pantheros.backup.completed', type: 'counter', unit: '1', tags: ['host'], spec: true, source: 'run',
+    when: 'by `backup run`, once when a run ends with every due subvolume stored (a run stopped by the window end is not completed)',
+    meaning: 'offsite backups that finished',
+  },
+  {
+    name: 'pantheros.backup.failed', type: 'counter', unit: '1', tags: ['host'], spec: true, source: 'run',
+    when: 'by `backup run`, once when a run ends with an error for any subvolume',
+    meaning: 'critical within 1 h: an offsite backup failed',
+  },
+  {
+    name: 'pantheros.backup.duration', type: 'gauge', unit: 'seconds', tags: ['host'], spec: true, source: 'run',
+    when: 'by `backup run` at its end, whatever the outcome',
+    meaning: 'wall time of the last run; a run longer than its window needs more nights',
+  },
+  {
+    name: 'pantheros.backup.size', type: 'gauge', unit: 'bytes', tags: ['host', 'target'], spec: true, source: 'run',
+    when: 'by `backup run` at its end (target = the repository kind: b2, s3 or local)',
+    meaning: 'bytes the last run uploaded (after deduplication and compression)',
+  },
+  {
+    name: 'pantheros.backup.b2.cost', type: 'gauge', unit: 'USD', tags: ['host'], spec: true, source: 'collector',
+    when: 'by the collector, from the cost ledger',
+    meaning: 'this month\'s forecast B2 cost for the host; alert at 90 % of the plan\'s budget',
+  },
+  {
+    name: 'pantheros.disk.usage', type: 'gauge', unit: 'percent', tags: ['host', 'device'], spec: true, source: 'collector',
+    when: 'by the collector, one series per pool (device = the pool\'s device)',
+    meaning: 'used share of the btrfs filesystem; warning above 85 % for 2 h',
+  },
+  {
+    name: 'pantheros.btrfs.balance', type: 'gauge', unit: 'boolean', tags: ['host', 'device'], spec: true, source: 'collector',
+    when: 'by the collector, one series per pool',
+    meaning: '1 while a balance runs on the pool, else 0',
+  },
+  {
+    name: 'pantheros.snapshot.size', type: 'gauge', unit: 'bytes', tags: ['host', 'subvol'], spec: true, source: 'collector',
+    when: 'by the collector when snapshot sizes are enabled, one series per snapshotted subvolume',
+    meaning: 'exclusive bytes held by the subvolume\'s snapshots (what deleting them all would free)',
+  },
+  // ---- our engine's --------------------------------------------------------------------------------
+  {
+    name: 'pantheros.snapshot.hook_failed', type: 'counter', unit: '1', tags: ['host', 'subvol', 'hook'], spec: false, source: 'run',
+    when: 'by the snapshot commands, once per database hook that failed (fail-open: snapshot degraded; fail-closed: no snapshot)',
+    meaning: 'critical for database subvolumes: the snapshot is not database-consistent or not there',
+  },
+  {
+    name: 'pantheros.snapshot.degraded', type: 'counter', unit: '1', tags: ['host', 'subvol'], spec: false, source: 'run',
+    when: 'by the snapshot commands, once per snapshot taken with a failed fail-open hook',
+    meaning: 'a snapshot exists but is only crash-consistent',
+  },
+  {
+    name: 'pantheros.backup.age', type: 'gauge', unit: 'hours', tags: ['host'], spec: false, source: 'collector',
+    when: 'by the collector: time since the oldest "last completed point" among backed-up subvolumes',
+    meaning: 'critical above 36 h: the last successful offsite backup is too old',
+  },
+  {
+    name: 'pantheros.backup.backlog', type: 'gauge', unit: 'bytes', tags: ['host'], spec: false, source: 'collector',
+    when: 'by the collector, from the backup state',
+    meaning: 'bytes still to upload for the snapshots due offsite',
+  },
+  {
+    name: 'pantheros.backup.nights_needed', type: 'gauge', unit: '1', tags: ['host'], spec: false, source: 'collector',
+    when: 'by the collector, from the backlog, the window and the bandwidth cap',
+    meaning: 'nights the backlog needs at the cap; above 1 means the host is behind',
+  },
+  {
+    name: 'pantheros.backup.check', type: 'gauge', unit: 'boolean', tags: ['host'], spec: false, source: 'run',
+    when: 'by `backup check` at its end',
+    meaning: '1 when the last repository check found no problem, 0 otherwise',
+  },
+  {
+    name: 'pantheros.btrfs.device_errors', type: 'gauge', unit: '1', tags: ['host', 'device', 'type'], spec: false, source: 'collector',
+    when: 'by the collector from `btrfs device stats` (type = write_io, read_io, flush_io, corruption, generation)',
+    meaning: 'error counters since they were last reset; any rise is a failing disk or cable',
+  },
+  {
+    name: 'pantheros.btrfs.scrub.age', type: 'gauge', unit: 'hours', tags: ['host', 'device'], spec: false, source: 'collector',
+    when: 'by the collector from `btrfs scrub status`',
+    meaning: 'time since the last finished scrub of the pool',
+  },
+  {
+    name: 'pantheros.btrfs.scrub.errors', type: 'gauge', unit: '1', tags: ['host', 'device'], spec: false, source: 'collector',
+    when: 'by the collector from `btrfs scrub status`',
+    meaning: 'errors the last scrub found (corrected or not)',
+  },
+  {
+    name: 'pantheros.metrics.dropped', type: 'counter', unit: '1', tags: ['host'], spec: false, source: 'run',
+    when: 'by any command whose metrics could not be sent (agent down, buffer full)',
+    meaning: 'monitoring is blind for this host; nothing else is affected',
+  },
+] as const satisfies readonly MetricDef[];
+
+export type MetricName = (typeof METRICS)[number]['name'];
+
+const BY_NAME: ReadonlyMap<string, MetricDef> = new Map(METRICS.map((m) => [m.name, m]));
+
+export function metric(name: MetricName): MetricDef {
+  return BY_NAME.get(name)!;
+}
+
+/**
+ * The Prometheus name of a metric: dots become underscores and a counter gets `_total`
+ * ("pantheros.snapshot.failed" → "pantheros_snapshot_failed_total"). Units stay out of the name
+ * (docs/METRICS.md gives each one); tags become labels of the same names.
+ */
+export function prometheusName(def: Pick<MetricDef, 'name' | 'type'>): string {
+  const base = def.name.replaceAll('.', '_');
+  return def.type === 'counter' ? `${base}_total` : base;
+}
