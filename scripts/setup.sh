@@ -19,6 +19,8 @@ packages=(
   attr          # setfattr/getfattr for the xattr round-trip tests
   postgresql    # real PostgreSQL for the database-consistent snapshot tests
   redis-server  # real Redis for the same
+  prometheus    # scrapes our exporter in the tests; promtool checks and tests the alert rules
+  prometheus-alertmanager  # amtool tests the alert routes
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
