@@ -52,7 +52,9 @@ rec {
     in
     {
       inherit (unit) description wants after wantedBy;
-      environment = environment // cfg.monitoring.environment;
+      # Monitoring off: the runs send no datagram at all.
+      environment = environment // cfg.monitoring.environment
+        // optionalAttrs (!cfg.monitoring.enable) { PANTHER_METRICS = "off"; };
       serviceConfig = builtins.removeAttrs settings [ "ExecStart" ] // hardening // {
         ExecStart = lib.concatStringsSep " " ([ "${cfg.package}/bin/panther" ] ++ map execWord exec);
         LoadCredential = lib.mapAttrsToList (name: path: "${name}:${toString path}") credentials;

@@ -43,6 +43,9 @@ interface Evaluated {
   scrub: { fileSystems: string[] } | null;
   postgresql: { initdbArgs?: unknown } | null;
   containers: unknown;
+  datadog: { checks?: Record<string, any>; extraConfig?: Record<string, unknown>; enable?: boolean } | null;
+  prometheus: { scrapeConfigs?: any[]; ruleFiles?: string[]; alertmanager?: { enable: boolean; configText: string } } | null;
+  users: { users?: Record<string, { extraGroups?: string[] }> };
 }
 
 type Module = { import: string } | Record<string, unknown>;
@@ -154,7 +157,7 @@ describe('the storage module deploys each host as its plan says', { skip }, () =
       assert.ok(String(backup.serviceConfig!['ExecStart']).includes(`--repo ${B2.replaceAll('%', '%%')} --passphrase-file %d/passphrase`));
       assert.deepEqual(backup.serviceConfig!['LoadCredential'],
         ['passphrase:/run/agenix/panther-passphrase', 's3-credentials:/run/agenix/panther-b2']);
-      assert.deepEqual(backup.environment, { PANTHER_S3_CREDENTIALS_FILE: '%d/s3-credentials' });
+      assert.deepEqual(backup.environment, { PANTHER_S3_CREDENTIALS_FILE: '%d/s3-credentials', PANTHER_METRICS: 'off' });
       assert.ok(!JSON.stringify(result).includes('AGE-SECRET-KEY'), 'no secret value anywhere');
       for (const job of ['panther-backup-prune', 'panther-backup-check']) {
         assert.ok(result.services[job] !== undefined && result.timers[job] !== undefined, `${job} deployed`);
@@ -363,5 +366,99 @@ describe('the Nix mount-option table agrees with the CLI\'s (src/plan/mount-opti
       const checked = checkOption(flag);
       assert.ok(checked.ok && checked.option.scope === 'userspace', `${flag} is userspace`);
     }
+  });
+});
+
+describe('monitoring: the exporter, the collector, the Datadog agent\'s checks, the Prometheus job', { skip }, () => {
+  const hetzner = () => specPlan('hetzner');
+  const exec = (u: NixosUnit | undefined) => String(u?.serviceConfig?.['ExecStart']);
+
+  test('off (the default): no exporter, and every panther service runs with PANTHER_METRICS=off', async () => {
+    const result = await evaluate(await hostModules(hetzner()));
+    assert.equal(result.services['panther-metrics'], undefined);
+    for (const [name, unit] of Object.entries(result.services).filter(([n]) => n.startsWith('panther-') && n !== 'panther-btrfs-properties')) {
+      assert.equal(unit.environment?.['PANTHER_METRICS'], 'off', name);
+    }
+  });
+
+  test('on: the exporter on loopback with the plan, read-only capabilities; runs send (no PANTHER_METRICS)', async () => {
+    const result = await evaluate(await hostModules(hetzner(), { monitoring: { enable: true, snapshotSizes: true, environment: { DD_TAGS: 'env:prod' } } }));
+    assert.deepEqual(result.failed, []);
+    const exporter = result.services['panther-metrics']!;
+    assert.equal(exec(exporter), `${pkg}/bin/panther metrics serve --listen 127.0.0.1:9977 --plan /etc/panther/plan.json --snapshot-sizes`);
+    assert.deepEqual(exporter.serviceConfig!['CapabilityBoundingSet'], ['CAP_SYS_ADMIN', 'CAP_DAC_READ_SEARCH']);
+    assert.deepEqual(exporter.wantedBy, ['multi-user.target']);
+    assert.equal(result.services['panther-snapshot']!.environment?.['PANTHER_METRICS'], undefined);
+    assert.equal(result.services['panther-snapshot']!.environment?.['DD_TAGS'], 'env:prod');
+    assert.equal(result.timers['panther-metrics-collect'], undefined, 'no collector timer without Datadog');
+  });
+
+  test('Datadog over DogStatsD: collector timer, systemd check and journald logs for every panther unit', async () => {
+    const result = await evaluate(await hostModules(hetzner(), { monitoring: { enable: true, datadog: { enable: true } } },
+      [{ services: { 'datadog-agent': { enable: true } } }]));
+    assert.deepEqual(result.failed, []);
+    assert.equal(exec(result.services['panther-metrics-collect']), `${pkg}/bin/panther metrics collect --plan /etc/panther/plan.json`);
+    assert.equal(result.timers['panther-metrics-collect']!.timerConfig!['OnCalendar'], '*:0/5');
+    const units = Object.keys(result.services).filter((n) => n.startsWith('panther-')).map((n) => `${n}.service`).sort();
+    const checks = result.datadog!.checks!;
+    assert.deepEqual([...checks['systemd'].instances[0].unit_names].sort(), units);
+    assert.deepEqual([...checks['journald'].logs[0].include_units].sort(), units);
+    assert.equal(checks['openmetrics'], undefined, 'one source at a time');
+    assert.deepEqual(result.datadog!.extraConfig, { use_dogstatsd: true, logs_enabled: true });
+    assert.deepEqual(result.users.users?.['datadog']?.extraGroups, ['systemd-journal']);
+  });
+
+  test('Datadog over OpenMetrics: the check scrapes the exporter, no collector timer', async () => {
+    const result = await evaluate(await hostModules(hetzner(), { monitoring: { enable: true, exporter: { listen: '127.0.0.1:9100' }, datadog: { enable: true, source: 'openmetrics', logs: false } } },
+      [{ services: { 'datadog-agent': { enable: true } } }]));
+    assert.deepEqual(result.failed, []);
+    assert.equal(result.datadog!.checks!['openmetrics'].instances[0].openmetrics_endpoint, 'http://127.0.0.1:9100/metrics');
+    assert.equal(result.services['panther-metrics-collect'], undefined);
+    assert.equal(result.datadog!.checks!['journald'], undefined);
+  });
+
+  test('self-hosted Prometheus: scrape job with the host label, rule file and Alertmanager config', async () => {
+    const rules = join(dir, 'rules.yml');
+    const alertmanager = join(dir, 'alertmanager.yml');
+    await writeFile(rules, 'groups: []\n');
+    await writeFile(alertmanager, 'route:\n  receiver: email\nreceivers:\n  - name: email\n');
+    const result = await evaluate(await hostModules(hetzner(), { monitoring: { enable: true, prometheus: { enable: true, ruleFile: rules, alertmanagerConfigFile: alertmanager } } }));
+    assert.deepEqual(result.failed, []);
+    assert.deepEqual(result.prometheus!.scrapeConfigs, [{ job_name: 'panther', scrape_interval: '60s', static_configs: [{ targets: ['127.0.0.1:9977'], labels: { host: 'hetzner' } }] }]);
+    assert.deepEqual(result.prometheus!.ruleFiles, [rules]);
+    assert.equal(result.prometheus!.alertmanager!.configText, 'route:\n  receiver: email\nreceivers:\n  - name: email\n');
+  });
+
+  const refused: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['Datadog without the agent', { enable: true, datadog: { enable: true } }, /enable the agent itself too/],
+    ['Datadog without monitoring', { datadog: { enable: true } }, /needs storage.monitoring.enable = true/],
+    ['OpenMetrics without the exporter', { enable: true, exporter: { enable: false }, datadog: { enable: true, source: 'openmetrics' } }, /keep storage.monitoring.exporter.enable = true/],
+    ['Prometheus without monitoring', { prometheus: { enable: true } }, /scrapes the exporter: set storage.monitoring.enable = true/],
+  ];
+  for (const [what, monitoring, message] of refused) {
+    test(`refused: ${what}`, async () => {
+      const extra: Module[] = what === 'Datadog without the agent' ? [] : [{ services: { 'datadog-agent': { enable: true } } }];
+      const result = await evaluate(await hostModules(hetzner(), { monitoring }, extra));
+      assert.ok(result.failed.some((m) => message.test(m)), `${message}: ${JSON.stringify(result.failed)}`);
+    });
+  }
+
+  test('refused by type: an exporter address off loopback', async () => {
+    await assert.rejects(evaluate(await hostModules(hetzner(), { monitoring: { enable: true, exporter: { listen: '0.0.0.0:9977' } } })),
+      (e: unknown) => /storage\.monitoring\.exporter\.listen/.test(String((e as { details?: { stderr?: string } }).details?.stderr)));
+  });
+});
+
+describe('monitoring units pass systemd-analyze verify', { skip: skipAnalyze }, () => {
+  test('hetzner with the exporter and the Datadog collector timer', async () => {
+    const result = await evaluate(await hostModules(specPlan('hetzner'), { monitoring: { enable: true, datadog: { enable: true } } },
+      [{ services: { 'datadog-agent': { enable: true } } }]));
+    const unitDir = join(dir, 'units-monitoring');
+    await mkdir(unitDir);
+    for (const [unit, value] of Object.entries(result.services)) await writeNixosUnit(unitDir, unit, 'service', value);
+    for (const [unit, value] of Object.entries(result.timers)) await writeNixosUnit(unitDir, unit, 'timer', value);
+    assert.ok(result.services['panther-metrics'] && result.timers['panther-metrics-collect']);
+    const verified = await verifyUnits(unitDir);
+    assert.deepEqual(verified.messages, []);
   });
 });

@@ -33,6 +33,7 @@ let
       systemd.tmpfiles.rules = mkOption { type = types.listOf types.str; default = [ ]; };
       services = mkOption { type = freeform; default = { }; };
       virtualisation = mkOption { type = freeform; default = { }; };
+      users = mkOption { type = freeform; default = { }; };
     } // libs.optionalAttrs withDisko {
       disko.devices = mkOption { type = types.lazyAttrsOf types.anything; default = { }; };
     };
@@ -56,5 +57,8 @@ in
   scrub = c.services.btrfs.autoScrub or null;
   postgresql = c.services.postgresql or null;
   containers = c.virtualisation.containers or null;
+  datadog = c.services.datadog-agent or null;
+  prometheus = c.services.prometheus or null;
+  users = c.users;
   supportedFilesystems = c.boot.supportedFilesystems;
 }
