@@ -20,6 +20,7 @@ import { isPantherCommand, pantherUnits } from '../../src/render/systemd.ts';
 import { findNixInstantiate, nixEvalJson } from '../../src/render/verify/nix-instantiate.ts';
 import { findSystemdAnalyze, verifyUnits } from '../../src/render/verify/systemd-analyze.ts';
 import { FILESYSTEM_WIDE_NAMES, checkOption } from '../../src/plan/mount-options.ts';
+import { datadogChecks, datadogMainSettings } from '../../src/metrics/datadog-agent.ts';
 import { findNixLibs, nixLibsSkip } from '../support/nix-libs.ts';
 import { writeNixosUnit, type NixosUnit } from '../support/nixos-units.ts';
 import { specPlan } from '../support/plans.ts';
@@ -406,6 +407,10 @@ describe('monitoring: the exporter, the collector, the Datadog agent\'s checks, 
     assert.equal(checks['openmetrics'], undefined, 'one source at a time');
     assert.deepEqual(result.datadog!.extraConfig, { use_dogstatsd: true, logs_enabled: true });
     assert.deepEqual(result.users.users?.['datadog']?.extraGroups, ['systemd-journal']);
+    // The same checks `panther render datadog-agent` writes for these units.
+    const expected = datadogChecks({ units: checks['systemd'].instances[0].unit_names, source: 'dogstatsd', logs: true, listen: '127.0.0.1:9977' });
+    assert.deepEqual(checks, expected);
+    assert.deepEqual(result.datadog!.extraConfig, datadogMainSettings({ units: [], source: 'dogstatsd', logs: true, listen: '' }));
   });
 
   test('Datadog over OpenMetrics: the check scrapes the exporter, no collector timer', async () => {
@@ -415,6 +420,9 @@ describe('monitoring: the exporter, the collector, the Datadog agent\'s checks, 
     assert.equal(result.datadog!.checks!['openmetrics'].instances[0].openmetrics_endpoint, 'http://127.0.0.1:9100/metrics');
     assert.equal(result.services['panther-metrics-collect'], undefined);
     assert.equal(result.datadog!.checks!['journald'], undefined);
+    assert.deepEqual(result.datadog!.checks, datadogChecks({
+      units: result.datadog!.checks!['systemd'].instances[0].unit_names, source: 'openmetrics', logs: false, listen: '127.0.0.1:9100',
+    }));
   });
 
   test('self-hosted Prometheus: scrape job with the host label, rule file and Alertmanager config', async () => {
