@@ -72,6 +72,8 @@ export interface RetentionExpectation {
   expected: number;
   /** Subvolumes with the tier: each may hold one snapshot over its count between create and prune. */
   subvolumes: number;
+  /** The largest keep count of one subvolume: the tier is full once that many periods have passed. */
+  maxKeep: number;
 }
 
 export function retentionExpectations(plan: StoragePlan): RetentionExpectation[] {
@@ -79,7 +81,7 @@ export function retentionExpectations(plan: StoragePlan): RetentionExpectation[]
   return TIERS.flatMap((tier) => {
     const having = subvols.filter((s) => s.snapshots![tier] > 0);
     if (having.length === 0) return [];
-    return [{ tier, expected: having.reduce((n, s) => n + s.snapshots![tier], 0), subvolumes: having.length }];
+    return [{ tier, expected: having.reduce((n, s) => n + s.snapshots![tier], 0), subvolumes: having.length, maxKeep: Math.max(...having.map((s) => s.snapshots![tier])) }];
   });
 }
 
@@ -156,15 +158,15 @@ export function hostRules(plan: StoragePlan): AlertRule[] {
       runbook: 'the frequent snapshot timer is late or failing: systemctl status panther-snapshot-frequent.timer; panther snapshot list',
     });
   }
-  for (const { tier, expected, subvolumes } of retentionExpectations(plan)) {
+  for (const { tier, expected, subvolumes, maxKeep } of retentionExpectations(plan)) {
     add({
       id: 'retention-count-high', alert: 'PantherRetentionCountHigh', severity: 'warning', metric: 'pantheros.snapshot.count', match: { type: tier },
       condition: { kind: 'above', threshold: expected + subvolumes }, forMinutes: RETENTION_ABOVE_FOR_MINUTES, spec: true,
       summary: `${host} keeps more ${tier} snapshots than its retention (${expected}, + ${subvolumes} awaiting prune)`,
       runbook: 'panther snapshot prune --dry-run shows what prune would delete; a failing prune timer, or holds of a stuck backup (panther backup status)',
     });
-    const forMinutes = (expected / subvolumes + 1) * tierPeriodMinutes(plan, tier);
-    if (Number.isInteger(forMinutes) && forMinutes <= BELOW_COUNT_MAX_FOR_MINUTES) {
+    const forMinutes = (maxKeep + 1) * tierPeriodMinutes(plan, tier);
+    if (forMinutes <= BELOW_COUNT_MAX_FOR_MINUTES) {
       add({
         id: 'retention-count-low', alert: 'PantherRetentionCountLow', severity: 'warning', metric: 'pantheros.snapshot.count', match: { type: tier },
         condition: { kind: 'below', threshold: expected }, forMinutes, spec: true,
