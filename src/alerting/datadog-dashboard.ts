@@ -27,7 +27,7 @@ export function datadogDashboard(): Record<string, unknown> {
     title: 'Panther Storage',
     description: 'Snapshots, offsite backups, cost and btrfs health of the fleet (rendered by panther alerts render datadog-dashboard).',
     layout_type: 'ordered',
-    template_variables: [{ name: 'host', prefix: 'host', default: '*' }],
+    template_variables: [{ name: 'host', prefix: 'host', defaults: ['*'] }],
     widgets: VIEWS.map((view) => ({
       definition: { type: 'group', title: view.title, layout_type: 'ordered', widgets: view.panels.map(widget) },
     })),

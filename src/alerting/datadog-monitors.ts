@@ -33,7 +33,7 @@ export function datadogQuery(rule: AlertRule): { query: string; threshold: numbe
     case 'rise':
       return metric(rule.metric).type === 'counter'
         ? { query: `sum(${timeframe(c.windowMinutes)}):sum:${m}.as_count() > 0`, threshold: 0 }
-        : { query: `change(${timeframe(c.windowMinutes)},${timeframe(c.windowMinutes)}):max:${m} > 0`, threshold: 0 };
+        : { query: `change(max(${timeframe(c.windowMinutes)}),${timeframe(c.windowMinutes)}):max:${m} > 0`, threshold: 0 };
     case 'above':
       return rule.forMinutes === 0
         ? { query: `max(${timeframe(GAUGE_WINDOW_MINUTES)}):max:${m} > ${c.threshold}`, threshold: c.threshold }
