@@ -100,6 +100,11 @@ export const METRICS = [
     meaning: 'a snapshot exists but is only crash-consistent',
   },
   {
+    name: 'pantheros.snapshot.rpo_age', type: 'gauge', unit: 'hours', tags: ['host'], spec: false, source: 'collector',
+    when: 'by the collector: like pantheros.snapshot.age, over the critical subvolumes only (those the RPO applies to)',
+    meaning: 'compare with the plan\'s RPO (objectives.rpoMinutes); pantheros.snapshot.age spans daily-only subvolumes too, so it cannot',
+  },
+  {
     name: 'pantheros.backup.age', type: 'gauge', unit: 'hours', tags: ['host'], spec: false, source: 'collector',
     when: 'by the collector: time since the oldest "last completed point" among backed-up subvolumes',
     meaning: 'critical above 36 h: the last successful offsite backup is too old',

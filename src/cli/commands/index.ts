@@ -2,6 +2,7 @@
 // help, options) is imported here; a command's implementation module is imported when it runs, so
 // help and routing stay cheap and `snapshot run` never loads the S3 SDK or the demo's S3 server.
 import { lazyCommand, type Command } from '../command.ts';
+import { alertsRenderInfo } from './alerts-render.meta.ts';
 import { backupCheckInfo } from './backup-check.meta.ts';
 import { backupInitInfo } from './backup-init.meta.ts';
 import { backupKeyAddInfo, backupKeyListInfo, backupKeyRemoveInfo } from './backup-key.meta.ts';
@@ -70,5 +71,6 @@ export const COMMANDS: Command[] = [
   lazyCommand(restoreInfo, async () => (await import('./restore.ts')).restore),
   lazyCommand(costCommandInfo, async () => (await import('./cost.ts')).costCommand),
   lazyCommand(costSimulateCommandInfo, async () => (await import('./cost-simulate.ts')).costSimulateCommand),
+  lazyCommand(alertsRenderInfo, async () => (await import('./alerts-render.ts')).alertsRender),
   lazyCommand(demoInfo, async () => (await import('./demo.ts')).demo),
 ];
