@@ -7,18 +7,20 @@
 //          which derives everything else from plan.json
 //   systemd  the snapshot and backup services and timers as plain unit files, one bundle
 //   json   the plan itself
+//   datadog-agent  the agent's checks for panther (systemd units, journald logs, DogStatsD or OpenMetrics)
 //
 // Adding a kind: write `src/render/<kind>.ts` exporting
 // `render<Kind>(plan: StoragePlan, options?): string`, add one line to renderers below, and the CLI's
 // `panther render <kind>` and its usage text pick it up from RENDER_KINDS.
 import type { StoragePlan } from '../plan/types.ts';
+import { renderDatadogAgent, type DatadogAgentRenderOptions } from './datadog-agent.ts';
 import { renderDisko } from './disko.ts';
 import { renderJson } from './json.ts';
 import { renderNixos, type NixosOptions } from './nixos.ts';
 import { renderSystemd, type SystemdOptions } from './systemd.ts';
 
 /** Options only some kinds read (nixos: where the plan and the secrets are, which repository). */
-export type RenderOptions = NixosOptions & SystemdOptions;
+export type RenderOptions = NixosOptions & SystemdOptions & DatadogAgentRenderOptions;
 
 export type Renderer = (plan: StoragePlan, options?: RenderOptions) => string;
 
@@ -27,6 +29,7 @@ export const renderers = {
   nixos: renderNixos,
   systemd: renderSystemd,
   json: renderJson,
+  'datadog-agent': renderDatadogAgent,
 } as const satisfies Record<string, Renderer>;
 
 export type RenderKind = keyof typeof renderers;

@@ -6,7 +6,7 @@ import { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS } from '../options.ts';
 export const renderCommandInfo: CommandInfo = {
   name: 'render',
   summary: 'render a plan as disko, NixOS, systemd units or JSON',
-  usage: `panther render <${RENDER_KINDS.join('|')}> (--plan FILE | plan input) [--out FILE] [--force] [--repo URL] [--secrets-dir DIR]`,
+  usage: `panther render <${RENDER_KINDS.join('|')}> (--plan FILE | plan input) [--out FILE] [--force] [--repo URL] [--secrets-dir DIR] [--datadog-source dogstatsd|openmetrics]`,
   help: `Kinds:
   disko    a plain Nix attribute set { disko.devices = …; }: GPT, boot partition, btrfs, subvolumes,
            swap, and a postCreateHook that sets no-CoW and compression on the empty subvolumes
@@ -15,6 +15,8 @@ export const renderCommandInfo: CommandInfo = {
            (disko layout, tmpfiles +C, properties, scrub, snapshot/backup/prune/check timers)
   systemd  timers and services for snapshots (daily/weekly/monthly/frequent) and the backup window
   json     the plan itself
+  datadog-agent  the Datadog agent's checks for panther: systemd units, journald logs, and DogStatsD
+           or the OpenMetrics check on panther metrics serve (the NixOS module sets the same)
 ${PLAN_INPUT_HELP}
   --out FILE            write to FILE (atomically) instead of stdout
   --force               render even when lint reports errors (not recommended)
@@ -22,7 +24,10 @@ nixos only:
   --repo URL            the repository the backup services use (without it, backups stay disabled)
   --secrets-dir DIR     where the secret manager decrypts panther-passphrase and panther-b2
                         (default /run/agenix; sops-nix: /run/secrets)
-With --plan FILE and --out FILE, storage.planFile is FILE's path relative to the output.`,
-  options: { ...PLAN_INPUT_OPTIONS, out: { type: 'string' }, force: { type: 'boolean' }, repo: { type: 'string' }, 'secrets-dir': { type: 'string' } },
+With --plan FILE and --out FILE, storage.planFile is FILE's path relative to the output.
+datadog-agent only:
+  --datadog-source S    dogstatsd (default: the runs and the collector send) or openmetrics (the
+                        agent scrapes /metrics); one at a time, so no metric arrives twice`,
+  options: { ...PLAN_INPUT_OPTIONS, out: { type: 'string' }, force: { type: 'boolean' }, repo: { type: 'string' }, 'secrets-dir': { type: 'string' }, 'datadog-source': { type: 'string' } },
   positionals: true,
 };

@@ -22,6 +22,11 @@ function nixosOptions(values: Parameters<Command['run']>[0], out: string | undef
     if (!secretsDir.startsWith('/')) throw usageError(`--secrets-dir ${secretsDir}: not an absolute path`, 'e.g. --secrets-dir /run/agenix');
     options.secretsDir = secretsDir;
   }
+  const source = str(values, 'datadog-source');
+  if (source !== undefined) {
+    if (source !== 'dogstatsd' && source !== 'openmetrics') throw usageError(`--datadog-source ${source}: not dogstatsd or openmetrics`, 'e.g. --datadog-source openmetrics');
+    options.datadogSource = source;
+  }
   return options;
 }
 
