@@ -26,7 +26,7 @@ test('renderExposition: counters add up as totals, gauges keep their value, labe
   assert.match(text, /^pantheros_snapshot_failed_total\{host="h1"\} 3$/m);
   assert.match(text, /^pantheros_snapshot_hook_failed_total\{host="h1",subvol="@db",hook="postgres"\} 2$/m);
   assert.match(text, /^pantheros_disk_usage\{host="h1",device="\/dev\/sda"\} 87\.5$/m);
-  assert.match(text, /^pantheros_snapshot_count\{host="h1",type="daily"\} 7$/m);
+  assert.match(text, /^pantheros_snapshot_count_value\{host="h1",type="daily"\} 7$/m);
 });
 
 test('renderExposition: a hostile label value is escaped, a series the catalog does not define is left out', async () => {
