@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirements.ts';
@@ -70,6 +71,7 @@ describe('metrics serve scraped by Prometheus', { skip }, () => {
   let exporterPort: number;
   let promPort: number;
   let serveArgs: string[];
+  let collectArgs: string[];
   const t0 = Date.now();
 
   before(async () => {
@@ -94,6 +96,7 @@ describe('metrics serve scraped by Prometheus', { skip }, () => {
     assert.equal(backup.code, 0, backup.stderr);
     await scrubStart(p.root === '/' ? '/' : join(p.root, p.plan.pools[0]!.subvolumes.find((s) => s.mountPoint !== null)!.mountPoint!));
 
+    collectArgs = ['--plan', planFile, '--root', p.root, '--state-dir', state];
     exporterPort = await freePort();
     serveArgs = ['metrics', 'serve', '--listen', `127.0.0.1:${exporterPort}`, '--plan', planFile, '--root', p.root, '--state-dir', state, '--snapshot-sizes', '--cache', '1'];
     exporter = start(process.execPath, [MAIN, ...serveArgs]);
@@ -190,6 +193,34 @@ describe('metrics serve scraped by Prometheus', { skip }, () => {
     assert.equal(second.status, 1, second.stderr);
     assert.match(second.stderr, new RegExp(`127\\.0\\.0\\.1:${exporterPort}: the port is in use`));
     assert.match(second.stderr, /--listen 127\.0\.0\.1:PORT/);
+  });
+
+  test('metrics collect sends every collector gauge to a real UDP socket, and prints them', async () => {
+    const socket = createSocket('udp4');
+    const lines: string[] = [];
+    socket.on('message', (m) => lines.push(...m.toString('utf8').split('\n').filter((l) => l !== '')));
+    await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+    const saved = { port: process.env['DD_DOGSTATSD_PORT'], tags: process.env['DD_TAGS'], off: process.env['PANTHER_METRICS'] };
+    try {
+      process.env['DD_DOGSTATSD_PORT'] = String(socket.address().port);
+      process.env['DD_TAGS'] = 'env:test';
+      delete process.env['PANTHER_METRICS'];
+      const r = await runCli('metrics', 'collect', ...collectArgs, '--json');
+      assert.equal(r.code, 0, r.stderr);
+      const { gauges, sent } = r.json() as { gauges: Array<{ name: string; tags: Record<string, string>; value: number }>; sent: { failed: number } };
+      assert.equal(sent.failed, 0);
+      await until('the datagrams', 5000, async () => (lines.length >= gauges.length ? true : null));
+      const expected = gauges.map((g) => `${g.name}:${g.value}|g|#env:test,${Object.entries(g.tags).map(([k, v]) => `${k}:${v}`).join(',')}`);
+      assert.deepEqual(lines.sort(), expected.sort());
+      const names = new Set(gauges.map((g) => g.name));
+      // snapshot.size only with --snapshot-sizes (it walks every file).
+      assert.deepEqual(METRICS.filter((m) => m.source === 'collector' && !names.has(m.name)).map((m) => m.name), ['pantheros.snapshot.size']);
+    } finally {
+      socket.close();
+      for (const [k, v] of [['DD_DOGSTATSD_PORT', saved.port], ['DD_TAGS', saved.tags], ['PANTHER_METRICS', saved.off]] as const) {
+        if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      }
+    }
   });
 
   test('SIGTERM stops the exporter cleanly (exit 0)', async () => {

@@ -51,7 +51,7 @@ export async function sendGauges(target: DogStatsdTarget, series: readonly SendS
   let failed = 0;
   const client = new StatsD({
     host: target.host, port: target.port, protocol: 'udp', globalTags: target.tags,
-    includeDataDogTags: false, originDetection: false, maxBufferSize: 1400, bufferFlushInterval: 100,
+    includeDataDogTags: false, includeDatadogTelemetry: false, originDetection: false, maxBufferSize: 1400, bufferFlushInterval: 100,
     errorHandler: () => { failed += 1; },
   });
   for (const s of series) client.gauge(s.name, s.value, tagList(s.tags));
