@@ -1,16 +1,6 @@
 // `panther metrics collect`: what --help and routing need, cheap to load; ./metrics-collect.ts runs it.
 import type { CommandInfo } from '../command.ts';
-import { DEFAULT_PLAN, DEFAULT_STATE_DIR } from '../options.ts';
-
-export const METRICS_COLLECT_OPTIONS = {
-  plan: { type: 'string' }, root: { type: 'string' }, 'state-dir': { type: 'string' }, 'snapshot-sizes': { type: 'boolean' },
-} as const;
-
-export const METRICS_COLLECT_HELP = `  --plan FILE       the host's plan (default $PANTHER_PLAN or ${DEFAULT_PLAN})
-  --root DIR        where the plan's mount points are (default /)
-  --state-dir DIR   where the runs keep their state (default $PANTHER_STATE_DIR or ${DEFAULT_STATE_DIR})
-  --snapshot-sizes  also measure pantheros.snapshot.size: walks every file of every snapshot
-                    (\`btrfs filesystem du\`, about 1 s per 100 000 files; docs/DECISIONS.md); off by default`;
+import { METRICS_COLLECT_HELP, METRICS_COLLECT_OPTIONS } from '../metrics-options.ts';
 
 export const metricsCollectInfo: CommandInfo = {
   name: 'metrics collect',

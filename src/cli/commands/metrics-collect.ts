@@ -1,26 +1,10 @@
-import { flagOrEnv } from '../../core/defaults.ts';
 import { ExitCode } from '../../core/errors.ts';
-import { readPlan } from '../../plan/read-plan.ts';
-import { makeCollector } from '../../metrics/collect/collector.ts';
-import { readRunSeries } from '../../metrics/collect/counters-source.ts';
+import { collectorOf } from '../metrics-context.ts';
 import { dogstatsdTarget, sendGauges } from '../../metrics/collect/send.ts';
 import type { Series } from '../../metrics/exporter.ts';
-import { emit, flag, str, type Command, type Io, type Values } from '../command.ts';
+import { emit, type Command } from '../command.ts';
 import { timeFlag } from '../flags.ts';
-import { DEFAULT_PLAN, stateDirOf } from '../options.ts';
 import { metricsCollectInfo } from './metrics-collect.meta.ts';
-
-/** The collector for the plan and state named by the flags (shared with `metrics serve`). */
-export async function collectorOf(values: Values, io: Io, now: () => string, sizesEveryMs: number): Promise<{ host: string; collector: ReturnType<typeof makeCollector> }> {
-  const plan = await readPlan(flagOrEnv(str(values, 'plan'), 'plan', DEFAULT_PLAN));
-  return {
-    host: plan.host,
-    collector: makeCollector({
-      plan, root: str(values, 'root') ?? '/', stateDir: stateDirOf(values), snapshotSizes: flag(values, 'snapshot-sizes'),
-      sizesEveryMs, readRunSeries, now, warn: (l) => io.err(l),
-    }),
-  };
-}
 
 export function formatSeries(series: readonly Series[]): string {
   if (series.length === 0) return 'no figures could be read';

@@ -1,6 +1,6 @@
 // `panther metrics serve`: what --help and routing need, cheap to load; ./metrics-serve.ts runs it.
 import type { CommandInfo } from '../command.ts';
-import { METRICS_COLLECT_HELP, METRICS_COLLECT_OPTIONS } from './metrics-collect.meta.ts';
+import { METRICS_COLLECT_HELP, METRICS_COLLECT_OPTIONS } from '../metrics-options.ts';
 
 export const metricsServeInfo: CommandInfo = {
   name: 'metrics serve',

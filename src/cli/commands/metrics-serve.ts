@@ -3,7 +3,7 @@ import { parseListen, DEFAULT_LISTEN } from '../../metrics/collect/listen.ts';
 import { startExporter } from '../../metrics/collect/serve.ts';
 import { flag, str, type Command } from '../command.ts';
 import { secondsFlag } from '../flags.ts';
-import { collectorOf } from './metrics-collect.ts';
+import { collectorOf } from '../metrics-context.ts';
 import { metricsServeInfo } from './metrics-serve.meta.ts';
 
 export const metricsServe: Command = {
