@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirements.ts';
 import { provisionSpecHost, type Provisioned } from '../support/provisioned.ts';
 import { runCli } from '../support/cli.ts';
-import { seededBytes, writeAgeIdentity } from '../support/trees.ts';
+import { seededBytes, treeDigest, writeAgeIdentity } from '../support/trees.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { scrubStart } from '../../src/btrfs/scrub.ts';
 import { METRICS, prometheusName, type MetricDef } from '../../src/metrics/catalog.ts';
@@ -72,6 +72,8 @@ describe('metrics serve scraped by Prometheus', { skip }, () => {
   let promPort: number;
   let serveArgs: string[];
   let collectArgs: string[];
+  let stateDir: string;
+  let stateBefore: Map<string, string>;
   const t0 = Date.now();
 
   before(async () => {
@@ -97,6 +99,8 @@ describe('metrics serve scraped by Prometheus', { skip }, () => {
     await scrubStart(p.root === '/' ? '/' : join(p.root, p.plan.pools[0]!.subvolumes.find((s) => s.mountPoint !== null)!.mountPoint!));
 
     collectArgs = ['--plan', planFile, '--root', p.root, '--state-dir', state];
+    stateDir = state;
+    stateBefore = await treeDigest(state);
     exporterPort = await freePort();
     serveArgs = ['metrics', 'serve', '--listen', `127.0.0.1:${exporterPort}`, '--plan', planFile, '--root', p.root, '--state-dir', state, '--snapshot-sizes', '--cache', '1'];
     exporter = start(process.execPath, [MAIN, ...serveArgs]);
@@ -221,6 +225,30 @@ describe('metrics serve scraped by Prometheus', { skip }, () => {
         if (v === undefined) delete process.env[k]; else process.env[k] = v;
       }
     }
+  });
+
+  test('a pool that cannot be read is a warning and missing series, not a failed collection', async () => {
+    const saved = process.env['PANTHER_METRICS'];
+    process.env['PANTHER_METRICS'] = 'off';
+    try {
+      const empty = await mkdtemp(join(tmp, 'no-mounts-'));
+      const args = [...collectArgs];
+      args[args.indexOf('--root') + 1] = empty;
+      const r = await runCli('metrics', 'collect', ...args, '--json');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /metrics: usage of pool /);
+      const { gauges, sent } = r.json() as { gauges: Array<{ name: string }>; sent: unknown };
+      assert.equal(sent, null);
+      const names = new Set(gauges.map((g) => g.name));
+      for (const gone of ['pantheros.disk.usage', 'pantheros.btrfs.balance', 'pantheros.snapshot.age']) assert.ok(!names.has(gone), gone);
+      for (const kept of ['pantheros.backup.age', 'pantheros.backup.b2.cost', 'pantheros.snapshot.count']) assert.ok(names.has(kept), kept);
+    } finally {
+      if (saved === undefined) delete process.env['PANTHER_METRICS']; else process.env['PANTHER_METRICS'] = saved;
+    }
+  });
+
+  test('collecting and serving wrote nothing to the state directory', async () => {
+    assert.deepEqual(await treeDigest(stateDir), stateBefore);
   });
 
   test('SIGTERM stops the exporter cleanly (exit 0)', async () => {
