@@ -20,6 +20,8 @@ test('parseListen: names, missing or bad ports are usage errors', () => {
   for (const bad of ['localhost:9977', '127.0.0.1', '127.0.0.1:99999', '1.2.3.4.5:80', '127.0.0.1:80; rm -rf /', '']) {
     assert.throws(() => parseListen(bad, true), { code: 'usage', exitCode: 2 }, bad);
   }
+  assert.throws(() => parseListen('localhost:9977', true), /localhost is not an IP address/);
+  assert.throws(() => parseListen('[]:9977', true), /is not an IP address/);
   assert.equal(isLoopback('::ffff:127.0.0.1'), true);
   assert.equal(isLoopback('128.0.0.1'), false);
 });

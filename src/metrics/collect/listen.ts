@@ -24,7 +24,7 @@ export function isLoopback(host: string): boolean {
 
 /** "127.0.0.1:9977", "[::1]:9977", ":9977" (loopback). Names are refused: what they resolve to can change. */
 export function parseListen(text: string, allowRemote: boolean): ListenAddress {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]*)):(\d{1,5})$/.exec(text);
+  const m = /^(?:\[([^\]]*)\]|([^:\[\]]*)):(\d{1,5})$/.exec(text);
   if (!m) throw bad(text, 'not HOST:PORT');
   const host = m[1] ?? (m[2] === '' ? '127.0.0.1' : m[2]!);
   if (isIP(host) === 0) throw bad(text, `${host} is not an IP address`);
