@@ -39,3 +39,17 @@ test('renderExposition: a hostile label value is escaped, a series the catalog d
   assert.match(text, /^pantheros_snapshot_size\{host="h1",subvol="a\\"b\\\\c\\nd"\} 1$/m);
   assert.deepEqual(rejected.map((r) => r.series.name), ['pantheros.not.a.metric', 'pantheros.disk.usage', 'pantheros.backup.failed']);
 });
+
+test('property: any label value (a hostile subvolume name) renders as one escaped sample line', async () => {
+  const fc = (await import('fast-check')).default;
+  await fc.assert(fc.asyncProperty(fc.string({ maxLength: 40 }), fc.double({ min: 0, max: 1e15, noNaN: true }), async (subvol, value) => {
+    const { text, rejected } = await renderExposition('h1', [{ name: 'pantheros.snapshot.size', tags: { host: 'h1', subvol }, value }]);
+    assert.deepEqual(rejected, []);
+    const lines = text.split('\n').filter((l) => l.startsWith('pantheros_snapshot_size{'));
+    assert.equal(lines.length, 1);
+    const m = /^pantheros_snapshot_size\{host="h1",subvol="((?:[^"\\\n]|\\[\\"n])*)"\} (\S+)$/.exec(lines[0]!);
+    assert.ok(m, lines[0]);
+    assert.equal(m[1]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c)), subvol);
+    assert.equal(Number(m[2]), value);
+  }), { numRuns: 200 });
+});
