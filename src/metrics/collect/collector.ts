@@ -29,6 +29,13 @@ export function makeCollector(o: CollectorOptions): { gauges: () => Promise<Seri
   };
   return {
     gauges: collectGauges,
-    all: async () => [...await collectGauges(), ...await o.readRunSeries(o.stateDir, o.plan.host)],
+    // A damaged counters file costs the runs' series (absent, not reset to 0), never the gauges.
+    all: async () => {
+      const runs = await o.readRunSeries(o.stateDir, o.plan.host).catch((error: unknown) => {
+        o.warn(`metrics: the runs' counters: ${error instanceof Error ? error.message : String(error)}`);
+        return [];
+      });
+      return [...await collectGauges(), ...runs];
+    },
   };
 }
