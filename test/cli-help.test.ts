@@ -9,7 +9,7 @@ import { commandGroups, subcommandsOf } from '../src/cli/route.ts';
 const GROUPS = [...commandGroups(COMMANDS)];
 
 test('the groups are the ones people type', () => {
-  assert.deepEqual(GROUPS.sort(), ['alerts', 'backup', 'backup key', 'cost', 'doctor', 'snapshot']);
+  assert.deepEqual(GROUPS.sort(), ['alerts', 'backup', 'backup key', 'cost', 'doctor', 'metrics', 'snapshot']);
 });
 
 for (const group of GROUPS) {

@@ -154,12 +154,18 @@ export function metric(name: MetricName): MetricDef {
   return BY_NAME.get(name)!;
 }
 
+/** Suffixes Prometheus reserves for counters, histograms and summaries (`promtool check metrics` flags them on a gauge). */
+const RESERVED_SUFFIXES = ['_count', '_sum', '_bucket', '_total', '_created', '_info'] as const;
+
 /**
  * The Prometheus name of a metric: dots become underscores and a counter gets `_total`
- * ("pantheros.snapshot.failed" → "pantheros_snapshot_failed_total"). Units stay out of the name
+ * ("pantheros.snapshot.failed" → "pantheros_snapshot_failed_total"); a gauge whose name would end in
+ * a reserved suffix gets `_value` ("pantheros.snapshot.count" → "pantheros_snapshot_count_value"), so
+ * Prometheus and OpenMetrics parsers do not take it for part of a summary. Units stay out of the name
  * (docs/METRICS.md gives each one); tags become labels of the same names.
  */
 export function prometheusName(def: Pick<MetricDef, 'name' | 'type'>): string {
   const base = def.name.replaceAll('.', '_');
-  return def.type === 'counter' ? `${base}_total` : base;
+  if (def.type === 'counter') return `${base}_total`;
+  return RESERVED_SUFFIXES.some((s) => base.endsWith(s)) ? `${base}_value` : base;
 }

@@ -35,6 +35,8 @@ import { snapshotRunInfo } from './snapshot-run.meta.ts';
 import { snapshotSimulateInfo } from './snapshot-simulate.meta.ts';
 import { snapshotWrapInfo } from './snapshot-wrap.meta.ts';
 import { unmountInfo } from './unmount.meta.ts';
+import { metricsCollectInfo } from './metrics-collect.meta.ts';
+import { metricsServeInfo } from './metrics-serve.meta.ts';
 
 export const COMMANDS: Command[] = [
   lazyCommand(detectInfo, async () => (await import('./detect.ts')).detect),
@@ -72,5 +74,7 @@ export const COMMANDS: Command[] = [
   lazyCommand(costCommandInfo, async () => (await import('./cost.ts')).costCommand),
   lazyCommand(costSimulateCommandInfo, async () => (await import('./cost-simulate.ts')).costSimulateCommand),
   lazyCommand(alertsRenderInfo, async () => (await import('./alerts-render.ts')).alertsRender),
+  lazyCommand(metricsCollectInfo, async () => (await import('./metrics-collect.ts')).metricsCollect),
+  lazyCommand(metricsServeInfo, async () => (await import('./metrics-serve.ts')).metricsServe),
   lazyCommand(demoInfo, async () => (await import('./demo.ts')).demo),
 ];
