@@ -118,8 +118,11 @@ export const openHotShots: OpenTransport = async (config, onError) => {
   }
   const client = new StatsD({
     host: config.host, port: config.port, protocol: 'udp', globalTags: config.globalTags,
-    // Only the catalog's tags and DD_TAGS: DD_ENV/DD_SERVICE/DD_VERSION stay the agent's business.
-    includeDataDogTags: false, maxBufferSize: 0, errorHandler: onError,
+    // Only the catalog's names and tags plus DD_TAGS (docs/METRICS.md): no DD_ENV/DD_SERVICE/DD_VERSION
+    // tags, no client telemetry series (datadog.dogstatsd.client.*, which hot-shots 17 sends by default
+    // in Datadog mode), no cgroup container id (`|c:`; the hosts are not containers).
+    includeDataDogTags: false, includeDatadogTelemetry: false, originDetection: false,
+    maxBufferSize: 0, errorHandler: onError,
   });
   return {
     send: (type, name, value, tags, done) => (type === 'c' ? client.increment(name, value, tags, done) : client.gauge(name, value, tags, done)),

@@ -1,11 +1,13 @@
 // Tag values as DogStatsD carries them. A value comes from a plan, a hook name or the environment,
 // so it is treated as hostile: the datagram's own separators ("|" between fields, "," between tags,
-// "#" before the tags, ":" between key and value) and any whitespace or control character become "_",
-// and the whole "key:value" stays within Datadog's 200-character tag limit.
+// "#" before the tags, ":" between key and value, "@" before a sample rate) and any whitespace or
+// control character become "_", and the whole "key:value" stays within Datadog's 200-character tag
+// limit. hot-shots replaces "@" too, so a subvolume "@home" is "_home" in the agent, in the counters
+// file and in Prometheus alike.
 
 /** Datadog truncates tags at 200 characters; we cut first so what is stored is what is sent. */
 export const MAX_TAG_LENGTH = 200;
-const UNSAFE = /[|,#:\s\p{Cc}]/gu;
+const UNSAFE = /[|,#:@\s\p{Cc}]/gu;
 const KEY = /^[A-Za-z][A-Za-z0-9_.\-/]*$/;
 
 export function sanitizeTagValue(value: string, key = ''): string {
