@@ -164,6 +164,21 @@ describe('DogStatsD datagrams of real runs on loop btrfs', { skip, timeout: 10 *
     assert.deepEqual(created.map((d) => `${d.name}:${d.value}|${d.type}`), ['pantheros.snapshot.created:1|c']);
   });
 
+  test('snapshot wrap: one snapshot.created per snapshot before and after; a refused "before" counts as failed', async () => {
+    const run = await panther(['snapshot', 'wrap', '--subvol', '@home', '--subvol', '@', '--json', ...flags, '--', 'true'], env);
+    assert.equal(run.code, 0, run.stderr);
+    const report = run.json();
+    const got = await agent.take();
+    count(got);
+    assert.equal(report.before.length + report.after.length, 4);
+    assert.deepEqual(got.map((d) => `${d.name}:${d.value}|${d.type}`), ['pantheros.snapshot.created:4|c']);
+    const refused = await panther(['snapshot', 'wrap', '--subvol', '@home', ...hookedFlags, '--', 'true'], env);
+    assert.equal(refused.code, 1, 'the refused snapshot stops the wrap, as before');
+    const failed = await agent.take();
+    count(failed);
+    assert.deepEqual(failed.map((d) => `${d.name}:${d.value}|${d.type}`).sort(), ['pantheros.snapshot.failed:1|c', 'pantheros.snapshot.hook_failed:1|c']);
+  });
+
   test('backup run: backup.completed, backup.duration (s) and backup.size{target:local} (the bytes it stored)', async () => {
     const run = await panther(['backup', 'run', '--subvol', '@home', '--ignore-window', '--json', ...flags, ...repoFlags], env);
     assert.equal(run.code, 0, run.stderr);
