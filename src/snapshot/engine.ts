@@ -6,6 +6,7 @@ import { ExitCode, PantherError } from '../core/errors.ts';
 import type { StoragePlan, Tier } from '../plan/types.ts';
 import { dueTiers } from './due.ts';
 import { runSnapshotWithHooks } from './hooks/run-hooks.ts';
+import { failedBeforeHooks, hookOutcomesOf } from './hook-failures.ts';
 import { runWrapped } from './hooks/wrapped-command.ts';
 import { snapshotName } from './naming.ts';
 import { applyRetention } from './retention/index.ts';
@@ -100,8 +101,10 @@ export async function pruneSubvolume(ctx: EngineContext, loc: Located, now: stri
 export interface RunReport {
   now: string;
   dryRun: boolean;
-  created: Array<{ subvolume: string; name: string | null; tiers: Tier[]; degraded: boolean }>;
-  failed: Array<{ subvolume: string; error: string }>;
+  /** failedHooks: the fail-open hooks whose "before" failed (the snapshot is degraded). */
+  created: Array<{ subvolume: string; name: string | null; tiers: Tier[]; degraded: boolean; failedHooks: string[] }>;
+  /** failedHooks: the hooks whose "before" failed, a fail-closed one among them when it refused the snapshot. */
+  failed: Array<{ subvolume: string; error: string; failedHooks: string[] }>;
   pruned: PruneEntry[];
 }
 
@@ -115,10 +118,10 @@ export async function runTimeline(ctx: EngineContext, now: string, dryRun: boole
     if (due.length > 0) {
       try {
         const meta = dryRun ? null : await createSnapshot(ctx, { subvolume: loc.subvolume.name, now, origin: 'timeline', tiers: due });
-        report.created.push({ subvolume: loc.subvolume.name, name: meta?.name ?? null, tiers: due, degraded: meta?.degraded ?? false });
+        report.created.push({ subvolume: loc.subvolume.name, name: meta?.name ?? null, tiers: due, degraded: meta?.degraded ?? false, failedHooks: failedBeforeHooks(meta?.hooks ?? []) });
       } catch (error) {
         // One subvolume's failure (a fail-closed hook, say) must not stop the others' snapshots.
-        report.failed.push({ subvolume: loc.subvolume.name, error: (error as Error).message });
+        report.failed.push({ subvolume: loc.subvolume.name, error: (error as Error).message, failedHooks: failedBeforeHooks(hookOutcomesOf(error)) });
         ctx.log(`${loc.subvolume.name}: ${(error as Error).message}`);
       }
     }
@@ -170,19 +173,32 @@ export interface WrapReport {
   after: SnapshotMeta[];
 }
 
+/** One snapshot of a wrap as it happens: a wrap that fails half-way returns no report. */
+export type WrapSnapshotResult = { subvolume: string; meta: SnapshotMeta } | { subvolume: string; error: unknown };
+
 /** Snapshot before, run the command, snapshot after; both record the command and its exit code. */
-export async function wrapCommand(ctx: EngineContext, argv: string[], opts: { subvolumes?: string[]; tags: string[]; clock: () => string }): Promise<WrapReport> {
+export async function wrapCommand(ctx: EngineContext, argv: string[], opts: { subvolumes?: string[]; tags: string[]; clock: () => string; observe?: (result: WrapSnapshotResult) => void }): Promise<WrapReport> {
   const targets = opts.subvolumes ?? snapshotted(ctx.plan, ctx.root).map((l) => l.subvolume.name);
   const text = argv.join(' ');
+  const observed = async (subvolume: string, req: Omit<CreateRequest, 'subvolume'>): Promise<SnapshotMeta> => {
+    try {
+      const meta = await createSnapshot(ctx, { subvolume, ...req });
+      opts.observe?.({ subvolume, meta });
+      return meta;
+    } catch (error) {
+      opts.observe?.({ subvolume, error });
+      throw error;
+    }
+  };
   const before: SnapshotMeta[] = [];
   for (const subvolume of targets) {
-    before.push(await createSnapshot(ctx, { subvolume, now: opts.clock(), origin: 'wrap-pre', tags: opts.tags, description: `before: ${text}`, command: { argv, exitCode: null } }));
+    before.push(await observed(subvolume, { now: opts.clock(), origin: 'wrap-pre', tags: opts.tags, description: `before: ${text}`, command: { argv, exitCode: null } }));
   }
   ctx.log(`running: ${text}`);
   const exitCode = await runWrapped(argv);
   const after: SnapshotMeta[] = [];
   for (const subvolume of targets) {
-    after.push(await createSnapshot(ctx, { subvolume, now: opts.clock(), origin: 'wrap-post', tags: opts.tags, description: `after: ${text} (exit ${exitCode})`, command: { argv, exitCode } }));
+    after.push(await observed(subvolume, { now: opts.clock(), origin: 'wrap-post', tags: opts.tags, description: `after: ${text} (exit ${exitCode})`, command: { argv, exitCode } }));
   }
   // The "before" snapshots learn how the command ended too, so either half tells the whole story.
   for (const meta of before) await writeMeta(locate(ctx.plan, ctx.root, meta.subvolume).dir, { ...meta, command: { argv, exitCode } });

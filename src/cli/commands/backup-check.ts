@@ -1,6 +1,9 @@
 import { checkBackups, describeProblem, recordLine } from '../../backup/check.ts';
 import { openRepoReader } from '../../backup/open.ts';
+import { backupCheckEvents } from '../../metrics/from-reports.ts';
 import { emit, type Command } from '../command.ts';
+import { sendRunMetrics, withFailureMetrics } from '../run-metrics.ts';
+import { ExitCode, PantherError } from '../../core/errors.ts';
 import { percentFlag } from '../flags.ts';
 import { stateDirOf } from '../options.ts';
 import { optionalPlan, resolveRepoLocation } from '../repo-options.ts';
@@ -11,18 +14,27 @@ export const backupCheck: Command = {
   async run(values, _positionals, io) {
     const readData = percentFlag(values, 'read-data');
     const location = await resolveRepoLocation(values, await optionalPlan(values), io);
-    const repo = await openRepoReader(location);
-    const report = await checkBackups(repo, {
-      readData, stateDir: stateDirOf(values), log: (l) => io.err(l),
-      onProgress: (phase, done, total) => { if (io.tty) process.stderr.write(`\r\x1b[K${phase} ${done}/${total}`); },
-    });
+    const { repo, report } = await withFailureMetrics(values, io, location.host, async () => {
+      const repo = await openRepoReader(location);
+      const report = await checkBackups(repo, {
+        readData, stateDir: stateDirOf(values), log: (l) => io.err(l),
+        onProgress: (phase, done, total) => { if (io.tty) process.stderr.write(`\r\x1b[K${phase} ${done}/${total}`); },
+      });
+      return { repo, report };
+    }, (error) => checkFailed(error) ? backupCheckEvents(location.host, false) : []);
     const record = report.record;
     emit(io, report, () => [
       ...report.problems.map(describeProblem),
       recordLine(record, repo.id),
       `${report.ok ? 'no errors' : 'ERRORS FOUND'}: ${report.stats.manifests} points, ${report.stats.packs} packs, ${report.stats.chunks} chunks; read ${report.stats.packsRead} packs`,
     ].join('\n'));
+    await sendRunMetrics(values, io, location.host, backupCheckEvents(location.host, report.ok));
     return report.ok ? 0 : 1;
   },
 };
 
+
+/** A check that could not run for a typo, a lock or a signal says nothing about the repository. */
+function checkFailed(error: unknown): boolean {
+  return !(error instanceof PantherError && ([ExitCode.usage, ExitCode.locked, ExitCode.interrupted] as number[]).includes(error.exitCode));
+}

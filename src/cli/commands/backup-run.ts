@@ -8,13 +8,15 @@ import { planTimezone } from '../../plan/timezone.ts';
 import { formatBytes } from '../../core/bytes.ts';
 import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
 import type { StoragePlan } from '../../plan/types.ts';
-import { RepoExit } from '../../repo/index.ts';
+import { parseS3Url, RepoExit } from '../../repo/index.ts';
+import { backupRunEvents, backupRunThrewEvents, backupTarget, type BackupTarget } from '../../metrics/from-reports.ts';
 import { formatBandwidth } from '../../repo/backend/limit-rate.ts';
-import { emit, flag, str, type Command, type Values } from '../command.ts';
+import { emit, flag, str, type Command, type Io, type Values } from '../command.ts';
 import { bandwidthFlag, wholeFlag } from '../flags.ts';
 import { stateDirOf } from '../options.ts';
 import { backupProgressPrinter } from '../output/progress.ts';
 import { repoLocation } from '../repo-options.ts';
+import { sendRunMetrics, withFailureMetrics } from '../run-metrics.ts';
 import { hostLockSections, snapshotContext, withBackupLock } from '../snapshot-context.ts';
 import { backupRunCommandInfo } from './backup-run.meta.ts';
 
@@ -29,26 +31,50 @@ export const backupRunCommand: Command = {
     const bitsPerSecond = bandwidthOf(values, plan);
     const window = windowOf(values, plan);
     const location = repoLocation(values, plan);
-    const { repo, limited, metered } = await openMeteredWriter(location, bitsPerSecond);
-    const subvolumes = values['subvol'] as string[] | undefined;
-    // The job (backup/job.ts) takes the backup lock, the repository's lease, the host lock for its
-    // short sections, and writes the cost ledger.
-    const { report } = await nightlyBackup({
-      engine, repo, metered, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
-      backupLock: (fn) => withBackupLock(values, 'backup run', fn),
-      exclusive: hostLockSections(values, 'backup run: picking and holding snapshots'),
-      bandwidth: { bitsPerSecond, stats: () => limited.stats().upload },
-      stateDir: stateDirOf(values),
-      ...(subvolumes === undefined ? {} : { subvolumes }),
-      ...(maxChain === undefined ? {} : { maxChain }),
-      ...(engine.signal === undefined ? {} : { signal: engine.signal }),
-      onProgress: backupProgressPrinter(io),
-    });
+    const dryRun = flag(values, 'dry-run');
+    const started = performance.now();
+    const { report } = await withFailureMetrics(values, io, plan.host, () => backupJob(values, io, engine, location, bitsPerSecond, window, maxChain), (error) => dryRun || !backupFailed(error) ? [] : backupRunThrewEvents(plan.host));
+    const seconds = (performance.now() - started) / 1000;
     emit(io, report, () => describeRun(report));
+    await sendRunMetrics(values, io, plan.host, backupRunEvents(plan.host, targetOf(location.url), report, seconds));
     if (report.stopped?.by === 'signal') return RepoExit.interrupted;
     return report.items.some((i) => i.error !== undefined) ? ExitCode.failed : ExitCode.ok;
   },
 };
+
+type Engine = Awaited<ReturnType<typeof snapshotContext>>;
+
+async function backupJob(values: Values, io: Io, engine: Engine, location: ReturnType<typeof repoLocation>, bitsPerSecond: number | null, window: BackupWindowOption, maxChain: number | undefined): ReturnType<typeof nightlyBackup> {
+  const { repo, limited, metered } = await openMeteredWriter(location, bitsPerSecond);
+  const subvolumes = values['subvol'] as string[] | undefined;
+  // The job (backup/job.ts) takes the backup lock, the repository's lease, the host lock for its
+  // short sections, and writes the cost ledger.
+  return nightlyBackup({
+    engine, repo, metered, now: engine.now(), dryRun: flag(values, 'dry-run'), window,
+    backupLock: (fn) => withBackupLock(values, 'backup run', fn),
+    exclusive: hostLockSections(values, 'backup run: picking and holding snapshots'),
+    bandwidth: { bitsPerSecond, stats: () => limited.stats().upload },
+    stateDir: stateDirOf(values),
+    ...(subvolumes === undefined ? {} : { subvolumes }),
+    ...(maxChain === undefined ? {} : { maxChain }),
+    ...(engine.signal === undefined ? {} : { signal: engine.signal }),
+    onProgress: backupProgressPrinter(io),
+  });
+}
+
+/** A typo, another backup run holding the lock, or a stop by signal is not a failed backup. */
+function backupFailed(error: unknown): boolean {
+  return !(error instanceof PantherError && ([ExitCode.usage, ExitCode.locked, ExitCode.interrupted] as number[]).includes(error.exitCode));
+}
+
+function targetOf(url: string): BackupTarget {
+  if (!url.startsWith('s3://')) return backupTarget(null);
+  try {
+    return backupTarget(parseS3Url(url).endpoint);
+  } catch {
+    return 's3';
+  }
+}
 
 
 function windowOf(values: Values, plan: StoragePlan): BackupWindowOption {
