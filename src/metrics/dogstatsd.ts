@@ -108,8 +108,7 @@ type HotShotsCtor = new (options: Record<string, unknown>) => HotShotsClient;
 export const openHotShots: OpenTransport = async (config, onError) => {
   let StatsD: HotShotsCtor;
   try {
-    // @ts-ignore -- hot-shots is in package.json but may be absent from an install (then: node:dgram
-    // below); its own types are not needed for the three calls we make.
+    // Should hot-shots be missing from an install, node:dgram below sends the same lines.
     const mod = await import('hot-shots') as unknown as { default?: HotShotsCtor; StatsD?: HotShotsCtor };
     StatsD = (mod.StatsD ?? mod.default)!;
     if (typeof StatsD !== 'function') throw new Error('hot-shots has no StatsD');

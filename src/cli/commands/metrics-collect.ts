@@ -1,6 +1,8 @@
-import { ExitCode } from '../../core/errors.ts';
+import { ExitCode, PantherError } from '../../core/errors.ts';
 import { collectorOf } from '../metrics-context.ts';
-import { dogstatsdTarget, sendGauges } from '../../metrics/collect/send.ts';
+import { dogstatsdConfig } from '../../metrics/dogstatsd-config.ts';
+import { DogStatsdSender } from '../../metrics/dogstatsd.ts';
+import type { MetricEvent } from '../../metrics/events.ts';
 import type { Series } from '../../metrics/exporter.ts';
 import { emit, type Command } from '../command.ts';
 import { timeFlag } from '../flags.ts';
@@ -17,15 +19,24 @@ export function formatSeries(series: readonly Series[]): string {
 export const metricsCollect: Command = {
   ...metricsCollectInfo,
   async run(values, _positionals, io) {
-    const target = dogstatsdTarget(process.env); // a broken DD_* setting is refused before any work
+    // A broken DD_* setting is refused before any work: a timer that sends nowhere helps no one.
+    const config = dogstatsdConfig(process.env);
+    if (config.problem !== null) {
+      throw new PantherError('metrics-config-invalid', config.problem, {
+        hint: 'set DD_AGENT_HOST / DD_DOGSTATSD_PORT to the Datadog agent (default 127.0.0.1:8125), or PANTHER_METRICS=off to send nothing',
+      });
+    }
     const fixed = timeFlag(values, 'now');
     const { collector } = await collectorOf(values, io, () => fixed ?? new Date().toISOString(), 0);
     const series = await collector.gauges();
     let sent: { to: string; failed: number } | null = null;
-    if (target !== null) {
-      const failed = await sendGauges(target, series);
-      sent = { to: `${target.host}:${target.port}`, failed };
-      if (failed > 0) io.err(`metrics: ${failed} of ${series.length} gauges could not be sent to ${sent.to} (is the Datadog agent running?)`);
+    if (config.enabled) {
+      const sender = new DogStatsdSender(config);
+      // The collector's series carry catalog names and tags (gauges.ts builds them from the catalog).
+      sender.send(series as unknown as readonly MetricEvent[]);
+      const { dropped } = await sender.close(2000);
+      sent = { to: `${config.host}:${config.port}`, failed: dropped };
+      if (dropped > 0) io.err(`metrics: ${dropped} of ${series.length} gauges could not be sent to ${sent.to} (is the Datadog agent running?)`);
     }
     emit(io, { gauges: series, sent }, () => formatSeries(series));
     return ExitCode.ok;
