@@ -214,7 +214,8 @@ describe('metrics serve scraped by Prometheus', { skip }, () => {
       const { gauges, sent } = r.json() as { gauges: Array<{ name: string; tags: Record<string, string>; value: number }>; sent: { failed: number } };
       assert.equal(sent.failed, 0);
       await until('the datagrams', 5000, async () => (lines.length >= gauges.length ? true : null));
-      const expected = gauges.map((g) => `${g.name}:${g.value}|g|#env:test,${Object.entries(g.tags).map(([k, v]) => `${k}:${v}`).join(',')}`);
+      // DD_TAGS first, then the metric's tags sorted by key (the client's order).
+      const expected = gauges.map((g) => `${g.name}:${g.value}|g|#env:test,${Object.entries(g.tags).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}:${v}`).join(',')}`);
       assert.deepEqual(lines.sort(), expected.sort());
       const names = new Set(gauges.map((g) => g.name));
       // snapshot.size only with --snapshot-sizes (it walks every file).
