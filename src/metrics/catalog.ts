@@ -86,7 +86,7 @@ export const METRICS = [
   {
     name: 'pantheros.snapshot.size', type: 'gauge', unit: 'bytes', tags: ['host', 'subvol'], spec: true, source: 'collector',
     when: 'by the collector when snapshot sizes are enabled, one series per snapshotted subvolume',
-    meaning: 'exclusive bytes held by the subvolume\'s snapshots (what deleting them all would free)',
+    meaning: 'the sum of each snapshot\'s exclusive bytes (btrfs filesystem du): a lower bound of what deleting them all would free, since data two snapshots share is in none',
   },
   // ---- our engine's --------------------------------------------------------------------------------
   {

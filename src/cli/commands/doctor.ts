@@ -3,6 +3,8 @@ import { ExitCode } from '../../core/errors.ts';
 import { doctorPlan, readRecordedPlan, recordedPlanPath, RECORDED_PLAN, runDoctor } from '../../provision/index.ts';
 import type { DoctorReport } from '../../provision/index.ts';
 import { readPlan } from '../../plan/read-plan.ts';
+import { stateDirFrom } from '../../core/defaults.ts';
+import { countersFileFindings, metricsConfigFindings } from '../metrics-findings.ts';
 import { emit, str, type Command } from '../command.ts';
 import { doctorInfo } from './doctor.meta.ts';
 
@@ -14,7 +16,11 @@ export const doctor: Command = {
     const given = planFile === undefined ? null : await readPlan(planFile);
     const choice = doctorPlan(given, await readRecordedPlan(root), recordedPlanPath(root));
     const fstab = str(values, 'fstab') ?? (root === '/' && existsSync('/etc/fstab') ? '/etc/fstab' : null);
-    const report = await runDoctor({ root, plan: choice.plan, fstab, now: new Date(), planSource: choice.source, notes: choice.notes });
+    // The metrics of the system doctor runs on: its environment and its state directory (not a --root target's).
+    const metrics = root === '/'
+      ? [...metricsConfigFindings(process.env), ...(choice.plan === null ? [] : await countersFileFindings(stateDirFrom(undefined), choice.plan.host))]
+      : [];
+    const report = await runDoctor({ root, plan: choice.plan, fstab, now: new Date(), planSource: choice.source, notes: [...choice.notes, ...metrics] });
     emit(io, report, () => describeDoctor(report));
     return report.counts.error > 0 ? ExitCode.failed : ExitCode.ok;
   },
