@@ -27,6 +27,8 @@ async function init(host: string): Promise<void> {
 before(async () => {
   for (const name of ENV) { saved[name] = process.env[name]; delete process.env[name]; }
   dir = await mkdtemp(join(tmpdir(), 'panther-cli-host-'));
+  // backup check records its result in the state directory: never the machine's.
+  process.env['PANTHER_STATE_DIR'] = join(dir, 'state');
   repo = join(dir, 'repo');
   passphrase = join(dir, 'passphrase');
   await writeFile(passphrase, 'correct horse battery staple\n');
