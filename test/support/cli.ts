@@ -1,17 +1,9 @@
 // Runs the CLI in-process and captures what it prints, for end-to-end tests of commands.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { main } from '../../src/cli/main.ts';
-import type { Io } from '../../src/cli/command.ts';
-
 // Commands without a --state-dir flag (the snapshot commands record their metrics there) would
 // otherwise write the machine's /var/lib/panther/state: tests get a state directory of their own.
-if (process.env['PANTHER_STATE_DIR'] === undefined) {
-  const stateDir = mkdtempSync(join(tmpdir(), 'panther-test-state-'));
-  process.env['PANTHER_STATE_DIR'] = stateDir;
-  process.on('exit', () => rmSync(stateDir, { recursive: true, force: true }));
-}
+import './isolate-state.ts';
+import { main } from '../../src/cli/main.ts';
+import type { Io } from '../../src/cli/command.ts';
 
 export interface CliResult {
   code: number;
