@@ -113,7 +113,13 @@ describe('snapshot engine on a provisioned yoga layout', { skip }, () => {
 
     const holding = await acquireLock(lock, 'test holder');
     const blocked = await cli('snapshot', 'delete', made.name);
+    // pin/unpin change what a running prune may delete: they wait for the lock like delete does.
+    const pinBlocked = await cli('snapshot', 'pin', made.name, '--json');
+    const unpinBlocked = await cli('snapshot', 'unpin', made.name, '--json');
     await holding.release();
+    assert.deepEqual([pinBlocked.code, unpinBlocked.code], [11, 11], `${pinBlocked.stderr}${unpinBlocked.stderr}`);
+    const after = (await cli('snapshot', 'list', '--subvol', '@', '--json')).json().snapshots.find((s: any) => s.name === made.name);
+    assert.equal(after.pinned, false, 'a pin refused for the lock changed nothing');
     assert.equal(blocked.code, 11);
     assert.match(blocked.stderr, new RegExp(`held by pid ${process.pid} .*\\(test holder\\)`));
     // What a killed run leaves: the file with its holder in it, but no flock on it.
