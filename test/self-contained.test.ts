@@ -1,5 +1,5 @@
-// A clone of the repository has no ../shared beside it: no file of the project may read or cite
-// anything there, except the Nix libraries that tests locate through test/support/nix-libs.ts.
+// A clone of the repository has no `shared` folder beside it: no file of the project may read or
+// cite anything there, except the Nix libraries that tests locate through test/support/nix-libs.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -22,14 +22,14 @@ function* files(dir: string): Generator<string> {
   }
 }
 
-test('no project file reads or cites ../shared (only the Nix libraries, through one variable)', () => {
+test('no project file reads or cites the sibling shared folder (only the Nix libraries, through one variable)', () => {
   const offences: string[] = [];
   for (const path of files(ROOT)) {
     const rel = relative(ROOT, path);
     if (rel === THIS_FILE) continue;
     const text = readFileSync(path, 'latin1');
     text.split('\n').forEach((line, i) => {
-      // Also a path put together from segments: join(…, '..', 'shared', 'fixtures', …).
+      // Also a path put together from segments (join with a parent segment, then the folder's name).
       for (const m of line.matchAll(/(?:\.\.\/|\/work\/)shared(?:\/[\w.-]+)?|['"]\.\.['"],\s*['"]shared['"](?:,\s*['"][\w.-]+['"])?/g)) {
         const vendor = /shared\/vendor$|['"]vendor['"]$/.test(m[0]) || /shared['"]?$/.test(m[0]);
         if (vendor && VENDOR_ALLOWED.has(rel)) continue;
@@ -37,5 +37,5 @@ test('no project file reads or cites ../shared (only the Nix libraries, through 
       }
     });
   }
-  assert.deepEqual(offences, [], `files that depend on ../shared:\n${offences.join('\n')}`);
+  assert.deepEqual(offences, [], `files that depend on the sibling shared folder:\n${offences.join('\n')}`);
 });
