@@ -1,5 +1,6 @@
 // After a run: its events go to the DogStatsD agent and into the counters file (metrics/recorder.ts).
 // Nothing here changes what the command printed or its exit code; a problem is one stderr line.
+import { ExitCode, PantherError } from '../core/errors.ts';
 import { recordRun } from '../metrics/recorder.ts';
 import type { MetricEvent } from '../metrics/events.ts';
 import { stateDirOf } from './options.ts';
@@ -24,4 +25,9 @@ export async function withFailureMetrics<T>(values: Values, io: Io, host: string
     await sendRunMetrics(values, io, host, events);
     throw error;
   }
+}
+
+/** A typo, another run holding the lock, or a stop by signal says nothing about the backup or the repository. */
+export function isRunFailure(error: unknown): boolean {
+  return !(error instanceof PantherError && ([ExitCode.usage, ExitCode.locked, ExitCode.interrupted] as number[]).includes(error.exitCode));
 }

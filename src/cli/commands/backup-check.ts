@@ -2,8 +2,7 @@ import { checkBackups, describeProblem, recordLine } from '../../backup/check.ts
 import { openRepoReader } from '../../backup/open.ts';
 import { backupCheckEvents } from '../../metrics/from-reports.ts';
 import { emit, type Command } from '../command.ts';
-import { sendRunMetrics, withFailureMetrics } from '../run-metrics.ts';
-import { ExitCode, PantherError } from '../../core/errors.ts';
+import { isRunFailure, sendRunMetrics, withFailureMetrics } from '../run-metrics.ts';
 import { percentFlag } from '../flags.ts';
 import { stateDirOf } from '../options.ts';
 import { optionalPlan, resolveRepoLocation } from '../repo-options.ts';
@@ -21,7 +20,7 @@ export const backupCheck: Command = {
         onProgress: (phase, done, total) => { if (io.tty) process.stderr.write(`\r\x1b[K${phase} ${done}/${total}`); },
       });
       return { repo, report };
-    }, (error) => checkFailed(error) ? backupCheckEvents(location.host, false) : []);
+    }, (error) => isRunFailure(error) ? backupCheckEvents(location.host, false) : []);
     const record = report.record;
     emit(io, report, () => [
       ...report.problems.map(describeProblem),
@@ -32,9 +31,3 @@ export const backupCheck: Command = {
     return report.ok ? 0 : 1;
   },
 };
-
-
-/** A check that could not run for a typo, a lock or a signal says nothing about the repository. */
-function checkFailed(error: unknown): boolean {
-  return !(error instanceof PantherError && ([ExitCode.usage, ExitCode.locked, ExitCode.interrupted] as number[]).includes(error.exitCode));
-}

@@ -6,7 +6,7 @@ import { describeForecast } from '../../backup/forecast-upload.ts';
 import { scheduleFromFlag, scheduleFromPlan } from '../../plan/backup-window.ts';
 import { planTimezone } from '../../plan/timezone.ts';
 import { formatBytes } from '../../core/bytes.ts';
-import { ExitCode, PantherError, usageError } from '../../core/errors.ts';
+import { ExitCode, usageError } from '../../core/errors.ts';
 import type { StoragePlan } from '../../plan/types.ts';
 import { parseS3Url, RepoExit } from '../../repo/index.ts';
 import { backupRunEvents, backupRunThrewEvents, backupTarget, type BackupTarget } from '../../metrics/from-reports.ts';
@@ -16,7 +16,7 @@ import { bandwidthFlag, wholeFlag } from '../flags.ts';
 import { stateDirOf } from '../options.ts';
 import { backupProgressPrinter } from '../output/progress.ts';
 import { repoLocation } from '../repo-options.ts';
-import { sendRunMetrics, withFailureMetrics } from '../run-metrics.ts';
+import { isRunFailure, sendRunMetrics, withFailureMetrics } from '../run-metrics.ts';
 import { hostLockSections, snapshotContext, withBackupLock } from '../snapshot-context.ts';
 import { backupRunCommandInfo } from './backup-run.meta.ts';
 
@@ -33,7 +33,7 @@ export const backupRunCommand: Command = {
     const location = repoLocation(values, plan);
     const dryRun = flag(values, 'dry-run');
     const started = performance.now();
-    const { report } = await withFailureMetrics(values, io, plan.host, () => backupJob(values, io, engine, location, bitsPerSecond, window, maxChain), (error) => dryRun || !backupFailed(error) ? [] : backupRunThrewEvents(plan.host));
+    const { report } = await withFailureMetrics(values, io, plan.host, () => backupJob(values, io, engine, location, bitsPerSecond, window, maxChain), (error) => dryRun || !isRunFailure(error) ? [] : backupRunThrewEvents(plan.host));
     const seconds = (performance.now() - started) / 1000;
     emit(io, report, () => describeRun(report));
     await sendRunMetrics(values, io, plan.host, backupRunEvents(plan.host, targetOf(location.url), report, seconds));
@@ -60,11 +60,6 @@ async function backupJob(values: Values, io: Io, engine: Engine, location: Retur
     ...(engine.signal === undefined ? {} : { signal: engine.signal }),
     onProgress: backupProgressPrinter(io),
   });
-}
-
-/** A typo, another backup run holding the lock, or a stop by signal is not a failed backup. */
-function backupFailed(error: unknown): boolean {
-  return !(error instanceof PantherError && ([ExitCode.usage, ExitCode.locked, ExitCode.interrupted] as number[]).includes(error.exitCode));
 }
 
 function targetOf(url: string): BackupTarget {
