@@ -11,6 +11,8 @@ import { withRepoLock } from './repo-lock.ts';
 
 export interface CheckOptions {
   readData: number;
+  /** Read this slice of the packs instead of a random share (repo/check: restore drills rotate through them). */
+  slice?: { index: number; of: number };
   stateDir: string;
   onProgress?: (phase: string, done: number, total: number) => void;
   log?: (line: string) => void;
@@ -26,6 +28,7 @@ export async function checkBackups(repo: RepositoryReader & RepositoryLocking, o
     const record = await recordOf(options.stateDir, repo.host, repo.id);
     const checked = await repo.check({
       readData: options.readData, ...(record.recorded === null ? {} : { recorded: record.recorded }),
+      ...(options.slice === undefined ? {} : { slice: options.slice }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     return { checked, record: record.summary };

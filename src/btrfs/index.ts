@@ -21,7 +21,7 @@ export { diagnoseStderr, displayCommand } from './failure.ts';
 export type { Diagnosis } from './failure.ts';
 export { safePath, safeName, safeDevice } from './args.ts';
 
-export { mkfsBtrfs, mkfsVfat, parseMkfsBtrfs } from './mkfs.ts';
+export { mkfsBtrfs, mkfsBtrfsImage, mkfsVfat, parseMkfsBtrfs } from './mkfs.ts';
 export type { MkfsBtrfsOptions, MkfsVfatOptions, MkfsResult } from './mkfs.ts';
 
 export { createSubvolume, snapshotSubvolume, deleteSubvolume, isSubvolume, BTRFS_SUPER_MAGIC } from './subvolume.ts';

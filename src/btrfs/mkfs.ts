@@ -1,7 +1,7 @@
 // mkfs.btrfs and mkfs.vfat (the ESP). Both refuse an existing filesystem unless forced; we keep
 // that default.
 import { run } from './exec.ts';
-import { safeDevice, safeText } from './args.ts';
+import { safeDevice, safePath, safeText } from './args.ts';
 import { PantherError, ExitCode } from '../core/errors.ts';
 
 export interface MkfsBtrfsOptions {
@@ -74,4 +74,14 @@ export async function mkfsVfat(device: string, opts: MkfsVfatOptions = {}): Prom
     '--', device,
   ];
   await run('mkfs.vfat', args, { subject: device });
+}
+
+/**
+ * mkfs.btrfs on a regular file (a sparse image to mount with -o loop): the image must be new, so no
+ * existing filesystem is at stake and no -f is given.
+ */
+export async function mkfsBtrfsImage(image: string, label?: string): Promise<void> {
+  safePath(image, 'image');
+  const named = label === undefined ? [] : ['--label', safeText(label, 'label')];
+  await run('mkfs.btrfs', ['-q', ...named, '--', image], { subject: image, timeoutMs: MKFS_TIMEOUT_MS });
 }

@@ -9,6 +9,8 @@ export { DEFAULT_PLAN, DEFAULT_REPO, DEFAULT_STATE_DIR };
 export const DEFAULT_LOCK = DEFAULT_HOST_LOCK;
 /** `backup run` and `backup prune` exclude each other with this file, in the host lock's directory. */
 export const BACKUP_LOCK_NAME = 'backup.lock';
+/** One drill at a time per host, in the host lock's directory. */
+export const DRILL_LOCK_NAME = 'drill.lock';
 
 // --lock/--wait are accepted everywhere so scripts can pass one set of flags to every subcommand.
 export const SNAPSHOT_OPTIONS: OptionSpec = {

@@ -8,7 +8,7 @@ import type { EngineContext } from '../snapshot/engine.ts';
 import { acquireLock, type HeldLock } from '../locks/host-lock.ts';
 import { str, type Io, type Values } from './command.ts';
 import { secondsFlag, timeFlag } from './flags.ts';
-import { BACKUP_LOCK_NAME, DEFAULT_LOCK, DEFAULT_PLAN } from './options.ts';
+import { BACKUP_LOCK_NAME, DRILL_LOCK_NAME, DEFAULT_LOCK, DEFAULT_PLAN } from './options.ts';
 
 export async function snapshotContext(values: Values, io: Io): Promise<EngineContext & { now: () => string }> {
   const planFile = flagOrEnv(str(values, 'plan'), 'plan', DEFAULT_PLAN);
@@ -49,9 +49,18 @@ export function hostLockPath(values: Values): string {
 }
 
 export function backupLockPath(values: Values): string {
+  return besideHostLock(values, BACKUP_LOCK_NAME);
+}
+
+/** One drill at a time per host (a drill runs for hours; snapshots and backups go on meanwhile). */
+export function withDrillLock<T>(values: Values, purpose: string, fn: () => Promise<T>): Promise<T> {
+  return withLockFile(besideHostLock(values, DRILL_LOCK_NAME), purpose, waitMs(values), fn);
+}
+
+function besideHostLock(values: Values, name: string): string {
   const host = hostLockPath(values);
-  const beside = join(dirname(host), BACKUP_LOCK_NAME);
-  return beside === host ? `${host}.backup` : beside;
+  const beside = join(dirname(host), name);
+  return beside === host ? `${host}.${name.replace(/\.lock$/, '')}` : beside;
 }
 
 function waitMs(values: Values): number {

@@ -29,6 +29,8 @@ export interface RepositoryReader {
   readManifest(id: string): Promise<Manifest>;
   /** The stream of a backup point, verified chunk by chunk and as a whole. */
   restoreStream(manifestId: string, options?: RestoreOptions): AsyncGenerator<Buffer>;
+  /** Bytes restoreStream reads from the backend for this point (its chunks' stored sizes), and the packs holding them. */
+  restoreDownloadBytes(manifestId: string): Promise<{ bytes: number; packs: string[] }>;
   check(options?: CheckOptions): Promise<CheckReport>;
 }
 

@@ -26,7 +26,7 @@ import type { Manifest } from './manifest/manifest.ts';
 import type { BackupMeta, BackupOptions, BackupResult } from './writer/backup-writer.ts';
 import { BackupWriter } from './writer/backup-writer.ts';
 import type { RestoreOptions } from './restore/restore-stream.ts';
-import { restoreStream } from './restore/restore-stream.ts';
+import { restoreDownloadBytes, restoreStream } from './restore/restore-stream.ts';
 import type { CheckOptions, CheckReport } from './check/check.ts';
 import { checkRepository } from './check/check.ts';
 import type { PruneOptions, PruneReport } from './prune/prune.ts';
@@ -113,6 +113,11 @@ export class Repository implements RepositoryWriter, RepositoryLocking {
   /** The stream of a backup point, verified chunk by chunk and as a whole. */
   restoreStream(manifestId: string, options: RestoreOptions = {}): AsyncGenerator<Buffer> {
     return restoreStream(this, manifestId, options);
+  }
+
+  /** Bytes restoreStream reads from the backend for this point (its chunks' stored sizes), and the packs holding them. */
+  restoreDownloadBytes(manifestId: string): Promise<{ bytes: number; packs: string[] }> {
+    return restoreDownloadBytes(this, manifestId);
   }
 
   listManifests(): Promise<ManifestEntry[]> {

@@ -16,6 +16,7 @@ import { costCommandInfo } from './cost.meta.ts';
 import { costSimulateCommandInfo } from './cost-simulate.meta.ts';
 import { demoInfo } from './demo.meta.ts';
 import { detectInfo } from './detect.meta.ts';
+import { drillInfo, drillStatusInfo } from './drill.meta.ts';
 import { doctorInfo } from './doctor.meta.ts';
 import { doctorRemoteInfo } from './doctor-remote.meta.ts';
 import { lintInfo } from './lint.meta.ts';
@@ -71,6 +72,10 @@ export const COMMANDS: Command[] = [
   lazyCommand(backupKeyRemoveInfo, async () => (await import('./backup-key.ts')).backupKeyRemove),
   lazyCommand(backupUnlockInfo, async () => (await import('./backup-unlock.ts')).backupUnlock),
   lazyCommand(restoreInfo, async () => (await import('./restore.ts')).restore),
+  lazyCommand(drillInfo('integrity'), async () => (await import('./drill.ts')).drillCommand('integrity')),
+  lazyCommand(drillInfo('restore'), async () => (await import('./drill.ts')).drillCommand('restore')),
+  lazyCommand(drillInfo('disaster'), async () => (await import('./drill.ts')).drillCommand('disaster')),
+  lazyCommand(drillStatusInfo, async () => (await import('./drill-status.ts')).drillStatus),
   lazyCommand(costCommandInfo, async () => (await import('./cost.ts')).costCommand),
   lazyCommand(costSimulateCommandInfo, async () => (await import('./cost-simulate.ts')).costSimulateCommand),
   lazyCommand(alertsRenderInfo, async () => (await import('./alerts-render.ts')).alertsRender),

@@ -24,6 +24,11 @@ export interface CheckOptions {
   readData?: number;
   /** Seed of the pack sample; default random, so repeated checks cover different packs. */
   sampleSeed?: string;
+  /**
+   * Read slice `index` of `of` instead of a random percentage: a pack is in the slice its id's hash
+   * falls into, so checks that step `index` through 0…of-1 read every pack once (restore drills).
+   */
+  slice?: { index: number; of: number };
   onProgress?: (phase: string, done: number, total: number) => void;
   /**
    * The points this host recorded as completed in this repository (backup/point-record.ts): each one
@@ -114,7 +119,7 @@ export async function checkRepository(repo: Repository, options: CheckOptions = 
 
   const badBlobs = new Map<string, CheckProblem>();
   const percent = Math.min(100, Math.max(0, options.readData ?? 0));
-  if (percent > 0) await readSample(repo, index, percent, options, badPacks, badBlobs, add, stats);
+  if (percent > 0 || options.slice !== undefined) await readSample(repo, index, percent, options, badPacks, badBlobs, add, stats);
 
   // One pass over manifests: unreadable ones, chunks the index lacks, chunks in damaged places.
   const manifestsListed = await store.list('manifests', foreign);
@@ -209,8 +214,10 @@ async function readSample(repo: Repository, index: RepoIndex, percent: number, o
   badPacks: Map<number, CheckProblem>, badBlobs: Map<string, CheckProblem>,
   add: (severity: 'error', code: string, object: string, message: string) => CheckProblem, stats: CheckReport['stats']): Promise<void> {
   const seed = options.sampleSeed ?? Math.random().toString(36);
+  const slice = options.slice;
   const chosen = index.packIds.map((id, n) => ({ id, n })).filter(({ id, n }) => {
     if (badPacks.has(n)) return false;
+    if (slice !== undefined) return packSlice(id, slice.of) === slice.index;
     return percent >= 100 || createHash('sha256').update(`${seed}:${id}`).digest().readUInt32LE(0) / 4294967296 < percent / 100;
   });
   const blobs = new Map<number, IndexedBlob[]>(chosen.map(({ n }) => [n, []]));
@@ -227,4 +234,9 @@ async function readSample(repo: Repository, index: RepoIndex, percent: number, o
     const problem = add('error', 'pack-damaged', repo.store.name('packs', id), verdict.problems.join('; '));
     for (const offset of verdict.badOffsets) badBlobs.set(`${n}:${offset}`, problem);
   }
+}
+
+/** Which of `of` slices a pack belongs to: fixed by its id, so slices partition the packs. */
+export function packSlice(packId: string, of: number): number {
+  return createHash('sha256').update(`slice:${packId}`).digest().readUInt32LE(0) % of;
 }

@@ -116,3 +116,22 @@ export async function* restoreStream(repo: Repository, manifestId: string, optio
     throw corrupt(manifestName, `restored stream (${size} bytes, sha256 ${digest.slice(0, 12)}…) differs from the recorded one`, [manifestId]);
   }
 }
+
+/**
+ * Bytes a restore of one point's stream reads from the backend: the stored (compressed, encrypted)
+ * size of every chunk it references, once per reference, as restoreStream fetches them. What a
+ * drill weighs against its download budget before it downloads anything; and the packs they are in.
+ */
+export async function restoreDownloadBytes(repo: Repository, manifestId: string): Promise<{ bytes: number; packs: string[] }> {
+  const manifest = await repo.manifests.read(manifestId);
+  const index = await repo.index();
+  let bytes = 0;
+  const packs = new Set<string>();
+  for (let i = 0; i < chunkCount(manifest); i++) {
+    const where = index.lookup(chunkRef(manifest, i).id);
+    if (where === undefined) continue;
+    bytes += where.length;
+    packs.add(where.packId);
+  }
+  return { bytes, packs: [...packs] };
+}

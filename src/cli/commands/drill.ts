@@ -1,0 +1,78 @@
+// `panther drill integrity|restore|disaster`: one drill at a time per host (drill.lock beside the
+// host lock). This process records the drill as running, starts it in its own process inside a
+// private mount namespace (drill/namespace.ts), and records what it reports, or, if it died, that it
+// was interrupted. It mounts nothing itself, so however the drill ends there is nothing to clean up here.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExitCode, usageError } from '../../core/errors.ts';
+import { redactUrl } from '../../core/redact-url.ts';
+import { defaultBudgetUsd } from '../../drill/budget.ts';
+import { runInNamespace } from '../../drill/namespace.ts';
+import type { DrillRequest } from '../../drill/request.ts';
+import { DEFAULT_PERIOD_WEEKS } from '../../drill/rotation.ts';
+import { DEFAULT_SCRATCH_DIR } from '../../drill/scratch.ts';
+import { beginDrill, finishDrill, interruptedResult, isDrillAlive, processStartTicks, readDrillState, writeDrillState } from '../../drill/state.ts';
+import type { DrillLevel, DrillResult, RunningDrill } from '../../drill/types.ts';
+import { emit, flag, str, type Command } from '../command.ts';
+import { amountFlag, wholeFlag } from '../flags.ts';
+import { stateDirOf } from '../options.ts';
+import { drillResultText } from '../output/drill-text.ts';
+import { optionalPlan, resolveRepoLocation } from '../repo-options.ts';
+import { withDrillLock } from '../snapshot-context.ts';
+import { drillInfo } from './drill.meta.ts';
+
+export function drillCommand(level: DrillLevel): Command {
+  return {
+    ...drillInfo(level),
+    async run(values, positionals, io) {
+      if (positionals.length > 0) throw usageError(`panther drill ${level} takes no arguments`, `panther drill ${level} --help`);
+      const plan = await optionalPlan(values);
+      const location = await resolveRepoLocation(values, plan, io);
+      const budget = amountFlag(values, 'budget-usd', 'dollars', '1.5') ?? defaultBudgetUsd(level, plan?.backup.monthlyBudgetUsd ?? null);
+      const periodWeeks = wholeFlag(values, 'period-weeks', { min: 1, max: 520, example: '13' }) ?? DEFAULT_PERIOD_WEEKS;
+      const stateDir = stateDirOf(values);
+      const now = new Date().toISOString();
+      const request: DrillRequest = {
+        level, location, plan, root: str(values, 'root') ?? '/', scratchDir: str(values, 'scratch') ?? DEFAULT_SCRATCH_DIR,
+        budgetUsd: budget, periodWeeks, stateDir: level === 'disaster' ? null : stateDir, lastRestoredAt: {}, now,
+      };
+      if (flag(values, 'dry-run')) {
+        const { drillPlanText, planDrill } = await import('../../drill/plan.ts');
+        const planned = await planDrill(request);
+        emit(io, planned, () => drillPlanText(planned));
+        return ExitCode.ok;
+      }
+      const result = await withDrillLock(values, `drill ${level}`, async () => {
+        let state = await readDrillState(stateDir, location.host, now);
+        if (state.running !== null && !(await isDrillAlive(state.running))) {
+          state = finishDrill(state, interruptedResult(state.running, now, redactUrl(location.url), `the drill started ${state.running.since} (pid ${state.running.pid}) ended without recording a result: it was killed or the machine went down`));
+        }
+        const running: RunningDrill = { level, pid: process.pid, startTicks: await processStartTicks(process.pid), since: now };
+        await writeDrillState(stateDir, beginDrill(state, running));
+        const done = await runDrillProcess({ ...request, lastRestoredAt: state.lastRestoredAt }, running);
+        await writeDrillState(stateDir, finishDrill(await readDrillState(stateDir, location.host, now), done));
+        return done;
+      });
+      emit(io, result, () => drillResultText(result));
+      return result.outcome === 'passed' ? ExitCode.ok : result.outcome === 'interrupted' ? ExitCode.interrupted : ExitCode.failed;
+    },
+  };
+}
+
+/** Runs the drill's own process and returns its result, or an interrupted one when it left none. */
+async function runDrillProcess(request: DrillRequest, running: RunningDrill): Promise<DrillResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'panther-drill-'));
+  try {
+    const requestFile = join(dir, 'request.json');
+    const resultFile = join(dir, 'result.json');
+    await writeFile(requestFile, JSON.stringify(request), { mode: 0o600 });
+    const exit = await runInNamespace(requestFile, resultFile);
+    const text = await readFile(resultFile, 'utf8').catch(() => null);
+    if (text !== null) return JSON.parse(text) as DrillResult;
+    const how = exit.signal === null ? `exit code ${exit.code}` : exit.signal;
+    return interruptedResult(running, new Date().toISOString(), redactUrl(request.location.url), `the drill's process ended (${how}) without a result`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
