@@ -36,7 +36,7 @@ export function sendStream(snapshot: string, opts: SendOptions = {}): StreamProc
 export async function receiveStream(directory: string, input: Readable): Promise<void> {
   safePath(directory, 'receive directory');
   const receiver = spawnStream('btrfs', ['receive', '-q', '-e', '--', directory], directory);
-  await settleAll([pipeline(input, receiver.stdin), receiver.done], [receiver]);
+  await settleAll([pipeline(input, receiver.stdin), receiver.done], [receiver], false, true);
 }
 
 /** What `btrfs send --no-data [-p parent] snapshot | btrfs receive --dump` says, parsed. */
@@ -51,14 +51,20 @@ export async function sendDump(snapshot: string, parent?: string): Promise<DumpE
   return parseReceiveDump(Buffer.concat(chunks).toString('utf8'));
 }
 
+/** Errors of the pipe itself (one end closed early), as opposed to an error its source raised. */
+const PIPE_CLOSED = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'EPIPE', 'ERR_STREAM_DESTROYED', 'ECONNRESET']);
+
 /**
  * Waits for a pipe and its processes. When something fails, the tools' own errors (what btrfs
  * said) explain more than the pipe's "premature close", so they win; the processes are killed.
+ * With `sourceWins`, an error the source stream raised (a restore that found a damaged pack) wins
+ * instead: the tool then only saw its input end early ("empty stream"), which hides the cause.
  */
-async function settleAll(pipe: [Promise<unknown>, ...Array<Promise<void>>], processes: StreamProcess[], exitsSuffice = false): Promise<void> {
+async function settleAll(pipe: [Promise<unknown>, ...Array<Promise<void>>], processes: StreamProcess[], exitsSuffice = false, sourceWins = false): Promise<void> {
   const [piped, ...exits] = await Promise.allSettled(pipe);
   const failedExit = exits.find((r) => r.status === 'rejected');
   if (failedExit === undefined && (piped!.status === 'fulfilled' || exitsSuffice)) return;
   for (const p of processes) p.kill();
+  if (sourceWins && piped!.status === 'rejected' && !PIPE_CLOSED.has((piped.reason as NodeJS.ErrnoException)?.code ?? '')) throw piped.reason;
   throw failedExit !== undefined ? (failedExit as PromiseRejectedResult).reason : (piped as PromiseRejectedResult).reason;
 }

@@ -3,8 +3,12 @@
 // they measured; the scratch filesystem is gone afterwards (no mount, no loop device, no image).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createLoopBtrfs } from '../support/loop-btrfs.ts';
+import { flipByte } from '../support/flip-byte.ts';
 import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirements.ts';
 import { provisionSpecHost, type Provisioned } from '../support/provisioned.ts';
 import { seededBytes, writeAgeIdentity } from '../support/trees.ts';
@@ -16,6 +20,9 @@ import { readDrillState } from '../../src/drill/state.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'unshare', 'setpriv'] });
 const NOW = '2026-09-01T02:00:00.000Z';
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
 async function scratchLeftovers(scratch: string): Promise<string[]> {
   const loops = (await listLoops()).filter((l) => l.backingFile.includes('.panther-drill-'));
@@ -28,13 +35,18 @@ describe('panther drill on a local repository', { skip, timeout: 20 * 60_000 }, 
   let common: string[];
   let stateDir: string;
   let scratch: string;
+  let repo: string;
+  let identityFile: string;
+  let lock: string;
 
   before(async () => {
     p = await provisionSpecHost('yoga', {}, 1024);
     const planFile = join(p.loops.dir, 'plan.json');
     await writeFile(planFile, renderJson(p.plan));
     const key = await writeAgeIdentity(p.loops.dir);
-    const repo = join(p.loops.dir, 'repo');
+    identityFile = key.identityFile;
+    repo = join(p.loops.dir, 'repo');
+    lock = join(p.loops.dir, 'host.lock');
     stateDir = join(p.loops.dir, 'state');
     scratch = join(p.loops.dir, 'scratch');
     await initRepo({ url: repo, host: p.plan.host, identityFile: key.identityFile, recipients: [key.recipient] });
@@ -65,5 +77,117 @@ describe('panther drill on a local repository', { skip, timeout: 20 * 60_000 }, 
     assert.equal(state.running, null);
     assert.equal(state.last.restore?.outcome, 'passed');
     assert.ok(state.lastRestoredAt['@home'] !== undefined);
+  });
+
+  test('integrity: structure checked, this week\'s slice read; --period-weeks 1 reads every pack', async () => {
+    const weekly = await runCli('drill', 'integrity', ...common, '--json');
+    assert.equal(weekly.code, 0, weekly.stderr);
+    const w = weekly.json();
+    assert.equal(w.outcome, 'passed');
+    assert.equal(w.integrity.slice.of, 13);
+    assert.ok(w.integrity.packsRead <= w.integrity.packsTotal);
+    const all = (await runCli('drill', 'integrity', ...common, '--period-weeks', '1', '--json')).json();
+    assert.equal(all.integrity.packsRead, all.integrity.packsTotal);
+    assert.ok(all.integrity.packsTotal > 0);
+    assert.ok(all.download.bytes >= all.integrity.bytesRead, `downloaded ${all.download.bytes} ≥ read ${all.integrity.bytesRead}`);
+  });
+
+  test('disaster: the repository, the key and nothing else (no plan, a fresh state directory)', async () => {
+    const fresh = join(p.loops.dir, 'new-machine');
+    const r = await runCli('drill', 'disaster', '--repo', repo, '--identity-file', identityFile, '--state-dir', fresh, '--scratch', scratch, '--lock', lock, '--json');
+    const result = r.json();
+    assert.equal(r.code, 0, `${r.stderr}\n${JSON.stringify(result, null, 2)}`);
+    assert.match(r.stderr, /using host yoga, the only host in the repository/);
+    assert.ok(result.subvolumes.length >= 4);
+    for (const s of result.subvolumes) {
+      assert.equal(s.verifiedAgainst, 'stream-hash', s.subvolume);
+      assert.equal(s.ok, true, s.subvolume);
+      assert.equal(s.rto.objectiveMinutes, null, 'no plan, no objective');
+    }
+    assert.equal((await readDrillState(fresh, 'yoga', new Date().toISOString())).last.disaster?.outcome, 'passed');
+    assert.deepEqual(await scratchLeftovers(scratch), []);
+  });
+
+  test('dry run: says what it would restore and changes nothing', async () => {
+    const before = await readDrillState(stateDir, p.plan.host, new Date().toISOString());
+    const r = await runCli('drill', 'restore', ...common, '--scratch', scratch, '--dry-run');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /would restore @home @home\.20260901T020000Z/);
+    assert.deepEqual(await readDrillState(stateDir, p.plan.host, new Date().toISOString()), before);
+  });
+
+  test('a missing key: a failed record that says so, exit non-zero', async () => {
+    const r = await runCli('drill', 'restore', ...common, '--identity-file', join(p.loops.dir, 'no-such-key'), '--scratch', scratch, '--json');
+    assert.notEqual(r.code, 0);
+    const result = r.json();
+    assert.equal(result.outcome, 'failed');
+    assert.equal(result.reason.code, 'secret-unreadable');
+    assert.equal((await readDrillState(stateDir, p.plan.host, new Date().toISOString())).last.restore?.outcome, 'failed');
+  });
+
+  test('a damaged repository: the restore of the damaged point fails, named, and nothing is left', async () => {
+    const copy = join(p.loops.dir, 'repo-damaged');
+    await cp(repo, copy, { recursive: true });
+    const packs = join(copy, p.plan.host, 'packs');
+    const pack = join(packs, (await readdir(packs)).sort()[0]!);
+    await flipByte(pack, 100);
+    const r = await runCli('drill', 'restore', ...common, '--repo', copy, '--scratch', scratch, '--json');
+    const result = r.json();
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(result.outcome, 'failed');
+    const failed = result.subvolumes.filter((s: { ok: boolean }) => !s.ok);
+    assert.ok(failed.length >= 1, JSON.stringify(result.subvolumes));
+    assert.match(failed[0].error.message, /pack|blob|chunk/);
+    assert.deepEqual(await scratchLeftovers(scratch), []);
+  });
+
+  test('a scratch filesystem without room: refused before anything is restored, recorded as failed', async () => {
+    const small = await createLoopBtrfs({ sizeMiB: 160 });
+    try {
+      const dir = join(small.mountPoint, 'scratch');
+      const r = await runCli('drill', 'restore', ...common, '--scratch', dir, '--json');
+      const result = r.json();
+      assert.equal(r.code, 1);
+      assert.equal(result.reason.code, 'drill-scratch-full');
+      assert.match(result.reason.message, /needs .* free for the restore, has /);
+      assert.deepEqual(result.subvolumes, []);
+      assert.deepEqual(await readdir(dir), []);
+    } finally {
+      await small.dispose();
+    }
+  });
+
+  test('kill -9 of panther drill mid-restore: the drill dies with it, the kernel takes the scratch away, the record says interrupted', async (t) => {
+    // Enough data that the restore takes a while: the kill lands while the scratch filesystem is mounted.
+    const big = join(p.root, 'home', 'big');
+    await mkdir(big, { recursive: true });
+    for (let i = 0; i < 6; i++) await writeFile(join(big, `r${i}.bin`), seededBytes(`big-${i}`, 20 * 1024 * 1024));
+    const later = '2026-09-02T02:00:00.000Z';
+    assert.equal((await runCli('snapshot', 'run', ...common.slice(0, 6), '--now', later)).code, 0);
+    const b = await runCli('backup', 'run', ...common, '--ignore-window', '--bandwidth', 'unlimited', '--now', later);
+    assert.equal(b.code, 0, b.stderr);
+    const child = spawn(NODE, [MAIN, 'drill', 'restore', ...common, '--scratch', scratch], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const closed = new Promise<void>((done) => child.on('close', () => done()));
+    let mounted = false;
+    for (let i = 0; i < 600 && !mounted; i++) {
+      mounted = (await scratchLeftovers(scratch)).some((l) => l.startsWith('loop')) && /@home: receiving/.test(stderr);
+      if (!mounted) await sleep(20);
+    }
+    assert.ok(mounted, `the drill mounted its scratch filesystem and started on @home: ${stderr}`);
+    child.kill('SIGKILL');
+    await closed;
+    let left = await scratchLeftovers(scratch);
+    for (let i = 0; i < 100 && left.length > 0; i++) { await sleep(100); left = await scratchLeftovers(scratch); }
+    assert.deepEqual(left, [], 'no loop device, no image');
+    const status = await runCli('drill', 'status', '--plan', common[1]!, '--state-dir', stateDir, '--json');
+    assert.equal(status.code, 1);
+    assert.equal(status.json().last.restore.outcome, 'interrupted');
+    t.diagnostic(status.json().last.restore.reason.message);
+    const again = await runCli('drill', 'restore', ...common, '--scratch', scratch, '--json');
+    assert.equal(again.code, 0, again.stderr);
+    const state = await readDrillState(stateDir, p.plan.host, new Date().toISOString());
+    assert.equal(state.history.at(-1)?.outcome, 'interrupted', 'the killed drill is in the history');
   });
 });
