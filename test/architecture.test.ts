@@ -51,6 +51,7 @@ const ALLOWED: Record<string, Row> = {
   metrics: { may: ['core', 'btrfs'], types: ['snapshot', 'backup'], why: 'the metric catalog, the DogStatsD client and the persisted counters; runs report events through the CLI, which maps their reports (types only)' },
   alerting: { may: ['core', 'plan', 'metrics'], why: 'pure: plans and the metric catalog in, alert rules, routes, monitors and dashboards out' },
   'metrics/collect': { may: ['core', 'plan', 'btrfs', 'snapshot', 'snapshot/retention', 'backup', 'cost', 'metrics'], why: 'the collector: reads the snapshot catalog, backup state, cost ledger and btrfs figures into gauges and serves /metrics; never writes state' },
+  drill: { may: ['core', 'plan', 'btrfs', 'snapshot', 'backup', 'repo', 'repo/backend', 'cost', 'drill/databases', 'drill/verify'], spawns: true, why: 'restore drills: restores through backup/, reads snapshots and prices; spawns itself into a private mount namespace (namespace.ts)' },
   cost: { may: ['core', 'plan', 'snapshot/retention', 'repo', 'repo/backend'], why: 'reads results: metered operation classes and day usage (repo/backend/metered.ts), host names (repo/names.ts)' },
   demo: { may: ['core', 'facter', 'plan', 'plan/lint', 'render', 'render/verify', 'btrfs', 'provision', 'provision/doctor', 'snapshot', 'snapshot/retention', 'backup', 'repo', 'repo/backend', 'cost'], why: 'the five hosts end to end: uses every stage, as the CLI does' },
   cli: { may: ['*'] },

@@ -9,7 +9,7 @@ import { commandGroups, subcommandsOf } from '../src/cli/route.ts';
 const GROUPS = [...commandGroups(COMMANDS)];
 
 test('the groups are the ones people type', () => {
-  assert.deepEqual(GROUPS.sort(), ['alerts', 'backup', 'backup key', 'cost', 'doctor', 'metrics', 'snapshot']);
+  assert.deepEqual(GROUPS.sort(), ['alerts', 'backup', 'backup key', 'cost', 'doctor', 'drill', 'metrics', 'snapshot']);
 });
 
 for (const group of GROUPS) {

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 
 export interface ErrorCodeSite { code: string; file: string; line: number; exit: string | undefined; message: string }
 
-const CODE_HELPERS = new Set(['refused', 'make']);
+const CODE_HELPERS = new Set(['refused', 'make', 'scratchError']);
 const SCHEMA_HELPERS = new Set(['schemaError', 'parseWithSchema']);
 
 function literals(node: ts.Expression): string[] {

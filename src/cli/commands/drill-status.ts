@@ -6,7 +6,7 @@ import { emit, str, type Command } from '../command.ts';
 import { stateDirOf } from '../options.ts';
 import { drillStatusText } from '../output/drill-text.ts';
 import { optionalPlan } from '../repo-options.ts';
-import { drillStatusInfo } from './drill.meta.ts';
+import { drillStatusInfo } from './drill-status.meta.ts';
 
 export const drillStatus: Command = {
   ...drillStatusInfo,
