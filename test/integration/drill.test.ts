@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLoopBtrfs } from '../support/loop-btrfs.ts';
 import { flipByte } from '../support/flip-byte.ts';
+import { startS3Stack, TEST_BUCKET, TEST_REGION, type S3Stack } from '../support/s3-server.ts';
 import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirements.ts';
 import { provisionSpecHost, type Provisioned } from '../support/provisioned.ts';
 import { seededBytes, writeAgeIdentity } from '../support/trees.ts';
@@ -189,5 +190,56 @@ describe('panther drill on a local repository', { skip, timeout: 20 * 60_000 }, 
     assert.equal(again.code, 0, again.stderr);
     const state = await readDrillState(stateDir, p.plan.host, new Date().toISOString());
     assert.equal(state.history.at(-1)?.outcome, 'interrupted', 'the killed drill is in the history');
+  });
+});
+
+describe('panther drill against the local S3 server, with injected faults', { skip, timeout: 20 * 60_000 }, () => {
+  let p: Provisioned;
+  let stack: S3Stack;
+  let common: string[];
+  let scratch: string;
+
+  before(async () => {
+    stack = await startS3Stack({ seed: 14, faults: { failRate: 0.08, resetRate: 0.04, delayMs: [0, 5], ops: ['GetObject', 'HeadObject', 'ListObjectsV2'] } });
+    p = await provisionSpecHost('yoga', {}, 1024);
+    const planFile = join(p.loops.dir, 'plan.json');
+    await writeFile(planFile, renderJson(p.plan));
+    const key = await writeAgeIdentity(p.loops.dir);
+    const url = `s3://${TEST_BUCKET}/fleet?endpoint=${encodeURIComponent(stack.proxy.endpoint)}&region=${TEST_REGION}&credentials=${encodeURIComponent(stack.credentialsFile)}&maxAttempts=12`;
+    scratch = join(p.loops.dir, 'scratch');
+    const stateDir = join(p.loops.dir, 'state');
+    common = ['--plan', planFile, '--root', p.root, '--lock', join(p.loops.dir, 'host.lock'), '--repo', url, '--identity-file', key.identityFile, '--state-dir', stateDir];
+    await initRepo({ url, host: p.plan.host, identityFile: key.identityFile, recipients: [key.recipient] });
+    const data = join(p.root, 'home');
+    await mkdir(join(data, 'app'), { recursive: true });
+    for (let i = 0; i < 8; i++) await writeFile(join(data, 'app', `f${i}.bin`), seededBytes(`s3-${i}`, 300_000));
+    assert.equal((await runCli('snapshot', 'run', ...common.slice(0, 6), '--now', NOW)).code, 0);
+    const backup = await runCli('backup', 'run', ...common, '--ignore-window', '--bandwidth', 'unlimited', '--now', NOW);
+    assert.equal(backup.code, 0, backup.stderr);
+  });
+  after(async () => {
+    await p?.dispose();
+    await stack?.stop();
+  });
+
+  test('restore and disaster drills pass through 503s and resets, count what they downloaded against the budget', async () => {
+    stack.proxy.resetStats();
+    const r = await runCli('drill', 'restore', ...common, '--scratch', scratch, '--json');
+    const result = r.json();
+    assert.equal(r.code, 0, `${r.stderr}\n${JSON.stringify(result, null, 2)}`);
+    assert.ok(stack.proxy.stats.injected503 + stack.proxy.stats.resetsBefore + stack.proxy.stats.resetsAfter > 0, `faults were injected: ${JSON.stringify(stack.proxy.stats)}`);
+    assert.ok(result.download.bytes > 2_000_000, `downloaded ${result.download.bytes}`);
+    assert.equal(result.download.budgetUsd, Math.round(p.plan.backup.monthlyBudgetUsd * 0.1 * 100) / 100);
+    assert.equal(result.download.usd, 0, 'within the free daily allowance');
+    const home = result.subvolumes.find((s: { subvolume: string }) => s.subvolume === '@home');
+    assert.equal(home.verifiedAgainst, 'source-snapshot');
+    assert.equal(home.rto.objectiveMinutes, p.plan.objectives.rtoMinutes);
+    assert.ok(home.rto.impliedMinutesAtLink > 0);
+    assert.equal(result.validation.encryption.ok, true);
+
+    const d = await runCli('drill', 'disaster', ...common, '--scratch', scratch, '--json');
+    assert.equal(d.code, 0, d.stderr);
+    assert.ok(d.json().subvolumes.every((s: { verifiedAgainst: string }) => s.verifiedAgainst === 'stream-hash'));
+    assert.deepEqual(await scratchLeftovers(scratch), []);
   });
 });
