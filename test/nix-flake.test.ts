@@ -350,7 +350,7 @@ describe('tests/nix/plans.json (the plans checks.storage-unit-tests gets) is wha
 /** Programs the host provides on purpose (nix/package.nix says why), not the wrapper. */
 const HOST_PATH_PROGRAMS = new Set(['podman', 'nix-instantiate', 'systemd-analyze']);
 
-/** Every program src/ (without tests) starts by a literal name: run('…'), spawnStream('…'), runArgv(['…', CMD = '…', the verify/ tools. */
+/** Every program src/ (without tests) starts by a literal name: run('…'), spawnStream('…'), runArgv(['…', CMD = '…' (or X_CMD = '…'), the verify/ tools. */
 function spawnedPrograms(): string[] {
   const found = new Set<string>();
   const walk = (d: string): void => {
@@ -359,7 +359,7 @@ function spawnedPrograms(): string[] {
       if (statSync(path).isDirectory()) { walk(path); continue; }
       if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
       const text = readFileSync(path, 'utf8');
-      for (const m of text.matchAll(/(?<![.\w])(?:run|spawnStream)\(\s*'([^']+)'|runArgv\(\[\s*'([^']+)'|\bCMD = '([^']+)'|export const [A-Z_]+ = '([a-z][\w.-]*)';/g)) {
+      for (const m of text.matchAll(/(?<![.\w])(?:run|spawnStream)\(\s*'([^']+)'|runArgv\(\[\s*'([^']+)'|\b(?:[A-Z]+_)?CMD = '([^']+)'|export const [A-Z_]+ = '([a-z][\w.-]*)';/g)) {
         const program = m[1] ?? m[2] ?? m[3] ?? m[4];
         if (program !== undefined && (m[4] === undefined || path.includes('/verify/'))) found.add(program);
       }

@@ -135,6 +135,7 @@ const PACKAGES: Record<string, readonly [string, string]> = {
   losetup: ['mount', 'util-linux'], mount: ['mount', 'util-linux'], umount: ['mount', 'util-linux'],
   findmnt: ['util-linux', 'util-linux'], blkid: ['util-linux', 'util-linux'], wipefs: ['util-linux', 'util-linux'],
   partx: ['util-linux', 'util-linux'], flock: ['util-linux', 'util-linux'], blockdev: ['util-linux', 'util-linux'], mkswap: ['util-linux', 'util-linux'],
+  setpriv: ['util-linux', 'util-linux'], unshare: ['util-linux', 'util-linux'], getfattr: ['attr', 'attr'],
   'mkfs.vfat': ['dosfstools', 'dosfstools'], udevadm: ['udev', 'systemd'],
 };
 

@@ -7,6 +7,10 @@
 // mounts anything, so it has nothing to clean up; it records what the child reports, or that it died.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { missingTool } from '../btrfs/failure.ts';
+
+const CMD = 'setpriv';
+const NAMESPACE_CMD = 'unshare';
 
 export const INNER_SCRIPT = fileURLToPath(new URL('./inner.ts', import.meta.url));
 
@@ -18,11 +22,11 @@ export function innerExecArgv(execArgv: readonly string[]): string[] {
 export interface InnerExit { code: number | null; signal: NodeJS.Signals | null }
 
 export function runInNamespace(requestFile: string, resultFile: string, onSpawn?: (pid: number) => void): Promise<InnerExit> {
-  const argv = ['--pdeathsig', 'KILL', '--', 'unshare', '--mount', '--propagation', 'private', '--',
+  const argv = ['--pdeathsig', 'KILL', '--', NAMESPACE_CMD, '--mount', '--propagation', 'private', '--',
     process.execPath, ...innerExecArgv(process.execArgv), INNER_SCRIPT, requestFile, resultFile];
   return new Promise((resolve, reject) => {
-    const child = spawn('setpriv', argv, { stdio: ['ignore', 'inherit', 'inherit'], shell: false });
-    child.on('error', (error: NodeJS.ErrnoException) => reject(error));
+    const child = spawn(CMD, argv, { stdio: ['ignore', 'inherit', 'inherit'], shell: false });
+    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? missingTool(CMD, error) : error));
     if (child.pid !== undefined) onSpawn?.(child.pid);
     // The child gets SIGINT/SIGTERM from the terminal or systemd itself (same group, same cgroup);
     // the parent waits for it to clean up and say how it ended.
