@@ -162,7 +162,7 @@ describe('panther drill on a local repository', { skip, timeout: 20 * 60_000 }, 
     // Enough data that the restore takes a while: the kill lands while the scratch filesystem is mounted.
     const big = join(p.root, 'home', 'big');
     await mkdir(big, { recursive: true });
-    for (let i = 0; i < 6; i++) await writeFile(join(big, `r${i}.bin`), seededBytes(`big-${i}`, 20 * 1024 * 1024));
+    for (let i = 0; i < 6; i++) await writeFile(join(big, `r${i}.bin`), seededBytes(`big-${i}`, 8 * 1024 * 1024));
     const later = '2026-09-02T02:00:00.000Z';
     assert.equal((await runCli('snapshot', 'run', ...common.slice(0, 6), '--now', later)).code, 0);
     const b = await runCli('backup', 'run', ...common, '--ignore-window', '--bandwidth', 'unlimited', '--now', later);
@@ -177,11 +177,13 @@ describe('panther drill on a local repository', { skip, timeout: 20 * 60_000 }, 
       if (!mounted) await sleep(20);
     }
     assert.ok(mounted, `the drill mounted its scratch filesystem and started on @home: ${stderr}`);
+    const killedAt = Date.now();
     child.kill('SIGKILL');
     await closed;
     let left = await scratchLeftovers(scratch);
     for (let i = 0; i < 100 && left.length > 0; i++) { await sleep(100); left = await scratchLeftovers(scratch); }
     assert.deepEqual(left, [], 'no loop device, no image');
+    t.diagnostic(`scratch gone ${Date.now() - killedAt} ms after the kill`);
     const status = await runCli('drill', 'status', '--plan', common[1]!, '--state-dir', stateDir, '--json');
     assert.equal(status.code, 1);
     assert.equal(status.json().last.restore.outcome, 'interrupted');
