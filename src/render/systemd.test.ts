@@ -274,6 +274,7 @@ test('drill services: root with the capabilities of mount, receive and setpriv; 
     for (const key of ['RestrictNamespaces', 'PrivateDevices', 'DevicePolicy', 'DeviceAllow', 'PrivateMounts', 'RuntimeMaxSec']) {
       assert.equal(value(service, 'Service', key), undefined, `${level}: no ${key}`);
     }
+    assert.equal(value(service, 'Service', 'RestrictSUIDSGID'), 'false', 'receive restores setuid and setgid bits');
     assert.equal(value(service, 'Service', 'ReadWritePaths'), '-/var/lib/panther/drill -/var/lib/panther/state');
     assert.equal(value(service, 'Service', 'IOSchedulingClass'), 'idle');
     assert.equal(value(service, 'Service', 'Nice'), '19');

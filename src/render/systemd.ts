@@ -372,6 +372,9 @@ function drillUnits(plan: StoragePlan, level: DrillUnitLevel, calendar: string, 
       ['StateDirectory', 'panther'],
       ['ReadWritePaths', `-${noSpecifiers(options.scratchDir)} -${DRILL_STATE_DIR}`],
       ['CapabilityBoundingSet', DRILL_CAPABILITIES.join(' ')],
+      // btrfs receive restores setuid/setgid files and setgid directories (/var/log/journal); the
+      // NixOS module's shared hardening denies setting those bits, so the drill says no here.
+      ['RestrictSUIDSGID', false],
       ['Nice', 19],
       ['IOSchedulingClass', 'idle'],
     ],
