@@ -40,7 +40,7 @@ in
       type = types.bool;
       default = b.enable;
       defaultText = lib.literalExpression "config.storage.backup.enable";
-      description = "Prove the backups restore: scheduled `panther drill` runs (docs: README, Restore drills).";
+      description = "Prove the backups restore: scheduled `panther drill integrity`, `restore` and `disaster` runs, each a service and timer.";
     };
     scratchDir = mkOption {
       type = types.str;
