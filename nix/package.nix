@@ -18,6 +18,7 @@
   util-linux,
   gptfdisk,
   dosfstools,
+  attr,
   systemd,
 }:
 let
@@ -32,11 +33,15 @@ let
   #   partx, blockdev, flock                                      util-linux
   #   sgdisk                                                      gptfdisk
   #   mkfs.vfat                                                   dosfstools
+  #   getfattr (restore drills compare extended attributes)        attr
+  #   unshare, setpriv (restore drills)                            util-linux
   # They come first on PATH: panther parses their output, so it runs the versions it was built with.
   # udevadm (systemd) goes last, so the host's own systemd wins. Left to the host's PATH on purpose:
   # podman and the programs of `command` hooks (the user's), pg_controldata (must match the
-  # server's major version), nix-instantiate (only `panther demo` evaluates files).
-  runtimeTools = [ btrfs-progs e2fsprogs util-linux gptfdisk dosfstools ];
+  # server's major version), nix-instantiate (only `panther demo` evaluates files), and postgres,
+  # redis-server for the restore drills (the host's own servers: the storage module puts the packages
+  # of services.postgresql / services.redis on the drill services' PATH).
+  runtimeTools = [ btrfs-progs e2fsprogs util-linux gptfdisk dosfstools attr ];
 in
 buildNpmPackage {
   pname = "panther";

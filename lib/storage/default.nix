@@ -21,7 +21,7 @@ in
   inherit (plan) readPlan resolve subvolumeNames;
   inherit (snapshots) snapshotPolicy withTimezone;
   inherit (backup) backupSlot bandwidthBits windowProblems;
-  inherit (units) pantherUnits snapshotService;
+  inherit (units) pantherUnits pantherDrillUnits snapshotService drillLevels defaultDrill;
   inherit (disko) diskoDevices effectiveMountOptions shellQuote;
   inherit (time) timeSpan;
   inherit mountOptions;

@@ -1,4 +1,4 @@
-# The snapshot and backup units of a plan, as data: the same model as src/render/systemd.ts
+# The snapshot, backup and drill units of a plan, as data: the same model as src/render/systemd.ts
 # `pantherUnits` (test/nix-module.test.ts compares them for every host), so the NixOS module and
 # `panther render systemd` run the same schedule. ExecStart is `{ pantherArgs = [ … ]; }`: the module
 # adds the package path, the plan and the secrets.
@@ -78,15 +78,83 @@ let
         };
       }
     ];
+
+  # ---- restore drills (systemd.ts pantherDrillUnits; why each setting: the comments there) ----------
+  drillLevels = [ "integrity" "restore" "disaster" ];
+  defaultDrill = {
+    scratchDir = "/var/lib/panther/drill";
+    budgetUsd = null;
+    schedule = {
+      integrity = "Thu *-*-* 12:00:00";
+      restore = "Sat *-*-01..07 12:00:00";
+      disaster = "Sat *-01,04,07,10-08..14 12:00:00";
+    };
+  };
+  drillCapabilities = [
+    "CAP_SYS_ADMIN" "CAP_CHOWN" "CAP_FOWNER" "CAP_FSETID" "CAP_DAC_OVERRIDE" "CAP_DAC_READ_SEARCH"
+    "CAP_MKNOD" "CAP_SETFCAP" "CAP_SETUID" "CAP_SETGID" "CAP_KILL"
+  ];
+  drillWhat = {
+    integrity = "integrity drill (structure check and a slice of the data)";
+    restore = "restore drill (newest point of every subvolume into scratch)";
+    disaster = "disaster drill (restore from the repository alone)";
+  };
+
+  drillPair = plan: options: level:
+    let name = "panther-drill-${level}"; in
+    [
+      {
+        name = "${name}.service";
+        description = "Panther: ${drillWhat.${level}} of ${plan.host}";
+        wants = [ "network-online.target" ];
+        after = [ "network-online.target" "local-fs.target" ];
+        wantedBy = [ ];
+        settings = {
+          Type = "oneshot";
+          ExecStart = {
+            pantherArgs = [ "drill" level "--scratch" options.scratchDir ]
+              ++ lib.optionals (options.budgetUsd != null) [ "--budget-usd" (builtins.toJSON options.budgetUsd) ];
+          };
+          TimeoutStartSec = "6h";
+          KillMode = "control-group";
+          StateDirectory = "panther";
+          ReadWritePaths = "-${lib.replaceStrings [ "%" ] [ "%%" ] options.scratchDir} -/var/lib/panther/state";
+          CapabilityBoundingSet = lib.concatStringsSep " " drillCapabilities;
+          RestrictSUIDSGID = false;
+          Nice = 19;
+          IOSchedulingClass = "idle";
+        };
+      }
+      {
+        name = "${name}.timer";
+        description = "Panther: ${level} drill of ${plan.host}";
+        wants = [ ];
+        after = [ ];
+        wantedBy = [ "timers.target" ];
+        settings = {
+          OnCalendar = snapshots.withTimezone options.schedule.${level} plan.snapshots.timezone;
+          Persistent = true;
+          AccuracySec = "1min";
+          RandomizedDelaySec = "1h";
+          FixedRandomDelay = true;
+          Unit = "${name}.service";
+        };
+      }
+    ];
+
+  /** The drill units, a service and timer per scheduled level (options as defaultDrill). */
+  pantherDrillUnits = plan: options:
+    concatMap (drillPair plan options) (filter (level: options.schedule.${level} != null) drillLevels);
 in
 {
-  inherit snapshotService;
+  inherit snapshotService drillLevels defaultDrill pantherDrillUnits;
 
-  /** The units of a plan, services before their timers (as pantherUnits orders them). */
+  /** The units of a plan, services before their timers (as pantherUnits orders them, default drills). */
   pantherUnits = plan:
     let
       scheduled = filter (tier: plan.snapshots.schedule.${tier} or null != null) snapshots.scheduledTiers;
       slots = map (backup.backupSlot plan.backup) [ "weekdays" "weekends" ];
     in
-    [ (snapshotUnit plan) ] ++ map (snapshotTimer plan) scheduled ++ concatMap (backupUnits plan) slots;
+    [ (snapshotUnit plan) ] ++ map (snapshotTimer plan) scheduled ++ concatMap (backupUnits plan) slots
+    ++ pantherDrillUnits plan defaultDrill;
 }

@@ -1,6 +1,6 @@
 # One panther unit of the model (lib/storage/units.nix) → NixOS systemd.services / systemd.timers
 # entries, with the packaged CLI, the plan passed explicitly, the secrets as systemd credentials and
-# the hardening every panther service shares. A function, not a module: snapshots/ and backup/ use it.
+# the hardening every panther service shares. A function, not a module: snapshots/, backup/ and drill/ use it.
 { lib, cfg }:
 let
   inherit (lib) optionalAttrs;
@@ -55,7 +55,9 @@ rec {
       # Monitoring off: the runs send no datagram at all.
       environment = environment // cfg.monitoring.environment
         // optionalAttrs (!cfg.monitoring.enable) { PANTHER_METRICS = "off"; };
-      serviceConfig = builtins.removeAttrs settings [ "ExecStart" ] // hardening // {
+      # The model's settings win over the shared hardening: a unit that needs one relaxed says so in
+      # the model (the drills' RestrictSUIDSGID=false), and `render systemd` writes the same value.
+      serviceConfig = hardening // builtins.removeAttrs settings [ "ExecStart" ] // {
         ExecStart = lib.concatStringsSep " " ([ "${cfg.package}/bin/panther" ] ++ map execWord exec);
         LoadCredential = lib.mapAttrsToList (name: path: "${name}:${toString path}") credentials;
       } // optionalAttrs (capabilities != null) {

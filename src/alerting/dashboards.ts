@@ -1,4 +1,4 @@
-// The specification's four dashboard views, once, as data: each panel names catalog metrics and how
+// The specification's four dashboard views and the restore drills' view, once, as data: each panel names catalog metrics and how
 // to show them; the Datadog and Grafana renderers turn the same list into their JSON.
 import type { MetricName } from '../metrics/catalog.ts';
 
@@ -54,6 +54,19 @@ export const VIEWS: readonly View[] = [
       { title: 'Database hook failures and degraded snapshots', kind: 'bars', metrics: ['pantheros.snapshot.hook_failed', 'pantheros.snapshot.degraded'] },
       { title: 'Device and scrub errors', kind: 'timeseries', metrics: ['pantheros.btrfs.device_errors', 'pantheros.btrfs.scrub.errors'] },
       { title: 'Metrics dropped (monitoring blind)', kind: 'bars', metrics: ['pantheros.metrics.dropped'] },
+    ],
+  },
+  {
+    title: 'Restore drills',
+    panels: [
+      { title: 'Last drill passed, per level (1 = passed)', kind: 'status', metrics: ['pantheros.drill.passed'] },
+      { title: 'Time since the last passed drill, per level (s)', kind: 'status', metrics: ['pantheros.drill.since_pass'], unit: 's' },
+      { title: 'Drills passed and failed', kind: 'bars', metrics: ['pantheros.drill.completed', 'pantheros.drill.failed'] },
+      { title: 'Drill duration (s) and bytes downloaded', kind: 'timeseries', metrics: ['pantheros.drill.duration', 'pantheros.drill.downloaded'] },
+      { title: 'Restore rate per subvolume (bytes/s)', kind: 'timeseries', metrics: ['pantheros.drill.restore_rate'], unit: 'Bps' },
+      { title: 'Implied RTO vs objective per subvolume (min)', kind: 'timeseries', metrics: ['pantheros.drill.rto_implied', 'pantheros.drill.rto_objective'], unit: 'm' },
+      { title: 'RTO objective met (1 = met)', kind: 'status', metrics: ['pantheros.drill.rto_met'] },
+      { title: 'Restored databases: time to answer (s)', kind: 'timeseries', metrics: ['pantheros.drill.database_answered'], unit: 's' },
     ],
   },
 ];

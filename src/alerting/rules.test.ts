@@ -93,3 +93,21 @@ test('PromQL: a counter rise also catches a series that first appears above 0; l
   assert.equal(promql(r), 'increase(pantheros_snapshot_failed_total{host="hetzner"}[1h]) > 0 or (pantheros_snapshot_failed_total{host="hetzner"} unless pantheros_snapshot_failed_total{host="hetzner"} offset 1h) > 0');
   assert.equal(promql({ ...r, host: 'a"b', metric: 'pantheros.disk.usage', condition: { kind: 'above', threshold: 85 } }), 'pantheros_disk_usage{host="a\\"b"} > 85');
 });
+
+test('restore drills: failed (critical), overdue at about twice each level\'s period, RTO missed; only for hosts that back up', () => {
+  const rules = hostRules(plan('hetzner'));
+  assert.deepEqual([rule(rules, 'drill-failed')!.condition, rule(rules, 'drill-failed')!.severity, rule(rules, 'drill-failed')!.metric],
+    [{ kind: 'below', threshold: 1 }, 'critical', 'pantheros.drill.passed']);
+  const overdue = rules.filter((r) => r.id === 'drill-overdue');
+  assert.deepEqual(overdue.map((r) => [r.match['level'], r.condition]), [
+    ['integrity', { kind: 'above', threshold: 14 * 86_400 }],
+    ['restore', { kind: 'above', threshold: 62 * 86_400 }],
+    ['disaster', { kind: 'above', threshold: 184 * 86_400 }],
+  ]);
+  assert.ok(overdue.every((r) => r.metric === 'pantheros.drill.since_pass' && r.severity === 'warning'));
+  assert.deepEqual(rule(rules, 'drill-rto-missed')!.condition, { kind: 'below', threshold: 1 });
+  assert.equal(promql(rule(rules, 'drill-overdue')!), 'pantheros_drill_since_pass{host="hetzner",level="integrity"} > 1209600');
+  const p = plan('ovh');
+  for (const pool of p.pools) for (const s of pool.subvolumes) s.backup = 'never';
+  assert.ok(!hostRules(p).some((r) => r.id.startsWith('drill-')), 'no repository, no drill');
+});

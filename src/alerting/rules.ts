@@ -48,6 +48,13 @@ export const RISE_WINDOW_MINUTES = 60;
 export const SCRUB_AGE_HOURS = 35 * 24;
 /** A snapshot this late past the RPO is a missed objective, not timer jitter. */
 export const RPO_GRACE_MINUTES = 5;
+/**
+ * A drill level is overdue with no pass for about twice its period: integrity is weekly (14 d),
+ * restore monthly (62 d), disaster quarterly (184 d). One missed run (the machine was off, a failure
+ * fixed the week after) is not yet an alert; two are.
+ */
+export const DRILL_OVERDUE_DAYS = { integrity: 14, restore: 62, disaster: 184 } as const;
+
 /** Snapshots above the retention count are normal between a create and the prune after it. */
 export const RETENTION_ABOVE_FOR_MINUTES = 60;
 
@@ -196,6 +203,27 @@ export function hostRules(plan: StoragePlan): AlertRule[] {
       condition: { kind: 'below', threshold: 1 }, forMinutes: 0, spec: false,
       summary: `the last repository check of ${host} found problems: restores may fail`,
       runbook: 'panther backup check --json lists what is damaged; panther backup repair-index, then check again',
+    });
+    // Restore drills (`panther drill`): they restore from the repository, so only hosts that back up.
+    add({
+      id: 'drill-failed', alert: 'PantherDrillFailed', severity: 'critical', metric: 'pantheros.drill.passed',
+      condition: { kind: 'below', threshold: 1 }, forMinutes: 0, spec: false,
+      summary: `the last restore drill of ${host} did not pass (failed or interrupted): a restore may not work`,
+      runbook: `panther drill status on ${host} says which level, which subvolume and why; journalctl -u 'panther-drill-*'; fix it and run panther drill LEVEL again`,
+    });
+    for (const [level, days] of Object.entries(DRILL_OVERDUE_DAYS)) {
+      add({
+        id: 'drill-overdue', alert: 'PantherDrillOverdue', severity: 'warning', metric: 'pantheros.drill.since_pass', match: { level },
+        condition: { kind: 'above', threshold: days * 86_400 }, forMinutes: 0, spec: false,
+        summary: `no ${level} drill of ${host} has passed for over ${days} days`,
+        runbook: `systemctl list-timers 'panther-drill-*' on ${host}: is the timer there and running? panther drill status; run panther drill ${level}`,
+      });
+    }
+    add({
+      id: 'drill-rto-missed', alert: 'PantherDrillRtoMissed', severity: 'warning', metric: 'pantheros.drill.rto_met',
+      condition: { kind: 'below', threshold: 1 }, forMinutes: 0, spec: false,
+      summary: `the last restore drill of ${host} restored a subvolume slower than its recovery time objective`,
+      runbook: 'panther drill status shows the implied and objective RTO per subvolume; a faster link or repository, a smaller subvolume, or a realistic objective in the plan',
     });
     add({
       id: 'backup-behind', alert: 'PantherBackupBehind', severity: 'warning', metric: 'pantheros.backup.nights_needed',

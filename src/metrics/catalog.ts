@@ -139,6 +139,62 @@ export const METRICS = [
     when: 'by the collector from `btrfs scrub status`',
     meaning: 'errors the last scrub found (corrected or not)',
   },
+  // ---- restore drills (`panther drill`; the collector reads <state dir>/drill-<host>.json) -----------
+  {
+    name: 'pantheros.drill.passed', type: 'gauge', unit: 'boolean', tags: ['host', 'level'], spec: false, source: 'collector',
+    when: 'by the collector, one series per drill level that has run (level = integrity, restore, disaster)',
+    meaning: '1 when the level\'s last drill passed, 0 when it failed or was interrupted (a drill whose process is gone counts as interrupted)',
+  },
+  {
+    name: 'pantheros.drill.since_pass', type: 'gauge', unit: 'seconds', tags: ['host', 'level'], spec: false, source: 'collector',
+    when: 'by the collector, per level that has passed at least once',
+    meaning: 'time since the level last passed; overdue at about twice its period (integrity 14 d, restore 62 d, disaster 184 d)',
+  },
+  {
+    name: 'pantheros.drill.duration', type: 'gauge', unit: 'seconds', tags: ['host', 'level'], spec: false, source: 'collector',
+    when: 'by the collector, per level: the last drill\'s wall time, whatever its outcome',
+    meaning: 'a drill nearing its 6 h bound (TimeoutStartSec) needs a bigger budget of time or a smaller slice',
+  },
+  {
+    name: 'pantheros.drill.downloaded', type: 'gauge', unit: 'bytes', tags: ['host', 'level'], spec: false, source: 'collector',
+    when: 'by the collector, per level: bytes the last drill read from the repository',
+    meaning: 'what the drill cost in downloads (B2 bills them beyond the free allowance)',
+  },
+  {
+    name: 'pantheros.drill.restore_rate', type: 'gauge', unit: 'bytes/s', tags: ['host', 'level', 'subvol'], spec: false, source: 'collector',
+    when: 'by the collector, per subvolume the last restore or disaster drill restored',
+    meaning: 'restored bytes per second of restore; the implied RTO follows from it',
+  },
+  {
+    name: 'pantheros.drill.rto_implied', type: 'gauge', unit: 'minutes', tags: ['host', 'level', 'subvol'], spec: false, source: 'collector',
+    when: 'by the collector, per subvolume the last restore or disaster drill restored',
+    meaning: 'how long restoring the subvolume at its real size would take at the measured rate; compare with pantheros.drill.rto_objective',
+  },
+  {
+    name: 'pantheros.drill.rto_objective', type: 'gauge', unit: 'minutes', tags: ['host', 'level', 'subvol'], spec: false, source: 'collector',
+    when: 'by the collector, per restored subvolume whose drill ran with the plan\'s recovery time objective',
+    meaning: 'the plan\'s RTO for the subvolume, beside the implied one',
+  },
+  {
+    name: 'pantheros.drill.rto_met', type: 'gauge', unit: 'boolean', tags: ['host', 'level', 'subvol'], spec: false, source: 'collector',
+    when: 'by the collector, per restored subvolume that has an objective',
+    meaning: '1 when the implied RTO is within the objective, 0 when the last drill missed it',
+  },
+  {
+    name: 'pantheros.drill.database_answered', type: 'gauge', unit: 'seconds', tags: ['host', 'level', 'subvol', 'database'], spec: false, source: 'collector',
+    when: 'by the collector, per database the last drill started on a restored copy and that answered (database = postgres or redis)',
+    meaning: 'from starting the server on the restored copy until it answered a query: part of the real recovery time',
+  },
+  {
+    name: 'pantheros.drill.completed', type: 'counter', unit: '1', tags: ['host', 'level'], spec: false, source: 'run',
+    when: 'by `panther drill LEVEL`, once when a drill ends and passed',
+    meaning: 'drills that proved the backups restore',
+  },
+  {
+    name: 'pantheros.drill.failed', type: 'counter', unit: '1', tags: ['host', 'level'], spec: false, source: 'run',
+    when: 'by `panther drill LEVEL`, once when a drill ends failed',
+    meaning: 'critical: a backup could not be restored or verified as the drill expected (its reason is in `panther drill status`)',
+  },
   {
     name: 'pantheros.metrics.dropped', type: 'counter', unit: '1', tags: ['host'], spec: false, source: 'run',
     when: 'by any command whose metrics could not be sent (agent down, buffer full)',

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BackupRunReport, BackupItem } from '../backup/run.ts';
 import type { RunReport } from '../snapshot/engine.ts';
-import { backupCheckEvents, backupRunEvents, backupRunResult, backupTarget, snapshotEvents, snapshotRunOutcomes, metaOutcome } from './from-reports.ts';
+import { backupCheckEvents, drillEvents, backupRunEvents, backupRunResult, backupTarget, snapshotEvents, snapshotRunOutcomes, metaOutcome } from './from-reports.ts';
 
 const run = (over: Partial<RunReport>): RunReport => ({ now: '2026-12-01T02:00:00Z', dryRun: false, created: [], failed: [], pruned: [], ...over });
 
@@ -72,4 +72,10 @@ test('backup run events: outcome, duration in seconds, stored bytes by target; n
 test('backup check: 1 or 0', () => {
   assert.deepEqual(backupCheckEvents('h', true), [{ name: 'pantheros.backup.check', value: 1, tags: { host: 'h' } }]);
   assert.deepEqual(backupCheckEvents('h', false)[0]!.value, 0);
+});
+
+test('drill: completed when it passed, failed when it failed or was interrupted, tagged with its level', () => {
+  assert.deepEqual(drillEvents('h', { level: 'restore', outcome: 'passed' }), [{ name: 'pantheros.drill.completed', value: 1, tags: { host: 'h', level: 'restore' } }]);
+  assert.deepEqual(drillEvents('h', { level: 'integrity', outcome: 'failed' }), [{ name: 'pantheros.drill.failed', value: 1, tags: { host: 'h', level: 'integrity' } }]);
+  assert.deepEqual(drillEvents('h', { level: 'disaster', outcome: 'interrupted' }), [{ name: 'pantheros.drill.failed', value: 1, tags: { host: 'h', level: 'disaster' } }]);
 });

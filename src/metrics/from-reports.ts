@@ -4,6 +4,7 @@
 import type { RunReport, WrapSnapshotResult } from '../snapshot/engine.ts';
 import type { SnapshotMeta } from '../snapshot/types.ts';
 import type { BackupRunReport } from '../backup/run.ts';
+import type { DrillResult } from '../drill/types.ts';
 import { event, type MetricEvent } from './events.ts';
 
 /** One subvolume's snapshot as the snapshot metrics see it. */
@@ -102,6 +103,16 @@ export function backupRunThrewEvents(host: string): MetricEvent[] {
 /** `backup check`: 1 when it found no problem, else 0. */
 export function backupCheckEvents(host: string, ok: boolean): MetricEvent[] {
   return [event('pantheros.backup.check', ok ? 1 : 0, { host })];
+}
+
+/**
+ * `panther drill LEVEL` at its end: drill.completed when it passed, drill.failed when it failed or was
+ * interrupted (a stopped drill proved nothing). The gauges (outcome, age, RTO) come from the collector,
+ * which reads the same result from the drill state.
+ */
+export function drillEvents(host: string, result: Pick<DrillResult, 'level' | 'outcome'>): MetricEvent[] {
+  const tags = { host, level: result.level };
+  return [result.outcome === 'passed' ? event('pantheros.drill.completed', 1, tags) : event('pantheros.drill.failed', 1, tags)];
 }
 
 function roundTo(x: number, digits: number): number {

@@ -7,7 +7,8 @@ import { isPantherError } from '../core/errors.ts';
 import type { BackupPolicy, StoragePlan } from '../plan/types.ts';
 import { render, renderers } from './index.ts';
 import {
-  backupSlot, bundleSeparator, DEFAULT_PANTHER_BIN, execWord, renderSystemd, renderSystemdUnits, timeSpan, weekdayList, withTimezone,
+  backupSlot, bundleSeparator, DEFAULT_DRILL_OPTIONS, type DrillUnitOptions, DEFAULT_DRILL_SCHEDULE, DEFAULT_PANTHER_BIN, execWord, pantherUnits, renderSystemd, renderSystemdUnits,
+  timeSpan, weekdayList, withTimezone,
 } from './systemd.ts';
 
 const HOSTS = ['zephyrus', 'yoga', 'hetzner', 'contabo', 'ovh'];
@@ -56,13 +57,17 @@ for (const host of HOSTS) {
       ...tiers.map((t) => `panther-snapshot-${t}.timer`),
       'panther-backup-weekdays.service', 'panther-backup-weekdays.timer',
       'panther-backup-weekends.service', 'panther-backup-weekends.timer',
+      'panther-drill-integrity.service', 'panther-drill-integrity.timer',
+      'panther-drill-restore.service', 'panther-drill-restore.timer',
+      'panther-drill-disaster.service', 'panther-drill-disaster.timer',
     ]);
     for (const [name, unit] of got) {
       if (name.endsWith('.timer')) {
         const target = value(unit, 'Timer', 'Unit')!;
         assert.ok(got.has(target), `${name} starts ${target}, a rendered service`);
         assert.equal(value(unit, 'Install', 'WantedBy'), 'timers.target', name);
-        assert.equal(value(unit, 'Timer', 'AccuracySec'), '1s', name);
+        // A drill a minute late changes nothing; snapshots and backups keep to the second.
+        assert.equal(value(unit, 'Timer', 'AccuracySec'), name.startsWith('panther-drill-') ? '1min' : '1s', name);
       } else {
         assert.equal(unit.get('Install'), undefined, `${name} is started by its timer only`);
         assert.equal(value(unit, 'Service', 'ExecStart')?.split(' ')[0], DEFAULT_PANTHER_BIN, name);
@@ -250,6 +255,54 @@ test('bundle: every unit file after its separator line, comments explaining each
   for (const file of files.filter((f) => f.name.endsWith('.timer'))) assert.match(file.text, /Persistent=/, file.name);
   for (const file of files.filter((f) => f.name.startsWith('panther-snapshot-'))) assert.match(file.text, /# One timer per scheduled tier/, file.name);
   for (const file of files.filter((f) => /^panther-backup-.*\.timer$/.test(f.name))) assert.match(file.text, /# Persistent=false: a night missed/, file.name);
+});
+
+test('drill services: root with the capabilities of mount, receive and setpriv; namespaces and loop devices left open; bounded; killed whole', () => {
+  const got = units(specPlan('hetzner'));
+  for (const level of ['integrity', 'restore', 'disaster']) {
+    const service = got.get(`panther-drill-${level}.service`)!;
+    const timer = got.get(`panther-drill-${level}.timer`)!;
+    assert.equal(value(service, 'Service', 'ExecStart'), `${DEFAULT_PANTHER_BIN} drill ${level} --scratch /var/lib/panther/drill`);
+    assert.equal(value(service, 'Service', 'Type'), 'oneshot');
+    assert.equal(value(service, 'Service', 'TimeoutStartSec'), '6h');
+    assert.equal(value(service, 'Service', 'KillMode'), 'control-group');
+    assert.equal(value(service, 'Service', 'User'), undefined, 'root');
+    const caps = value(service, 'Service', 'CapabilityBoundingSet')!.split(' ');
+    for (const cap of ['CAP_SYS_ADMIN', 'CAP_CHOWN', 'CAP_FOWNER', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_MKNOD', 'CAP_SETFCAP', 'CAP_SETUID', 'CAP_SETGID']) {
+      assert.ok(caps.includes(cap), `${level}: ${cap}`);
+    }
+    for (const key of ['RestrictNamespaces', 'PrivateDevices', 'DevicePolicy', 'DeviceAllow', 'PrivateMounts', 'RuntimeMaxSec']) {
+      assert.equal(value(service, 'Service', key), undefined, `${level}: no ${key}`);
+    }
+    assert.equal(value(service, 'Service', 'RestrictSUIDSGID'), 'false', 'receive restores setuid and setgid bits');
+    assert.equal(value(service, 'Service', 'ReadWritePaths'), '-/var/lib/panther/drill -/var/lib/panther/state');
+    assert.equal(value(service, 'Service', 'IOSchedulingClass'), 'idle');
+    assert.equal(value(service, 'Service', 'Nice'), '19');
+    assert.equal(value(service, 'Unit', 'Wants'), 'network-online.target');
+    assert.equal(value(timer, 'Timer', 'OnCalendar'), DEFAULT_DRILL_SCHEDULE[level as 'integrity']);
+    assert.equal(value(timer, 'Timer', 'Persistent'), 'true');
+    assert.equal(value(timer, 'Timer', 'RandomizedDelaySec'), '1h');
+    assert.equal(value(timer, 'Timer', 'Unit'), `panther-drill-${level}.service`);
+  }
+});
+
+test('drill options: budget and scratch passed on, a level switched off, a plan time zone added; bad values refused', () => {
+  const plan = specPlan('ovh', { timezone: 'UTC' });
+  const options: DrillUnitOptions = { scratchDir: '/srv/scratch', budgetUsd: 0.25, schedule: { ...DEFAULT_DRILL_SCHEDULE, integrity: null, restore: '*-*-15 13:00:00' } };
+  const got = new Map(renderSystemdUnits(plan, { drill: options }).map((u) => [u.name, parseUnit(u.text)]));
+  assert.ok(!got.has('panther-drill-integrity.service') && !got.has('panther-drill-integrity.timer'));
+  assert.equal(value(got.get('panther-drill-restore.service')!, 'Service', 'ExecStart'), `${DEFAULT_PANTHER_BIN} drill restore --scratch /srv/scratch --budget-usd 0.25`);
+  assert.equal(value(got.get('panther-drill-restore.timer')!, 'Timer', 'OnCalendar'), '*-*-15 13:00:00 UTC');
+  assert.equal(value(got.get('panther-drill-disaster.timer')!, 'Timer', 'OnCalendar'), 'Sat *-01,04,07,10-08..14 12:00:00 UTC');
+  const bad = (drill: Partial<DrillUnitOptions>, pattern: RegExp): void => refused(() => pantherUnits(plan, { ...DEFAULT_DRILL_OPTIONS, ...drill }), pattern);
+  bad({ scratchDir: 'var/drill' }, /not an absolute path/);
+  bad({ scratchDir: '/var/../etc' }, /not an absolute path/);
+  bad({ scratchDir: '/nix/store/abc-drill' }, /Nix store/);
+  bad({ scratchDir: '/var/my drill' }, /white space/);
+  bad({ scratchDir: '/var/drill\nExecStartPre=/bin/sh' }, /control character/);
+  bad({ budgetUsd: -1 }, /not an amount/);
+  bad({ budgetUsd: Number.NaN }, /not an amount/);
+  bad({ schedule: { ...DEFAULT_DRILL_SCHEDULE, restore: 'Sat 12:00\nExecStart=/bin/sh' } }, /control character/);
 });
 
 test('render kind systemd is the bundle', () => {

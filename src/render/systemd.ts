@@ -1,5 +1,6 @@
 // StoragePlan → the systemd units that run panther on a schedule: snapshots on the plan's OnCalendar
-// expressions and the nightly offsite backup in the host's slot of the fleet's window. One model
+// expressions, the nightly offsite backup in the host's slot of the fleet's window, and the restore
+// drills (weekly, monthly, quarterly). One model
 // (`pantherUnits`) feeds both outputs: plain unit files here (`panther render systemd`) and the same
 // units as `systemd.services` / `systemd.timers` in the NixOS module (nixos.ts), so they cannot drift.
 //
@@ -16,6 +17,8 @@ export const DEFAULT_PANTHER_BIN = '/run/current-system/sw/bin/panther';
 export interface SystemdOptions {
   /** Absolute path of the panther executable used in ExecStart=. */
   panther?: string;
+  /** The drill units' options (the NixOS module's storage.drill); default DEFAULT_DRILL_OPTIONS. */
+  drill?: DrillUnitOptions;
 }
 
 /** ExecStart= that runs panther with these arguments; each renderer knows where panther is. */
@@ -287,8 +290,132 @@ function backupUnits(plan: StoragePlan, slot: BackupSlot): PantherUnit[] {
   return [service, timer];
 }
 
+// ---- restore drills --------------------------------------------------------------------------------
+
+/** The drill levels, in the order their units are rendered (src/drill/types.ts DRILL_LEVELS). */
+export const DRILL_UNIT_LEVELS = ['integrity', 'restore', 'disaster'] as const;
+export type DrillUnitLevel = (typeof DRILL_UNIT_LEVELS)[number];
+
+export interface DrillUnitOptions {
+  /** Where the drill makes its scratch btrfs (`--scratch`); absolute. */
+  scratchDir: string;
+  /** Download budget per drill in USD (`--budget-usd`); null = the CLI's default. */
+  budgetUsd: number | null;
+  /** OnCalendar per level, without time zone; null = that level is not scheduled. */
+  schedule: Record<DrillUnitLevel, string | null>;
+}
+
+/**
+ * Midday, when no backup window is open, on days without the weekly check (Wednesday) or prune
+ * (Sunday): integrity every Thursday, restore the first Saturday of the month, disaster the second
+ * Saturday of January, April, July and October (so it never shares a day with the restore drill).
+ */
+export const DEFAULT_DRILL_SCHEDULE: Record<DrillUnitLevel, string> = {
+  integrity: 'Thu *-*-* 12:00:00',
+  restore: 'Sat *-*-01..07 12:00:00',
+  disaster: 'Sat *-01,04,07,10-08..14 12:00:00',
+};
+export const DEFAULT_DRILL_SCRATCH = '/var/lib/panther/drill';
+export const DEFAULT_DRILL_OPTIONS: DrillUnitOptions = { scratchDir: DEFAULT_DRILL_SCRATCH, budgetUsd: null, schedule: DEFAULT_DRILL_SCHEDULE };
+/** Where the drill state is (the CLI's default state dir): ReadWritePaths of the drill services. */
+const DRILL_STATE_DIR = '/var/lib/panther/state';
+
+/**
+ * The bounding set of a drill: mount, loop devices and its own mount namespace (SYS_ADMIN); btrfs
+ * receive recreating every owner, mode, device node and file capability (CHOWN, FOWNER, FSETID,
+ * DAC_OVERRIDE, DAC_READ_SEARCH, MKNOD, SETFCAP); starting PostgreSQL and Redis as their data's owner
+ * through setpriv (SETUID, SETGID) and stopping them again (KILL: they then run as another user).
+ */
+export const DRILL_CAPABILITIES = [
+  'CAP_SYS_ADMIN', 'CAP_CHOWN', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH',
+  'CAP_MKNOD', 'CAP_SETFCAP', 'CAP_SETUID', 'CAP_SETGID', 'CAP_KILL',
+] as const;
+
+/** A drill may take this long: a monthly restore of the largest host at the idle I/O class. */
+export const DRILL_TIMEOUT_SECONDS = 6 * 3600;
+
+function drillOptionsChecked(options: DrillUnitOptions): DrillUnitOptions {
+  const dir = oneLine('drill.scratchDir', options.scratchDir);
+  if (!dir.startsWith('/') || dir.split('/').includes('..')) refuse('drill.scratchDir', `${JSON.stringify(dir)} is not an absolute path`, 'give an absolute directory, e.g. /var/lib/panther/drill');
+  if (dir.startsWith('/nix/store/') || dir === '/nix/store') refuse('drill.scratchDir', `${dir} is in the Nix store, which is read-only`, 'give a directory on a writable file system, e.g. /var/lib/panther/drill');
+  if (/\s/.test(dir)) refuse('drill.scratchDir', `${JSON.stringify(dir)} contains white space`, 'ReadWritePaths= separates paths by spaces: use a path without');
+  const budget = options.budgetUsd;
+  if (budget !== null && !(Number.isFinite(budget) && budget >= 0)) refuse('drill.budgetUsd', `${budget} is not an amount of USD`, 'give a number ≥ 0, or null for the CLI\'s default');
+  return options;
+}
+
+function drillUnits(plan: StoragePlan, level: DrillUnitLevel, calendar: string, options: DrillUnitOptions): PantherUnit[] {
+  const name = `panther-drill-${level}`;
+  const what = { integrity: 'integrity drill (structure check and a slice of the data)', restore: 'restore drill (newest point of every subvolume into scratch)', disaster: 'disaster drill (restore from the repository alone)' }[level];
+  const args = ['drill', level, '--scratch', options.scratchDir, ...(options.budgetUsd === null ? [] : ['--budget-usd', String(options.budgetUsd)])];
+  const service: PantherUnit = {
+    name: `${name}.service`,
+    comment: [
+      'A restore drill (`panther drill LEVEL`): proves the backups can be restored. It runs as root',
+      'and re-executes itself inside `unshare --mount --propagation private`, so its scratch btrfs on a',
+      'loop device is seen by nobody else and goes away with it. Nothing here forbids mount namespaces',
+      '(no RestrictNamespaces) or hides devices: the loop devices it creates appear while it runs.',
+      'KillMode=control-group: a stopped drill takes the PostgreSQL and Redis servers it started on the',
+      'restored copies with it. Type=oneshot with TimeoutStartSec as the bound of a hung drill.',
+      'Nice/idle I/O: a drill never slows the host; its measured restore rate (the implied RTO) is',
+      'therefore a pessimistic figure. ReadWritePaths: the scratch directory ("-": created by the',
+      'drill when missing) and the state directory, where it records its result ("-": the first run makes it).',
+    ],
+    description: `Panther: ${what} of ${plan.host}`,
+    wants: ['network-online.target'],
+    after: ['network-online.target', 'local-fs.target'],
+    settings: [
+      ['Type', 'oneshot'],
+      ['ExecStart', { pantherArgs: args }],
+      ['TimeoutStartSec', timeSpan(DRILL_TIMEOUT_SECONDS)],
+      ['KillMode', 'control-group'],
+      ['StateDirectory', 'panther'],
+      ['ReadWritePaths', `-${noSpecifiers(options.scratchDir)} -${DRILL_STATE_DIR}`],
+      ['CapabilityBoundingSet', DRILL_CAPABILITIES.join(' ')],
+      // btrfs receive restores setuid/setgid files and setgid directories (/var/log/journal); the
+      // NixOS module's shared hardening denies setting those bits, so the drill says no here.
+      ['RestrictSUIDSGID', false],
+      ['Nice', 19],
+      ['IOSchedulingClass', 'idle'],
+    ],
+    wantedBy: [],
+  };
+  const timer: PantherUnit = {
+    name: `${name}.timer`,
+    comment: [
+      'Drills run at midday, outside every backup window and on days without the repository check',
+      '(Wednesday) or prune (Sunday): integrity weekly (Thursday), restore monthly (first Saturday),',
+      'disaster quarterly (second Saturday of January, April, July, October). Persistent=true: a drill',
+      'missed while the machine was off runs after boot. RandomizedDelaySec=1h, fixed per host, spreads',
+      'a fleet\'s drills over the repository.',
+    ],
+    description: `Panther: ${level} drill of ${plan.host}`,
+    wants: [],
+    after: [],
+    settings: [
+      ['OnCalendar', withTimezone(calendar, plan.snapshots.timezone)],
+      ['Persistent', true],
+      ['AccuracySec', '1min'],
+      ['RandomizedDelaySec', '1h'],
+      ['FixedRandomDelay', true],
+      ['Unit', `${name}.service`],
+    ],
+    wantedBy: ['timers.target'],
+  };
+  return [service, timer];
+}
+
+/** The drill units, a service and timer per scheduled level. */
+export function pantherDrillUnits(plan: StoragePlan, options: DrillUnitOptions = DEFAULT_DRILL_OPTIONS): PantherUnit[] {
+  const checked = drillOptionsChecked(options);
+  return DRILL_UNIT_LEVELS.flatMap((level) => {
+    const calendar = checked.schedule[level];
+    return calendar === null ? [] : drillUnits(plan, level, calendar, checked);
+  });
+}
+
 /** The units for a plan, services before their timers. */
-export function pantherUnits(plan: StoragePlan): PantherUnit[] {
+export function pantherUnits(plan: StoragePlan, drill: DrillUnitOptions = DEFAULT_DRILL_OPTIONS): PantherUnit[] {
   const scheduled = SNAPSHOT_TIERS.flatMap((tier) => {
     const calendar = plan.snapshots.schedule[tier];
     return calendar === null ? [] : [{ tier, calendar }];
@@ -298,6 +425,7 @@ export function pantherUnits(plan: StoragePlan): PantherUnit[] {
     snapshotService(plan),
     ...scheduled.map(({ tier, calendar }) => snapshotTimer(plan, tier, calendar)),
     ...slots.flatMap((slot) => backupUnits(plan, slot)),
+    ...pantherDrillUnits(plan, drill),
   ];
 }
 
@@ -334,7 +462,7 @@ function unitFile(plan: StoragePlan, unit: PantherUnit, panther: string): string
 /** One unit file per entry: what `systemd-analyze verify` and the tests read. */
 export function renderSystemdUnits(plan: StoragePlan, options: SystemdOptions = {}): Array<{ name: string; text: string }> {
   const panther = options.panther ?? DEFAULT_PANTHER_BIN;
-  return pantherUnits(plan).map((unit) => ({ name: unit.name, text: unitFile(plan, unit, panther) }));
+  return pantherUnits(plan, options.drill).map((unit) => ({ name: unit.name, text: unitFile(plan, unit, panther) }));
 }
 
 export const bundleSeparator = (name: string): string => `# --- ${name} ---`;

@@ -17,6 +17,8 @@ import { seededBytes, treeDigest, writeAgeIdentity } from '../support/trees.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { scrubStart } from '../../src/btrfs/scrub.ts';
 import { METRICS, prometheusName, type MetricDef } from '../../src/metrics/catalog.ts';
+import { emptyDrillState, finishDrill, writeDrillState } from '../../src/drill/state.ts';
+import { sanitizeTagValue } from '../../src/metrics/tags.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev', 'prometheus', 'promtool'] });
 const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
@@ -98,6 +100,18 @@ describe('metrics serve scraped by Prometheus', { skip }, () => {
     assert.equal(backup.code, 0, backup.stderr);
     await scrubStart(p.root === '/' ? '/' : join(p.root, p.plan.pools[0]!.subvolumes.find((s) => s.mountPoint !== null)!.mountPoint!));
 
+    // A drill's record as `panther drill restore` writes it (written here until the command runs in
+    // this fixture): the collector turns it into the pantheros.drill.* gauges.
+    await writeDrillState(state, finishDrill(emptyDrillState(p.plan.host, now), {
+      level: 'restore', startedAt: now, finishedAt: new Date(Date.parse(now) + 60_000).toISOString(), outcome: 'passed',
+      repository: repo, download: { bytes: 2 * 1024 * 1024, usd: 0, budgetUsd: null }, deferred: [],
+      subvolumes: [{
+        subvolume: '@home', point: 'p1', snapshot: '@home.s', snapshotTime: now, chainLength: 1, restoredBytes: 2 * 1024 * 1024,
+        storedBytes: 2 * 1024 * 1024, sourceBytes: 2 * 1024 * 1024, restoreMs: 1500, verifiedAgainst: 'source-snapshot', differences: 0,
+        differenceSample: [], databases: [{ kind: 'postgres', dataDir: '16/main', ok: true, answeredAfterMs: 800 }],
+        rto: { objectiveMinutes: 240, impliedMinutes: 0.1, impliedMinutesAtLink: 0.1, linkBitsPerSecond: 1e7, met: true }, ok: true,
+      }],
+    }));
     collectArgs = ['--plan', planFile, '--root', p.root, '--state-dir', state];
     stateDir = state;
     stateBefore = await treeDigest(state);
@@ -214,8 +228,9 @@ describe('metrics serve scraped by Prometheus', { skip }, () => {
       const { gauges, sent } = r.json() as { gauges: Array<{ name: string; tags: Record<string, string>; value: number }>; sent: { failed: number } };
       assert.equal(sent.failed, 0);
       await until('the datagrams', 5000, async () => (lines.length >= gauges.length ? true : null));
-      // DD_TAGS first, then the metric's tags sorted by key (the client's order).
-      const expected = gauges.map((g) => `${g.name}:${g.value}|g|#env:test,${Object.entries(g.tags).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}:${v}`).join(',')}`);
+      // DD_TAGS first, then the metric's tags sorted by key (the client's order), values cleaned as the
+      // client cleans them (a subvolume's "@" is not a DogStatsD character).
+      const expected = gauges.map((g) => `${g.name}:${g.value}|g|#env:test,${Object.entries(g.tags).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}:${sanitizeTagValue(v, k)}`).join(',')}`);
       assert.deepEqual(lines.sort(), expected.sort());
       const names = new Set(gauges.map((g) => g.name));
       // snapshot.size only with --snapshot-sizes (it walks every file).

@@ -16,7 +16,7 @@ import { parsePlan } from '../../src/plan/read-plan.ts';
 import type { StoragePlan } from '../../src/plan/types.ts';
 import { renderDisko } from '../../src/render/disko.ts';
 import { nixString } from '../../src/render/nix.ts';
-import { isPantherCommand, pantherUnits } from '../../src/render/systemd.ts';
+import { DEFAULT_DRILL_OPTIONS, DEFAULT_DRILL_SCHEDULE, isPantherCommand, pantherDrillUnits, pantherUnits, type PantherUnit } from '../../src/render/systemd.ts';
 import { findNixInstantiate, nixEvalJson } from '../../src/render/verify/nix-instantiate.ts';
 import { findSystemdAnalyze, verifyUnits } from '../../src/render/verify/systemd-analyze.ts';
 import { FILESYSTEM_WIDE_NAMES, checkOption } from '../../src/plan/mount-options.ts';
@@ -67,6 +67,29 @@ const HOSTS: Array<[name: string, make: () => StoragePlan]> = [
   ...['zephyrus', 'yoga', 'hetzner', 'contabo', 'ovh'].map((h): [string, () => StoragePlan] => [h, () => specPlan(h)]),
   ['zephyrus+databases', () => specPlan('zephyrus', { features: ['databases'] })],
 ];
+
+/** The module deploys exactly these units of the CLI's model: same settings, panther run from the package. */
+function assertUnitsAgree(result: Evaluated, units: PantherUnit[]): void {
+  for (const unit of units) {
+    const [base, kind] = [unit.name.replace(/\.(service|timer)$/, ''), unit.name.endsWith('.timer') ? 'timer' : 'service'];
+    const got = (kind === 'timer' ? result.timers : result.services)[base];
+    assert.ok(got !== undefined, `${unit.name} is deployed`);
+    assert.equal(got.description, unit.description, `${unit.name}: Description`);
+    for (const w of unit.wants) assert.ok(got.wants.includes(w), `${unit.name}: Wants ${w}`);
+    for (const a of unit.after) assert.ok(got.after.includes(a), `${unit.name}: After ${a}`);
+    assert.deepEqual(got.wantedBy, unit.wantedBy, `${unit.name}: WantedBy`);
+    const section = (kind === 'timer' ? got.timerConfig : got.serviceConfig)!;
+    for (const [key, value] of unit.settings) {
+      if (isPantherCommand(value)) {
+        const exec = String(section[key]);
+        assert.ok(exec.startsWith(`${pkg}/bin/panther ${value.pantherArgs.map((w) => w.replaceAll('%', '%%')).join(' ')} `), `${unit.name}: ExecStart ${exec}`);
+        assert.ok(exec.includes(' --plan /etc/panther/plan.json'), `${unit.name}: the plan passed explicitly`);
+      } else {
+        assert.equal(section[key], value, `${unit.name}: ${key}`);
+      }
+    }
+  }
+}
 
 let planCount = 0;
 async function planFile(plan: StoragePlan): Promise<string> {
@@ -135,31 +158,23 @@ describe('the storage module deploys each host as its plan says', { skip }, () =
       assert.deepEqual(result.disko, cli.disko.devices);
 
       // Units: the ones `panther render systemd` writes, same settings, panther run from the package.
-      for (const unit of pantherUnits(plan)) {
-        const [base, kind] = [unit.name.replace(/\.(service|timer)$/, ''), unit.name.endsWith('.timer') ? 'timer' : 'service'];
-        const got = (kind === 'timer' ? result.timers : result.services)[base];
-        assert.ok(got !== undefined, `${unit.name} is deployed`);
-        assert.equal(got.description, unit.description, `${unit.name}: Description`);
-        for (const w of unit.wants) assert.ok(got.wants.includes(w), `${unit.name}: Wants ${w}`);
-        for (const a of unit.after) assert.ok(got.after.includes(a), `${unit.name}: After ${a}`);
-        assert.deepEqual(got.wantedBy, unit.wantedBy, `${unit.name}: WantedBy`);
-        const section = (kind === 'timer' ? got.timerConfig : got.serviceConfig)!;
-        for (const [key, value] of unit.settings) {
-          if (isPantherCommand(value)) {
-            const exec = String(section[key]);
-            assert.ok(exec.startsWith(`${pkg}/bin/panther ${value.pantherArgs.join(' ')} `), `${unit.name}: ExecStart ${exec}`);
-            assert.ok(exec.includes(' --plan /etc/panther/plan.json'), `${unit.name}: the plan passed explicitly`);
-          } else {
-            assert.equal(section[key], value, `${unit.name}: ${key}`);
-          }
-        }
-      }
+      assertUnitsAgree(result, pantherUnits(plan));
       const backup = result.services['panther-backup-weekdays']!;
       assert.ok(String(backup.serviceConfig!['ExecStart']).includes(`--repo ${B2.replaceAll('%', '%%')} --passphrase-file %d/passphrase`));
       assert.deepEqual(backup.serviceConfig!['LoadCredential'],
         ['passphrase:/run/agenix/panther-passphrase', 's3-credentials:/run/agenix/panther-b2']);
       assert.deepEqual(backup.environment, { PANTHER_S3_CREDENTIALS_FILE: '%d/s3-credentials', PANTHER_METRICS: 'off' });
       assert.ok(!JSON.stringify(result).includes('AGE-SECRET-KEY'), 'no secret value anywhere');
+      for (const level of ['integrity', 'restore', 'disaster']) {
+        const drill = result.services[`panther-drill-${level}`]!;
+        assert.equal(String(drill.serviceConfig!['ExecStart']), `${pkg}/bin/panther drill ${level} --scratch /var/lib/panther/drill --plan /etc/panther/plan.json --repo ${B2.replaceAll('%', '%%')} --passphrase-file %d/passphrase`);
+        assert.deepEqual(drill.serviceConfig!['LoadCredential'], backup.serviceConfig!['LoadCredential'], `${level}: the backup's credentials`);
+        assert.deepEqual(drill.environment, backup.environment, `${level}: the backup's environment`);
+        assert.equal(drill.serviceConfig!['RestrictSUIDSGID'], false, `${level}: the model's value wins over the shared hardening`);
+        assert.equal(drill.serviceConfig!['RestrictNamespaces'], undefined);
+        assert.equal(drill.serviceConfig!['PrivateDevices'], undefined);
+      }
+      assert.ok(result.tmpfiles.includes('d /var/lib/panther/drill 0711 root root -'));
       for (const job of ['panther-backup-prune', 'panther-backup-check']) {
         assert.ok(result.services[job] !== undefined && result.timers[job] !== undefined, `${job} deployed`);
         assert.equal(result.services[job]!.serviceConfig!['CapabilityBoundingSet'], '', `${job}: no capability`);
@@ -350,6 +365,64 @@ describe('the specification\'s wrong advice and impossible settings: warnings an
       assert.match(String(result.services['panther-backup-weekends']!.serviceConfig!['ExecStart']), / --identity-file %d\/identity$/);
     }
   });
+});
+
+describe('restore drills: storage.drill.* gives the units `render systemd` gives for the same options', { skip }, () => {
+  const hetzner = () => specPlan('hetzner');
+  const drillNames = (r: Evaluated): string[] => [...Object.keys(r.services), ...Object.keys(r.timers)].filter((n) => n.startsWith('panther-drill-'));
+
+  test('options: scratch dir, budget, another calendar, a level off; the CLI\'s renderer gives the same units; time zone added', async () => {
+    const plan = specPlan('contabo', { timezone: 'Europe/Berlin' });
+    const drill = { scratchDir: '/srv/drill', budgetUsd: 0.5, schedule: { restore: '*-*-15 13:00:00', disaster: null } };
+    const result = await evaluate(await hostModules(plan, { drill }));
+    assert.deepEqual([result.failed, result.warnings], [[], []]);
+    const expected = pantherDrillUnits(plan, { ...DEFAULT_DRILL_OPTIONS, scratchDir: '/srv/drill', budgetUsd: 0.5, schedule: { ...DEFAULT_DRILL_SCHEDULE, restore: '*-*-15 13:00:00', disaster: null } });
+    assertUnitsAgree(result, expected);
+    assert.deepEqual(drillNames(result).sort(), expected.map((u) => u.name.replace(/\.(service|timer)$/, '')).sort());
+    assert.equal(result.timers['panther-drill-restore']!.timerConfig!['OnCalendar'], '*-*-15 13:00:00 Europe/Berlin');
+    assert.match(String(result.services['panther-drill-integrity']!.serviceConfig!['ExecStart']), /drill integrity --scratch \/srv\/drill --budget-usd 0\.5 --plan /);
+    assert.ok(result.tmpfiles.includes('d /srv/drill 0711 root root -'));
+  });
+
+  test('the host\'s PostgreSQL and Redis go on the drill services\' PATH when it runs them, not otherwise', async () => {
+    const postgres = { type: 'derivation', name: 'postgresql-16.4', outPath: '/nix/store/00000000000000000000000000000000-postgresql-16.4' };
+    const redis = { type: 'derivation', name: 'redis-7.2', outPath: '/nix/store/00000000000000000000000000000000-redis-7.2' };
+    const plan = specPlan('zephyrus', { features: ['databases'] });
+    const off = await evaluate(await hostModules(plan, {}, [{ import: 'modules/storage/profiles/with-databases.nix' }]));
+    assert.equal((off.services['panther-drill-restore'] as { path?: unknown }).path, undefined);
+    const on = await evaluate(await hostModules(plan, {}, [{ import: 'modules/storage/profiles/with-databases.nix' },
+      { services: { postgresql: { enable: true, package: postgres }, redis: { package: redis, servers: { '': { enable: true } } } } }]));
+    assert.deepEqual(on.failed, []);
+    for (const level of ['integrity', 'restore', 'disaster']) {
+      assert.deepEqual((on.services[`panther-drill-${level}`] as { path?: unknown }).path, [postgres.outPath, redis.outPath], level);
+    }
+  });
+
+  test('off with the backup (its default follows storage.backup.enable), or switched off alone', async () => {
+    const noBackup = await evaluate(await hostModules(hetzner(), { backup: { enable: false } }));
+    assert.deepEqual([noBackup.failed, drillNames(noBackup)], [[], []]);
+    const off = await evaluate(await hostModules(hetzner(), { drill: { enable: false } }));
+    assert.deepEqual([off.failed, drillNames(off)], [[], []]);
+    assert.ok(off.services['panther-backup-weekdays'] !== undefined);
+  });
+
+  const refusals: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['a relative scratch dir', { drill: { scratchDir: 'var/drill' } }, /storage.drill.scratchDir = "var\/drill" is not an absolute path/],
+    ['a scratch dir with ..', { drill: { scratchDir: '/var/lib/../../etc' } }, /is not an absolute path/],
+    ['a scratch dir in the Nix store', { drill: { scratchDir: '/nix/store/x-drill' } }, /is in the Nix store, which is read-only/],
+    ['a scratch dir on /tmp', { drill: { scratchDir: '/tmp/drill' } }, /not \/, a tmpfs, \/tmp/],
+    ['the root as scratch dir', { drill: { scratchDir: '/' } }, /a directory of its own/],
+    ['a scratch dir with a space', { drill: { scratchDir: '/srv/my drill' } }, /contains white space/],
+    ['a negative budget', { drill: { budgetUsd: -0.5 } }, /budgetUsd = -0.5 is not an amount of USD/],
+    ['a calendar of two lines', { drill: { schedule: { integrity: 'Thu 12:00\nExecStartPre=/bin/sh' } } }, /an OnCalendar expression is one line/],
+    ['drills enabled without the backup', { backup: { enable: false }, drill: { enable: true } }, /a drill restores from the offsite repository; enable storage.backup/],
+  ];
+  for (const [what, storage, message] of refusals) {
+    test(`refused: ${what}`, async () => {
+      const result = await evaluate(await hostModules(hetzner(), storage));
+      assert.ok(result.failed.some((m) => message.test(m)), `${message}: ${JSON.stringify(result.failed)}`);
+    });
+  }
 });
 
 describe('the Nix mount-option table agrees with the CLI\'s (src/plan/mount-options.ts)', { skip }, () => {

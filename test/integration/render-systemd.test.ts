@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { isPantherError } from '../../src/core/errors.ts';
 import type { StoragePlan } from '../../src/plan/types.ts';
-import { backupSlot, renderSystemdUnits } from '../../src/render/systemd.ts';
+import { backupSlot, DEFAULT_DRILL_SCHEDULE, renderSystemdUnits } from '../../src/render/systemd.ts';
 import { checkCalendar, findSystemdAnalyze, verifyUnits } from '../../src/render/verify/systemd-analyze.ts';
 import { specPlan } from '../support/plans.ts';
 
@@ -43,6 +43,10 @@ function expectedTimers(host: string): Record<string, [string, string]> {
     'panther-snapshot-monthly': ['*-*-01 04:00:00', '2026-12-01T04:00:00.000Z'],
     'panther-backup-weekdays': [`Mon..Fri *-*-* ${backupStart}:00`, `2026-11-24T${backupStart}:00.000Z`],
     'panther-backup-weekends': [`Sat,Sun *-*-* ${backupStart}:00`, `2026-11-28T${backupStart}:00.000Z`],
+    // Drills: midday, never on a backup check (Wednesday) or prune (Sunday) day.
+    'panther-drill-integrity': ['Thu *-*-* 12:00:00', '2026-11-26T12:00:00.000Z'],
+    'panther-drill-restore': ['Sat *-*-01..07 12:00:00', '2026-12-05T12:00:00.000Z'],
+    'panther-drill-disaster': ['Sat *-01,04,07,10-08..14 12:00:00', '2027-01-09T12:00:00.000Z'],
   };
 }
 
@@ -160,6 +164,52 @@ describe('rendered unit files pass systemd-analyze', { skip: skipAnalyze }, () =
       assert.equal(got.nextElapse, expected, `${JSON.stringify(c)} → ${slot.calendar}`);
       assert.equal(slot.seconds, (c.length - stagger) * 60);
     }
+  });
+
+  test('drill timers over two years: integrity every Thursday, restore the first Saturday of each month, disaster the second Saturday of each quarter; never on a check or prune day, never inside a backup window', async () => {
+    const timers = timersOf(specPlan('hetzner'));
+    const elapses = async (timer: string, count: number): Promise<Date[]> => {
+      const out: Date[] = [];
+      let base = BASE;
+      for (let i = 0; i < count; i++) {
+        const next = new Date((await checkCalendar(timers.get(timer)!['OnCalendar']!, { baseTime: base })).nextElapse!);
+        out.push(next);
+        base = next;
+      }
+      return out;
+    };
+    const integrity = await elapses('panther-drill-integrity', 10);
+    const restore = await elapses('panther-drill-restore', 24);
+    const disaster = await elapses('panther-drill-disaster', 8);
+    for (const d of [...integrity, ...restore, ...disaster]) {
+      assert.ok(d.getUTCDay() !== 3 && d.getUTCDay() !== 0, `${d.toISOString()}: not Wednesday (check) or Sunday (prune)`);
+      assert.ok(d.getUTCHours() >= 10 && d.getUTCHours() < 18, `${d.toISOString()}: midday, outside the nightly windows (plus the 1 h delay)`);
+    }
+    assert.ok(integrity.every((d, i) => i === 0 || d.getTime() - integrity[i - 1]!.getTime() === 7 * 86_400_000), 'weekly');
+    assert.ok(restore.every((d) => d.getUTCDay() === 6 && d.getUTCDate() <= 7), 'first Saturday');
+    assert.deepEqual(restore.map((d) => d.getUTCMonth()), [...Array(24).keys()].map((i) => (11 + i) % 12), 'every month, none skipped');
+    assert.ok(disaster.every((d) => d.getUTCDay() === 6 && d.getUTCDate() >= 8 && d.getUTCDate() <= 14), 'second Saturday');
+    assert.deepEqual(disaster.map((d) => d.getUTCMonth()), [0, 3, 6, 9, 0, 3, 6, 9], 'quarterly');
+    const days = (ds: Date[]): Set<string> => new Set(ds.map((d) => d.toISOString().slice(0, 10)));
+    for (const day of days(disaster)) assert.ok(!days(restore).has(day), `${day}: one drill a day`);
+  });
+
+  test('drill options: another scratch dir, a budget, a level switched off, a plan time zone; systemd accepts them', async () => {
+    const plan = specPlan('contabo', { timezone: 'Europe/Berlin' });
+    const options = { scratchDir: '/srv/drill-100%', budgetUsd: 0.5, schedule: { ...DEFAULT_DRILL_SCHEDULE, disaster: null } };
+    const units = renderSystemdUnits(plan, { panther: stub, drill: options });
+    assert.ok(!units.some((u) => u.name.startsWith('panther-drill-disaster')));
+    const restore = parseUnit(units.find((u) => u.name === 'panther-drill-restore.service')!.text)['Service']!;
+    assert.equal(restore['ExecStart'], `${stub} drill restore --scratch /srv/drill-100%% --budget-usd 0.5`);
+    assert.equal(restore['ReadWritePaths'], '-/srv/drill-100%% -/var/lib/panther/state');
+    const timer = parseUnit(units.find((u) => u.name === 'panther-drill-restore.timer')!.text)['Timer']!;
+    assert.deepEqual(await checkCalendar(timer['OnCalendar']!, { baseTime: BASE }),
+      { normalized: 'Sat *-*-01..07 12:00:00 Europe/Berlin', nextElapse: '2026-12-05T11:00:00.000Z' });
+    const unitDir = join(dir, 'drill-options');
+    await mkdir(unitDir);
+    for (const file of units) await writeFile(join(unitDir, file.name), file.text);
+    const result = await verifyUnits(unitDir);
+    assert.deepEqual(result.messages, []);
   });
 
   test('the checks catch what systemd only warns about', async () => {

@@ -103,4 +103,17 @@ detection // {
     expr = (storage.backupSlot plans.hetzner.backup "weekdays").end;
     expected = "05:00";
   };
+  # Restore drills: a service + timer per level, at midday on days without check (Wed) or prune (Sun).
+  testDrillTimers = {
+    expr = map (u: u.settings.OnCalendar) (lib.filter (u: lib.hasSuffix ".timer" u.name) (storage.pantherDrillUnits plans.hetzner storage.defaultDrill));
+    expected = [ "Thu *-*-* 12:00:00" "Sat *-*-01..07 12:00:00" "Sat *-01,04,07,10-08..14 12:00:00" ];
+  };
+  testDrillLevelOff = {
+    expr = map (u: u.name) (storage.pantherDrillUnits plans.ovh (storage.defaultDrill // { schedule = storage.defaultDrill.schedule // { integrity = null; disaster = null; }; }));
+    expected = [ "panther-drill-restore.service" "panther-drill-restore.timer" ];
+  };
+  testDrillBudgetArgument = {
+    expr = (lib.head (storage.pantherDrillUnits plans.ovh (storage.defaultDrill // { budgetUsd = 0.25; }))).settings.ExecStart.pantherArgs;
+    expected = [ "drill" "integrity" "--scratch" "/var/lib/panther/drill" "--budget-usd" "0.25" ];
+  };
 }

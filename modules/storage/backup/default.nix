@@ -13,15 +13,8 @@ let
   secretPath = types.nullOr (types.either types.str types.path);
   isS3 = lib.hasPrefix "s3://" b.repository;
 
-  credentials =
-    lib.optionalAttrs (b.passphraseFile != null) { passphrase = b.passphraseFile; }
-    // lib.optionalAttrs (b.identityFile != null) { identity = b.identityFile; }
-    // lib.optionalAttrs (b.credentialsFile != null) { s3-credentials = b.credentialsFile; };
   # What every command that opens the repository is given; %d is the unit's credentials directory.
-  repoArgs = [ "--repo" b.repository ]
-    ++ lib.optionals (b.passphraseFile != null) [ "--passphrase-file" { raw = "%d/passphrase"; } ]
-    ++ lib.optionals (b.identityFile != null) [ "--identity-file" { raw = "%d/identity"; } ];
-  environment = lib.optionalAttrs (b.credentialsFile != null) { PANTHER_S3_CREDENTIALS_FILE = "%d/s3-credentials"; };
+  inherit (import ../repo-access.nix { inherit lib b; }) credentials repoArgs environment;
   # `backup run` reads snapshots with btrfs send (SYS_ADMIN) and every user's files' metadata.
   sendCapabilities = [ "CAP_SYS_ADMIN" "CAP_DAC_READ_SEARCH" "CAP_FOWNER" ];
 

@@ -12,8 +12,9 @@ export const renderCommandInfo: CommandInfo = {
            swap, and a postCreateHook that sets no-CoW and compression on the empty subvolumes
   nixos    the host's NixOS file: sets the options of Panther's NixOS module (storage.enable,
            storage.planFile = ./plan.json, storage.backup.*), which deploys the rest from plan.json
-           (disko layout, tmpfiles +C, properties, scrub, snapshot/backup/prune/check timers)
-  systemd  timers and services for snapshots (daily/weekly/monthly/frequent) and the backup window
+           (disko layout, tmpfiles +C, properties, scrub, snapshot/backup/prune/check/drill timers)
+  systemd  timers and services for snapshots (daily/weekly/monthly/frequent), the backup window
+           and the restore drills (integrity weekly, restore monthly, disaster quarterly)
   json     the plan itself
   datadog-agent  the Datadog agent's checks for panther: systemd units, journald logs, and DogStatsD
            or the OpenMetrics check on panther metrics serve (the NixOS module sets the same)

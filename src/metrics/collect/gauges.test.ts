@@ -3,11 +3,47 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { METRICS } from '../catalog.ts';
 import { gauges, snapshotCounts, type CollectInputs, type SnapshotEntry } from './gauges.ts';
+import { beginDrill, effectiveState, emptyDrillState, finishDrill } from '../../drill/state.ts';
+import type { DrillResult, DrillState, SubvolumeDrill } from '../../drill/types.ts';
 import { scrubFinishedAt } from './read.ts';
 
 const NOW = '2026-12-03T12:00:00Z';
 const tiers = { frequentMinutes: null, frequent: 0, hourly: 24, daily: 7, weekly: 4, monthly: 12, yearly: 0 };
 const snap = (id: string, time: string, origin: SnapshotEntry['origin'] = 'timeline'): SnapshotEntry => ({ id, time, origin, pinned: false, holds: [] });
+
+const download = (bytes: number) => ({ bytes, usd: 0, budgetUsd: null });
+const restored = (subvolume: string, over: Partial<SubvolumeDrill> = {}): SubvolumeDrill => ({
+  subvolume, point: `p-${subvolume}`, snapshot: `${subvolume}.s`, snapshotTime: '2026-11-30T02:00:00Z', chainLength: 2,
+  restoredBytes: 6e9, storedBytes: 4e9, sourceBytes: 6e9, restoreMs: 120_000, verifiedAgainst: 'source-snapshot',
+  differences: 0, differenceSample: [], databases: [],
+  rto: { objectiveMinutes: 240, impliedMinutes: 2, impliedMinutesAtLink: 53, linkBitsPerSecond: 1e7, met: true }, ok: true, ...over,
+});
+const result = (level: DrillResult['level'], startedAt: string, finishedAt: string, outcome: DrillResult['outcome'], over: Partial<DrillResult> = {}): DrillResult => ({
+  level, startedAt, finishedAt, outcome, repository: 's3://b/p', download: download(1e6), subvolumes: [], deferred: [], ...over,
+});
+
+/** Integrity passed 1 day ago; restore passed 30 days ago, then failed 2 days ago (RTO missed); disaster never ran. */
+function drillState(): DrillState {
+  let state = emptyDrillState('h1', '2026-10-01T00:00:00Z');
+  state = finishDrill(state, result('restore', '2026-11-03T12:00:00Z', '2026-11-03T12:30:00Z', 'passed', { subvolumes: [restored('@db')] }));
+  state = finishDrill(state, result('integrity', '2026-12-02T12:00:00Z', '2026-12-02T12:10:00Z', 'passed', { download: download(5e8) }));
+  state = finishDrill(state, result('restore', '2026-12-01T12:00:00Z', '2026-12-01T13:00:00Z', 'failed', {
+    download: download(7e9),
+    subvolumes: [
+      restored('@db', {
+        restoreMs: 60_000, restoredBytes: 3e9,
+        rto: { objectiveMinutes: 30, impliedMinutes: 45, impliedMinutesAtLink: 90, linkBitsPerSecond: 1e7, met: false },
+        databases: [
+          { kind: 'postgres', dataDir: '16/main', ok: true, answeredAfterMs: 4_500 },
+          { kind: 'postgres', dataDir: '15/main', ok: true, answeredAfterMs: 2_000 },
+          { kind: 'redis', dataDir: '.', ok: false, answeredAfterMs: null },
+        ],
+      }),
+      restored('@home', { rto: { objectiveMinutes: null, impliedMinutes: 10, impliedMinutesAtLink: 20, linkBitsPerSecond: 1e7, met: null } }),
+    ],
+  }));
+  return state;
+}
 
 function inputs(over: Partial<CollectInputs> = {}): CollectInputs {
   return {
@@ -24,6 +60,7 @@ function inputs(over: Partial<CollectInputs> = {}): CollectInputs {
     costUsd: 4.5,
     backup: { lastComplete: [{ subvolume: '@home', at: '2026-12-02T02:00:00Z' }, { subvolume: '@db', at: '2026-12-03T02:00:00Z' }], backlogBytes: 5e9, nightsNeeded: 2 },
     snapshotSizes: [{ subvolume: '@home', bytes: 1234 }],
+    drill: drillState(),
     ...over,
   };
 }
@@ -66,9 +103,47 @@ test('gauges: values', () => {
   assert.ok(g.every((x) => x.tags['host'] === 'h1'));
 });
 
+test('gauges: drills per level (outcome, time since the last pass, duration, download) and per restored subvolume', () => {
+  const g = gauges(inputs(), NOW);
+  assert.equal(value(g, 'pantheros.drill.passed', { level: 'integrity' }), 1);
+  assert.equal(value(g, 'pantheros.drill.passed', { level: 'restore' }), 0, 'the last restore drill failed');
+  assert.equal(value(g, 'pantheros.drill.passed', { level: 'disaster' }), undefined, 'never ran: no series');
+  assert.equal(value(g, 'pantheros.drill.since_pass', { level: 'integrity' }), 86_400 - 600);
+  assert.equal(value(g, 'pantheros.drill.since_pass', { level: 'restore' }), (30 * 86_400) - 1800, 'the pass before the failure');
+  assert.equal(value(g, 'pantheros.drill.since_pass', { level: 'disaster' }), undefined);
+  assert.equal(value(g, 'pantheros.drill.duration', { level: 'restore' }), 3600);
+  assert.equal(value(g, 'pantheros.drill.duration', { level: 'integrity' }), 600);
+  assert.equal(value(g, 'pantheros.drill.downloaded', { level: 'restore' }), 7e9);
+  assert.equal(value(g, 'pantheros.drill.restore_rate', { level: 'restore', subvol: '@db' }), 5e7, '3 GB in 60 s');
+  assert.equal(value(g, 'pantheros.drill.rto_implied', { subvol: '@db' }), 45);
+  assert.equal(value(g, 'pantheros.drill.rto_objective', { subvol: '@db' }), 30);
+  assert.equal(value(g, 'pantheros.drill.rto_met', { subvol: '@db' }), 0);
+  assert.equal(value(g, 'pantheros.drill.rto_implied', { subvol: '@home' }), 10);
+  assert.equal(value(g, 'pantheros.drill.rto_objective', { subvol: '@home' }), undefined, 'no objective: no series');
+  assert.equal(value(g, 'pantheros.drill.rto_met', { subvol: '@home' }), undefined);
+  assert.equal(value(g, 'pantheros.drill.database_answered', { subvol: '@db', database: 'postgres' }), 4.5, 'the slower of two servers');
+  assert.equal(value(g, 'pantheros.drill.database_answered', { subvol: '@db', database: 'redis' }), undefined, 'never answered: no series (the drill failed)');
+  assert.ok(g.filter((x) => x.name.startsWith('pantheros.drill.')).every((x) => x.tags['host'] === 'h1'));
+});
+
+test('gauges: a drill whose process died is interrupted: not passed, its subvolume series gone; a live one changes nothing', () => {
+  const running = { level: 'integrity' as const, pid: 4_000_000, startTicks: '123', since: '2026-12-03T11:00:00Z' };
+  const started = beginDrill(drillState(), running);
+  const dead = gauges(inputs({ drill: effectiveState(started, () => false, NOW) }), NOW);
+  assert.equal(value(dead, 'pantheros.drill.passed', { level: 'integrity' }), 0, 'an interrupted drill is not a pass');
+  assert.equal(value(dead, 'pantheros.drill.duration', { level: 'integrity' }), 3600, 'from its start to when the collector saw it gone');
+  assert.equal(value(dead, 'pantheros.drill.since_pass', { level: 'integrity' }), 86_400 - 600, 'the last real pass still counts');
+  const alive = gauges(inputs({ drill: effectiveState(started, () => true, NOW) }), NOW);
+  assert.equal(value(alive, 'pantheros.drill.passed', { level: 'integrity' }), 1, 'still running: the last result stands');
+  // An interrupted restore drill: its per-subvolume series go with the result it replaced.
+  const deadRestore = gauges(inputs({ drill: effectiveState(beginDrill(drillState(), { ...running, level: 'restore' }), () => false, NOW) }), NOW);
+  assert.equal(value(deadRestore, 'pantheros.drill.passed', { level: 'restore' }), 0);
+  assert.equal(value(deadRestore, 'pantheros.drill.rto_implied', { level: 'restore' }), undefined);
+});
+
 test('gauges: what was not read is absent, never a made-up 0', () => {
   const g = gauges(inputs({
-    costUsd: null, backup: null, snapshotSizes: null,
+    costUsd: null, backup: null, snapshotSizes: null, drill: null,
     pools: [{ device: '/dev/sda', usage: null, balanceRunning: null, deviceErrors: null, scrub: null }],
     subvolumes: [{ subvolume: '@home', policy: { tiers, timezone: null }, snapshots: [] }],
   }), NOW);

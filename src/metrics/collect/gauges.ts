@@ -1,10 +1,11 @@
 // The collector's gauges as a pure function of what was read (the snapshot catalog, the backup state,
-// the cost forecast, btrfs readings) and the time: every series of a catalog metric whose source is
+// the cost forecast, btrfs readings, the drill state) and the time: every series of a catalog metric whose source is
 // 'collector'. The edges (read.ts) fill CollectInputs; nothing here touches a file or a process.
 import type { MetricName } from '../catalog.ts';
 import { decideRetention } from '../../snapshot/retention/index.ts';
 import type { RetentionPolicy, SnapshotOrigin } from '../../snapshot/types.ts';
 import type { Tier } from '../../plan/types.ts';
+import type { DrillState } from '../../drill/types.ts';
 
 export interface Gauge {
   name: MetricName;
@@ -62,6 +63,11 @@ export interface CollectInputs {
   backup: BackupReading | null;
   /** Exclusive bytes of each subvolume's snapshots; null when snapshot sizes are off. */
   snapshotSizes: Array<{ subvolume: string; bytes: number }> | null;
+  /**
+   * The drill state as readers see it (src/drill/state.ts effectiveState: a drill whose process is
+   * gone is already an interrupted result here); null or absent when it could not be read.
+   */
+  drill?: DrillState | null;
 }
 
 export const SNAPSHOT_COUNT_TYPES = ['frequent', 'hourly', 'daily', 'weekly', 'monthly', 'yearly', 'manual'] as const;
@@ -131,6 +137,43 @@ export function gauges(inputs: CollectInputs, now: string): Gauge[] {
     if (done.length > 0) push('pantheros.backup.age', {}, Math.max(0, (nowMs - Math.min(...done)) / HOUR_MS));
     push('pantheros.backup.backlog', {}, b.backlogBytes);
     if (b.nightsNeeded !== null) push('pantheros.backup.nights_needed', {}, b.nightsNeeded);
+  }
+
+  if (inputs.drill != null) out.push(...drillGauges(inputs.drill, nowMs).map((g) => ({ ...g, tags: { host, ...g.tags } })));
+  return out;
+}
+
+/**
+ * The drill gauges of one state: per level its last outcome, time since it last passed, duration and
+ * download; per subvolume of a level's last drill its restore rate, implied and objective RTO and the
+ * databases' time to answer. A running drill changes nothing until it ends (its last result stands).
+ */
+export function drillGauges(state: DrillState, nowMs: number): Gauge[] {
+  const out: Gauge[] = [];
+  const push = (name: MetricName, tags: Record<string, string>, value: number): void => {
+    if (Number.isFinite(value)) out.push({ name, tags, value });
+  };
+  for (const level of ['integrity', 'restore', 'disaster'] as const) {
+    const last = state.last[level];
+    const passedAt = state.lastPassedAt[level];
+    if (passedAt !== undefined) push('pantheros.drill.since_pass', { level }, Math.max(0, (nowMs - Date.parse(passedAt)) / 1000));
+    if (last === undefined) continue;
+    push('pantheros.drill.passed', { level }, last.outcome === 'passed' ? 1 : 0);
+    push('pantheros.drill.duration', { level }, Math.max(0, (Date.parse(last.finishedAt) - Date.parse(last.startedAt)) / 1000));
+    push('pantheros.drill.downloaded', { level }, last.download.bytes);
+    for (const s of last.subvolumes) {
+      const tags = { level, subvol: s.subvolume };
+      if (s.restoreMs > 0) push('pantheros.drill.restore_rate', tags, s.restoredBytes / (s.restoreMs / 1000));
+      push('pantheros.drill.rto_implied', tags, s.rto.impliedMinutes);
+      if (s.rto.objectiveMinutes !== null) push('pantheros.drill.rto_objective', tags, s.rto.objectiveMinutes);
+      if (s.rto.met !== null) push('pantheros.drill.rto_met', tags, s.rto.met ? 1 : 0);
+      // One series per kind: a subvolume with two servers of a kind reports the slower one.
+      const answered = new Map<string, number>();
+      for (const d of s.databases) {
+        if (d.answeredAfterMs !== null) answered.set(d.kind, Math.max(answered.get(d.kind) ?? 0, d.answeredAfterMs / 1000));
+      }
+      for (const [database, seconds] of answered) push('pantheros.drill.database_answered', { ...tags, database }, seconds);
+    }
   }
   return out;
 }

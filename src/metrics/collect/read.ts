@@ -1,5 +1,5 @@
 // The collector's edge: reads the snapshot catalog, the backup state and points record, the cost
-// ledger and each pool's btrfs figures into CollectInputs. Read-only: it never writes a state file,
+// ledger, the drill state and each pool's btrfs figures into CollectInputs. Read-only: it never writes a state file,
 // and a reading that fails becomes a missing series plus a warning, never a failed collection (one
 // broken pool must not blind the monitoring of the others).
 import { join } from 'node:path';
@@ -12,6 +12,8 @@ import { listAll } from '../../snapshot/store.ts';
 import { readBackupStatus } from '../../backup/status.ts';
 import { readPointRecord } from '../../backup/point-record.ts';
 import { B2_PRICES, estimateCost, readLedger } from '../../cost/index.ts';
+import { effectiveState, isDrillAlive, readDrillState } from '../../drill/state.ts';
+import type { DrillState } from '../../drill/types.ts';
 import type { PoolPlan, StoragePlan } from '../../plan/types.ts';
 import type { BackupReading, CollectInputs, PoolReading, SubvolumeSnapshots } from './gauges.ts';
 
@@ -91,6 +93,16 @@ async function readBackup(o: ReadOptions): Promise<BackupReading | null> {
   };
 }
 
+/**
+ * The drill state as every reader must see it: a recorded drill whose process is gone (killed, the
+ * machine went down) is an interrupted drill, never one still running or one that passed.
+ */
+export async function readDrill(stateDir: string, host: string, now: string, alive: (r: NonNullable<DrillState['running']>) => Promise<boolean> = isDrillAlive): Promise<DrillState> {
+  const state = await readDrillState(stateDir, host, now);
+  const running = state.running === null ? false : await alive(state.running);
+  return effectiveState(state, () => running, now);
+}
+
 export async function readInputs(o: ReadOptions): Promise<CollectInputs> {
   const plan = o.plan;
   const stored = (await attempt('snapshot catalog', o.warn, () => listAll(plan, o.root, o.warn))) ?? [];
@@ -117,5 +129,6 @@ export async function readInputs(o: ReadOptions): Promise<CollectInputs> {
       if (du !== null) snapshotSizes.push({ subvolume: s.subvolume, bytes: du.reduce((a, d) => a + d.exclusiveBytes, 0) });
     }
   }
-  return { host: plan.host, subvolumes, pools, costUsd, backup: await readBackup(o), snapshotSizes };
+  const drill = await attempt('drill state', o.warn, () => readDrill(o.stateDir, plan.host, o.now));
+  return { host: plan.host, subvolumes, pools, costUsd, backup: await readBackup(o), snapshotSizes, drill };
 }
