@@ -19,6 +19,8 @@ export const DEFAULT_PLAN = '/etc/panther/plan.json';
 export const DEFAULT_REPO = '/var/lib/panther/repo';
 /** The host's own records: backup window progress, completed points, the cost ledger. */
 export const DEFAULT_STATE_DIR = '/var/lib/panther/state';
+/** An empty directory restore drills mount their scratch filesystem over (inside their own mount namespace). */
+export const DEFAULT_SCRATCH_DIR = '/var/lib/panther/drill';
 /** The host-wide run lock; the backup lock lives beside it. */
 export const DEFAULT_HOST_LOCK = '/run/panther/snapshot.lock';
 

@@ -9,10 +9,12 @@ import { constants, lstat, open, readdir, readlink, statfs, unlink } from 'node:
 import { isAbsolute, join, resolve } from 'node:path';
 import { mkfsBtrfsImage, mount, setNoCow, umount } from '../btrfs/index.ts';
 import { formatBytes } from '../core/bytes.ts';
+import { DEFAULT_SCRATCH_DIR } from '../core/defaults.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
+
+export { DEFAULT_SCRATCH_DIR };
 import { mkdirPrivate } from '../core/private-dir.ts';
 
-export const DEFAULT_SCRATCH_DIR = '/var/lib/panther/drill';
 const IMAGE = /^\.panther-drill-\d+\.img$/;
 /** btrfs needs room for metadata (DUP) and system chunks beyond the data. */
 const FS_OVERHEAD_BYTES = 768 * 1024 * 1024;
@@ -32,9 +34,9 @@ function scratchError(code: string, dir: string, message: string, hint: string, 
  * else in it is refused: the drill mounts over it, and must never hide or touch someone's files.
  */
 export async function prepareScratchDir(dir: string, log: (line: string) => void): Promise<string> {
-  if (!isAbsolute(dir)) throw scratchError('drill-scratch-unsafe', dir, 'is not an absolute path', 'pass --scratch /var/lib/panther/drill or another absolute path', ExitCode.usage);
+  if (!isAbsolute(dir)) throw scratchError('drill-scratch-unsafe', dir, 'is not an absolute path', `pass --scratch ${DEFAULT_SCRATCH_DIR} or another absolute path`, ExitCode.usage);
   const path = resolve(dir);
-  if (path === '/') throw scratchError('drill-scratch-unsafe', path, 'is the root directory', 'pass --scratch with a directory of its own, e.g. /var/lib/panther/drill', ExitCode.usage);
+  if (path === '/') throw scratchError('drill-scratch-unsafe', path, 'is the root directory', `pass --scratch with a directory of its own, e.g. ${DEFAULT_SCRATCH_DIR}`, ExitCode.usage);
   await mkdirPrivate(path);
   const st = await lstat(path);
   if (st.isSymbolicLink() || !st.isDirectory()) throw scratchError('drill-scratch-unsafe', path, 'is not a directory (a symbolic link is refused)', 'remove it, or pass --scratch with a real directory');

@@ -6,6 +6,7 @@
 //
 // Values in the model are exactly what follows `=` in a unit file; NixOS writes serviceConfig and
 // timerConfig values verbatim too, so the same escaping (`%%`, `$$`) is right for both.
+import { DEFAULT_SCRATCH_DIR } from '../core/defaults.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import type { BackupPolicy, HookConfig, SnapshotSchedule, StoragePlan } from '../plan/types.ts';
 import { backupWindows } from '../plan/backup-window.ts';
@@ -315,8 +316,7 @@ export const DEFAULT_DRILL_SCHEDULE: Record<DrillUnitLevel, string> = {
   restore: 'Sat *-*-01..07 12:00:00',
   disaster: 'Sat *-01,04,07,10-08..14 12:00:00',
 };
-export const DEFAULT_DRILL_SCRATCH = '/var/lib/panther/drill';
-export const DEFAULT_DRILL_OPTIONS: DrillUnitOptions = { scratchDir: DEFAULT_DRILL_SCRATCH, budgetUsd: null, schedule: DEFAULT_DRILL_SCHEDULE };
+export const DEFAULT_DRILL_OPTIONS: DrillUnitOptions = { scratchDir: DEFAULT_SCRATCH_DIR, budgetUsd: null, schedule: DEFAULT_DRILL_SCHEDULE };
 /** Where the drill state is (the CLI's default state dir): ReadWritePaths of the drill services. */
 const DRILL_STATE_DIR = '/var/lib/panther/state';
 
@@ -336,8 +336,8 @@ export const DRILL_TIMEOUT_SECONDS = 6 * 3600;
 
 function drillOptionsChecked(options: DrillUnitOptions): DrillUnitOptions {
   const dir = oneLine('drill.scratchDir', options.scratchDir);
-  if (!dir.startsWith('/') || dir.split('/').includes('..')) refuse('drill.scratchDir', `${JSON.stringify(dir)} is not an absolute path`, 'give an absolute directory, e.g. /var/lib/panther/drill');
-  if (dir.startsWith('/nix/store/') || dir === '/nix/store') refuse('drill.scratchDir', `${dir} is in the Nix store, which is read-only`, 'give a directory on a writable file system, e.g. /var/lib/panther/drill');
+  if (!dir.startsWith('/') || dir.split('/').includes('..')) refuse('drill.scratchDir', `${JSON.stringify(dir)} is not an absolute path`, `give an absolute directory, e.g. ${DEFAULT_SCRATCH_DIR}`);
+  if (dir.startsWith('/nix/store/') || dir === '/nix/store') refuse('drill.scratchDir', `${dir} is in the Nix store, which is read-only`, `give a directory on a writable file system, e.g. ${DEFAULT_SCRATCH_DIR}`);
   if (/\s/.test(dir)) refuse('drill.scratchDir', `${JSON.stringify(dir)} contains white space`, 'ReadWritePaths= separates paths by spaces: use a path without');
   const budget = options.budgetUsd;
   if (budget !== null && !(Number.isFinite(budget) && budget >= 0)) refuse('drill.budgetUsd', `${budget} is not an amount of USD`, 'give a number ≥ 0, or null for the CLI\'s default');

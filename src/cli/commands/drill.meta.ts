@@ -1,6 +1,7 @@
 // `panther drill integrity|restore|disaster`: what --help and routing need, cheap to load; ./drill.ts runs them.
 import type { CommandInfo } from '../command.ts';
 import type { DrillLevel } from '../../drill/types.ts';
+import { DEFAULT_SCRATCH_DIR } from '../../core/defaults.ts';
 import { LOCK_HELP, REPO_HELP, REPO_OPTIONS } from '../options.ts';
 
 const LEVEL: Record<DrillLevel, { summary: string; what: string }> = {
@@ -32,7 +33,7 @@ export const DRILL_COMMON_HELP = `  --plan FILE       the host's plan (default $
                     download budget, which subvolumes must have backups and their snapshots
   --root DIR        where the plan's mount points are (default /)
   --state-dir DIR   where the drill's record is kept (default $PANTHER_STATE_DIR or /var/lib/panther/state)
-  --scratch DIR     an empty directory for the scratch filesystem (default /var/lib/panther/drill);
+  --scratch DIR     an empty directory for the scratch filesystem (default ${DEFAULT_SCRATCH_DIR});
                     must have free room for the largest subvolume (checked before anything is restored)
   --budget-usd N    download budget of this drill in USD (B2 bills downloads beyond 1 GB a day);
                     default a share of the plan's monthly budget: 2 % weekly, 10 % monthly, 25 %

@@ -19,6 +19,8 @@ import { amountFlag, wholeFlag } from '../flags.ts';
 import { stateDirOf } from '../options.ts';
 import { drillResultText } from '../output/drill-text.ts';
 import { optionalPlan, resolveRepoLocation } from '../repo-options.ts';
+import { sendRunMetrics } from '../run-metrics.ts';
+import { drillEvents } from '../../metrics/from-reports.ts';
 import { withDrillLock } from '../snapshot-context.ts';
 import { drillInfo } from './drill.meta.ts';
 
@@ -55,6 +57,7 @@ export function drillCommand(level: DrillLevel): Command {
         return done;
       });
       emit(io, result, () => drillResultText(result));
+      await sendRunMetrics(values, io, location.host, drillEvents(location.host, result));
       return result.outcome === 'passed' ? ExitCode.ok : result.outcome === 'interrupted' ? ExitCode.interrupted : ExitCode.failed;
     },
   };
