@@ -52,7 +52,7 @@ const ALLOWED: Record<string, Row> = {
   alerting: { may: ['core', 'plan', 'metrics'], why: 'pure: plans and the metric catalog in, alert rules, routes, monitors and dashboards out' },
   'metrics/collect': { may: ['core', 'plan', 'btrfs', 'snapshot', 'snapshot/retention', 'backup', 'cost', 'metrics'], why: 'the collector: reads the snapshot catalog, backup state, cost ledger and btrfs figures into gauges and serves /metrics; never writes state' },
   cost: { may: ['core', 'plan', 'snapshot/retention', 'repo', 'repo/backend'], why: 'reads results: metered operation classes and day usage (repo/backend/metered.ts), host names (repo/names.ts)' },
-  demo: { may: ['core', 'facter', 'plan', 'plan/lint', 'render', 'render/verify', 'btrfs', 'provision', 'provision/doctor', 'snapshot', 'snapshot/retention', 'backup', 'repo', 'repo/backend', 'cost'], why: 'the five hosts end to end: uses every stage, as the CLI does' },
+  demo: { may: ['core', 'facter', 'plan', 'plan/lint', 'render', 'render/verify', 'btrfs', 'provision', 'provision/doctor', 'snapshot', 'snapshot/retention', 'backup', 'repo', 'repo/backend', 'cost', 'drill/verify'], why: 'the five hosts end to end: uses every stage, as the CLI does' },
   drill: { may: ['core', 'repo', 'drill/verify'], why: 'restore drills: records, state, encryption markers (reads raw objects through a Backend for the marker scan)' },
   'drill/verify': { may: ['core'], spawns: true, why: 'compares a restored tree with its source; reads xattrs with one getfattr per tree (Node has no xattr API)' },
   cli: { may: ['*'] },
