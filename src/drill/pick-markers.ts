@@ -66,7 +66,7 @@ export async function pickMarkers(root: string, options: PickMarkersOptions): Pr
   const visit = async (dir: Buffer): Promise<void> => {
     for (const name of (await readdir(dir, { encoding: 'buffer' })).sort(Buffer.compare)) {
       if (entries >= maxEntries) return;
-      options.signal?.throwIfAborted();
+      stopIfAborted(options.signal, root);
       entries++;
       const path = Buffer.concat([dir, SLASH, name]);
       const stats = await lstat(path);
@@ -81,7 +81,7 @@ export async function pickMarkers(root: string, options: PickMarkersOptions): Pr
   const content: Uint8Array[] = [];
   for (const file of files.items) {
     if (content.length >= count) break;
-    options.signal?.throwIfAborted();
+    stopIfAborted(options.signal, root);
     const window = await readRegion(file.path, file.size, random).then((region) => (region === null ? null : chooseContentWindow(region, random)));
     if (window !== null) content.push(window);
   }
@@ -116,4 +116,8 @@ function dedupe<T extends { bytes: Uint8Array }>(markers: T[]): T[] {
     seen.add(key);
     return true;
   });
+}
+
+function stopIfAborted(signal: AbortSignal | undefined, root: string): void {
+  if (signal?.aborted === true) throw new PantherError('interrupted', `picking markers from ${root} was interrupted`, { subject: root, exitCode: ExitCode.interrupted, cause: signal.reason });
 }

@@ -47,12 +47,12 @@ export async function scanRepositoryObjects(backend: Backend, host: string, mark
   const scanner = new MarkerScanner(markers);
   const scan: ObjectScan = { objectsScanned: 0, bytesScanned: 0, found: 0, markersFound: [], foundIn: [] };
   const read = async (name: string, budget: number): Promise<number> => {
-    options.signal?.throwIfAborted();
+    stopIfAborted(options.signal, name);
     const before = scanner.found().length;
     scanner.reset();
     let bytes = 0;
     for await (const chunk of backend.getStream(name, { offset: 0, length: budget })) {
-      options.signal?.throwIfAborted();
+      stopIfAborted(options.signal, name);
       scanner.push(chunk);
       bytes += chunk.length;
     }
@@ -91,4 +91,8 @@ async function sampledPacks(backend: Backend, host: string, seed: string): Promi
     [names[i], names[j]] = [names[j]!, names[i]!];
   }
   return names;
+}
+
+function stopIfAborted(signal: AbortSignal | undefined, name: string): void {
+  if (signal?.aborted === true) throw new PantherError('interrupted', `scanning the repository's objects was interrupted (at ${name})`, { subject: name, exitCode: ExitCode.interrupted, cause: signal.reason });
 }

@@ -86,5 +86,9 @@ test('a real repository holding the tree has none of its markers; the same bytes
     assert.equal(capped.bytesScanned - metadata.bytesScanned, 100_000);
     await assert.rejects(scanRepositoryObjects(backend, HOST, markers, { maxBytes: 1, packs: ['../config'] }), /not a pack id/);
     await assert.rejects(scanRepositoryObjects(backend, 'Bad/Host', markers, { maxBytes: 1 }), /cannot be a repository prefix/);
+    const stopped = new AbortController();
+    stopped.abort();
+    await assert.rejects(scanRepositoryObjects(backend, HOST, markers, { maxBytes: 1, signal: stopped.signal }), { code: 'interrupted' });
+    await assert.rejects(pickMarkers(join(dir, 'tree'), { seed: 's', signal: stopped.signal }), { code: 'interrupted' });
   });
 });
