@@ -26,7 +26,7 @@ import { restorePoint } from '../backup/restore.ts';
 import { nightlyBackup } from '../backup/job.ts';
 import type { BackupRunReport } from '../backup/run.ts';
 import { formatBytes } from '../core/bytes.ts';
-import { compareTrees } from '../core/compare-trees.ts';
+import { verifyTree } from '../drill/verify/verify-tree.ts';
 import { offsiteTour } from './offsite.ts';
 import { EXAMPLES_DIR } from './prerequisites.ts';
 import { randomBytes } from 'node:crypto';
@@ -151,11 +151,11 @@ async function backupTour(plan: StoragePlan, root: string, workDir: string, opts
   await mkdir(target, { recursive: true });
   const restored = await restorePoint(repo, point, target, () => {});
   const source = join(locate(plan, root, '@home').dir, restored.snapshot);
-  const differences = await compareTrees(source, restored.path);
-  opts.log(`  restored ${restored.snapshot} (chain of ${restored.chain.length}) into ${restored.path}: ${differences.length === 0 ? 'identical to the snapshot (contents, modes, owners, links)' : `DIFFERS: ${differences.slice(0, 5).join('; ')}`}`);
+  const verified = await verifyTree(source, restored.path, { sampleLimit: 5 });
+  opts.log(`  restored ${restored.snapshot} (chain of ${restored.chain.length}) into ${restored.path}: ${verified.differences === 0 ? `identical to the snapshot (contents, modes, owners, xattrs, links, mtimes; ${verified.entries} entries)` : `DIFFERS in ${verified.differences} ways: ${verified.sample.join('; ')}`}`);
   const check = await repo.check({ readData: 100 });
   opts.log(`  backup check --read-data 100: ${check.ok ? 'ok' : 'ERRORS'} (${check.stats.manifests} points, ${check.stats.packs} packs, ${check.stats.chunks} chunks)`);
-  if (differences.length > 0 || !check.ok) throw new Error('demo: the restore or the check failed');
+  if (verified.differences > 0 || !check.ok) throw new Error('demo: the restore or the check failed');
   await offsiteTour(plan, engine, workDir, secret, opts.log);
 }
 

@@ -15,7 +15,7 @@ import { drillDatabases } from './databases/index.ts';
 import { reasonOf } from './reason.ts';
 import { impliedRto } from './rto.ts';
 import type { DatabaseCheck, SubvolumeDrill } from './types.ts';
-import { compareRestored } from './verify/index.ts';
+import { verifyTree } from './verify/verify-tree.ts';
 
 export interface RestoreOneInput {
   repo: Repository;
@@ -61,7 +61,7 @@ export async function restoreOne(input: RestoreOneInput): Promise<SubvolumeDrill
     const source = input.plan === null ? null : await sourceSnapshot(input.plan, input.root, point.snapshotName);
     if (source !== null) {
       log(`${subvolume}: comparing with ${source}`);
-      const compared = await compareRestored(source, restoredPath, { signal: input.signal });
+      const compared = await verifyTree(source, restoredPath, { signal: input.signal });
       verifiedAgainst = 'source-snapshot';
       differences = compared.differences;
       differenceSample = compared.sample;

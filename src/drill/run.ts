@@ -19,7 +19,8 @@ import type { MeteredBackend } from '../repo/backend/metered.ts';
 import type { Repository } from '../repo/index.ts';
 import { downloadUsd } from './budget.ts';
 import { MARKER_SCAN_BYTES, planRestore } from './plan.ts';
-import { pickMarkers, scanRepositoryObjects } from './markers.ts';
+import { pickMarkers } from './pick-markers.ts';
+import { scanRepositoryObjects } from './scan-objects.ts';
 import { reasonOf } from './reason.ts';
 import type { DrillRequest } from './request.ts';
 import { restoreOne } from './restore-one.ts';
@@ -111,15 +112,17 @@ async function restoreLevel(repo: Repository, request: DrillRequest, result: Dri
   result.validation = validation;
   try {
     validation.restorePathWritable = await writable(scratch.mountpoint);
+    // Markers from the largest subvolume restored: the question is whether the repository stores
+    // plaintext, and the most data gives the most distinctive markers.
+    const largest = planned.chosen.reduce((x, y) => (y.streamBytes > x.streamBytes ? y : x));
     for (const p of planned.chosen) {
       if (signal.aborted) break;
-      const check = validation.encryption === null;
+      const check = p === largest;
       result.subvolumes.push(await restoreOne({
         repo, subvolume: p.subvolume, point: p.point, chainLength: p.chain.length, streamBytes: p.streamBytes, storedBytes: p.storedBytes,
         scratch: scratch.mountpoint, plan: request.level === 'disaster' ? null : request.plan, root: request.root,
         offsite: repo.backend.properties.remote, signal, log,
-        // Markers from the first subvolume restored are enough: the question is whether the repository stores plaintext.
-        ...(check ? { onRestored: async (path: string) => { validation.encryption = await encryptionCheck(repo, path, p.packs, log); } } : {}),
+        ...(check ? { onRestored: async (path: string) => { validation.encryption = await encryptionCheck(repo, path, p.packs, log, signal); } } : {}),
       }));
     }
   } finally {
@@ -152,9 +155,10 @@ async function writable(dir: string): Promise<boolean> {
 }
 
 /** Markers from the restored copy; none may be in the manifests, index or the point's packs as stored. */
-async function encryptionCheck(repo: Repository, restored: string, packs: string[], log: (line: string) => void): Promise<NonNullable<ValidationRecord['encryption']>> {
-  const markers = await pickMarkers(restored, {});
-  const scan = await scanRepositoryObjects(repo.backend, repo.host, markers, { maxBytes: MARKER_SCAN_BYTES, packs });
-  log(`encryption: ${markers.length} plaintext marker(s) from the restored data, ${scan.found.length} found in ${scan.objectsScanned} object(s) (${formatBytes(scan.bytesScanned)}) of the repository`);
-  return { markers: markers.length, objectsScanned: scan.objectsScanned, bytesScanned: scan.bytesScanned, found: scan.found.length, ok: scan.found.length === 0 };
+async function encryptionCheck(repo: Repository, restored: string, packs: string[], log: (line: string) => void, signal: AbortSignal): Promise<NonNullable<ValidationRecord['encryption']>> {
+  // Markers are the user's data: kept in memory, never logged or recorded (only how many were found).
+  const { markers } = await pickMarkers(restored, { seed: `${repo.id}:${restored}`, signal });
+  const scan = await scanRepositoryObjects(repo.backend, repo.host, markers, { maxBytes: MARKER_SCAN_BYTES, packs, signal });
+  log(`encryption: ${markers.length} plaintext marker(s) from the restored data, ${scan.found} found in ${scan.objectsScanned} object(s) (${formatBytes(scan.bytesScanned)}) of the repository`);
+  return { markers: markers.length, objectsScanned: scan.objectsScanned, bytesScanned: scan.bytesScanned, found: scan.found, ok: scan.found === 0 };
 }

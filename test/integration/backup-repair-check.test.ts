@@ -17,7 +17,7 @@ import { writeAgeIdentity } from '../support/trees.ts';
 import { startS3Stack, TEST_BUCKET, TEST_REGION, type S3Stack } from '../support/s3-server.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { locate } from '../../src/snapshot/store.ts';
-import { compareTrees } from '../../src/core/compare-trees.ts';
+import { verifyTree } from '../../src/drill/verify/verify-tree.ts';
 import type { StoragePlan } from '../../src/plan/types.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'blockdev'] });
@@ -65,7 +65,7 @@ describe('check finds unrestorable points; repair-index rebuilds the index', { s
     await mkdir(to, { recursive: true });
     const r = await runCli('restore', point.id, '--to', to, '--json', ...flags);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(await compareTrees(join(snapDir, point.snapshot), join(to, point.snapshot)), []);
+    assert.deepEqual((await verifyTree(join(snapDir, point.snapshot), join(to, point.snapshot))).sample, []);
   };
   const night = async (n: number, flags: string[], stateDir: string, extra: string[] = []): Promise<Point> => {
     await writeFile(join(p.root, 'home', `night-${n}.bin`), randomBytes((4 - (n % 3)) * 512 * 1024));

@@ -14,7 +14,7 @@ import { runCli } from '../support/cli.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { initRepository, LocalBackend, openRepository, type Repository } from '../../src/repo/index.ts';
 import { restorePoint } from '../../src/backup/restore.ts';
-import { compareTrees } from '../../src/core/compare-trees.ts';
+import { verifyTree } from '../../src/drill/verify/verify-tree.ts';
 import { locate } from '../../src/snapshot/store.ts';
 import { backupStatus } from '../../src/cli/commands/backup-status.ts';
 import type { Io } from '../../src/cli/command.ts';
@@ -142,7 +142,7 @@ describe('backup window on a provisioned yoga layout', { skip }, () => {
     await mkdir(target, { recursive: true });
     const restored = await restorePoint(repo, item.point, target, () => undefined);
     const source = join(locate(p.plan, p.root, '@home').dir, snapshot);
-    assert.deepEqual(await compareTrees(source, restored.path), []);
+    assert.deepEqual((await verifyTree(source, restored.path)).sample, []);
 
     const st = await status('--plan', common[1]!, '--state-dir', stateDir, '--now', '2026-03-11T03:00:00Z');
     const home = st.subvolumes.find((s: any) => s.name === '@home');

@@ -22,7 +22,7 @@ import { runCli } from '../support/cli.ts';
 import { renderJson } from '../../src/render/json.ts';
 import { initRepository, LocalBackend, openRepository } from '../../src/repo/index.ts';
 import { restorePoint } from '../../src/backup/restore.ts';
-import { compareTrees } from '../../src/core/compare-trees.ts';
+import { verifyTree } from '../../src/drill/verify/verify-tree.ts';
 import { locate } from '../../src/snapshot/store.ts';
 import { acquireLock } from '../../src/locks/host-lock.ts';
 import type { SnapshotMeta } from '../../src/snapshot/types.ts';
@@ -180,7 +180,7 @@ describe('snapshot runs during a long upload on a provisioned yoga layout', { sk
     const target = join(p.root, 'var', 'restore-test');
     await mkdir(target, { recursive: true });
     const restored = await restorePoint(repo, item.point, target, () => undefined);
-    assert.deepEqual(await compareTrees(join(snapshotDir, s1), restored.path), []);
+    assert.deepEqual((await verifyTree(join(snapshotDir, s1), restored.path)).sample, []);
   });
 
   test('a snapshot run that times out on the host lock says so: exit 11 with the holder\'s purpose', { timeout: 60_000 }, async () => {

@@ -1,8 +1,8 @@
 // Test trees for backup round trips: a builder that puts every kind of thing a btrfs send stream
 // must carry into a directory (varied contents, modes with setuid/setgid/sticky, foreign owners,
 // xattrs, symlinks, hard links, sparse files, empty files and directories, a FIFO), ten kinds of
-// change to apply to it, and a comparison of what compareTrees (src/core/compare-trees.ts) does not
-// look at: xattrs, hard-link structure, link counts, allocated blocks (sparseness) and mtimes.
+// change to apply to it, and an independent comparison (for the tests of src/drill/verify/ and the
+// backup round trips): xattrs, hard-link structure, link counts, allocated blocks (sparseness) and mtimes.
 //
 // Expectations are computed from the file system alone (lstat, getfattr), never from Panther's code.
 // At the end: small helpers the backup tests share (a directory's digest and size, an age identity).
@@ -295,7 +295,7 @@ export interface ExtendedOptions {
 }
 
 /**
- * What differs between two trees beyond compareTrees: xattrs, link counts, the hard-link structure
+ * What differs between two trees, read independently of src/drill/verify/: xattrs, link counts, the hard-link structure
  * (which paths share an inode), allocation (a sparse source must stay sparse) and mtimes.
  * Both maps come from extendedProperties. Empty when equal.
  */
