@@ -73,6 +73,11 @@ describe('panther drill on a local repository', { skip, timeout: 20 * 60_000 }, 
     assert.equal(home.differences, 0);
     assert.ok(home.restoredBytes > 1_000_000, `${home.restoredBytes}`);
     assert.equal(result.validation.restorePathWritable, true);
+    assert.ok(result.validation.encryption.markers >= 8, `markers: ${JSON.stringify(result.validation.encryption)}`);
+    assert.equal(result.validation.encryption.found, 0);
+    assert.ok(result.validation.encryption.bytesScanned > 0);
+    assert.ok(result.validation.lastBackupAt !== null);
+    assert.ok(result.validation.storedVsSource.ratio > 0);
     assert.deepEqual(await scratchLeftovers(scratch), []);
     const state = await readDrillState(stateDir, p.plan.host, new Date().toISOString());
     assert.equal(state.running, null);
