@@ -2,6 +2,7 @@
 // filesystem (backup/restore.ts: every chunk and each whole stream verified), verify the copy
 // against the snapshot still on disk when there is one, start its databases on a writable
 // snapshot of the copy, measure, and delete what was restored before the next subvolume.
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { restorePoint } from '../backup/restore.ts';
 import type { PointView } from '../backup/chain.ts';
@@ -108,8 +109,16 @@ async function sourceSnapshot(plan: StoragePlan, root: string, name: string): Pr
 
 /** Databases found in the copy, and a failure for each the plan's hooks expect and the copy lacks. */
 async function checkDatabases(writable: string, scratch: string, input: RestoreOneInput): Promise<DatabaseCheck[]> {
+  // The servers run as the data's owner: they may pass through the run directory (0711), not list it.
   const runDir = join(scratch, `.run-${process.pid}`);
-  const found = await drillDatabases(writable, { runDir, signal: input.signal, log: (l) => input.log(`${input.subvolume}: ${l}`) });
+  await mkdir(runDir, { mode: 0o711 });
+  await chmod(runDir, 0o711);
+  let found: DatabaseCheck[];
+  try {
+    found = await drillDatabases(writable, { runDir, signal: input.signal, log: (l) => input.log(`${input.subvolume}: ${l}`) });
+  } finally {
+    await rm(runDir, { recursive: true, force: true });
+  }
   const hooks = input.plan?.pools.flatMap((p) => p.subvolumes).find((s) => s.name === input.subvolume)?.hooks ?? [];
   for (const kind of ['postgres', 'redis'] as const) {
     if (!hooks.some((h) => h.type === kind) || found.some((d) => d.kind === kind)) continue;
