@@ -7,6 +7,7 @@ let
     (fs.fileFilter (file: lib.hasSuffix ".test.ts" file.name || lib.hasSuffix "-test-support.ts" file.name) ../src)
     ../src/btrfs/testdata
     ../src/snapshot/hooks/testdata
+    ../src/drill/verify/testdata
     # The test support docs/DECISIONS.md lets live in src/ ("Nothing a command loads imports them";
     # test/nix-flake.test.ts checks it against the CLI's imports).
     ../src/repo/format

@@ -54,13 +54,13 @@ class Reservoir<T> {
 export async function pickMarkers(root: string, options: PickMarkersOptions): Promise<PickedMarkers> {
   const count = options.count ?? 16;
   const maxEntries = options.maxEntries ?? 200_000;
-  const random = seededRandom(`panther drill markers:${options.seed}`);
+  const random = seededRandom(`markers:${options.seed}`);
   const files = new Reservoir<{ path: Buffer; size: number }>(count * 4, random);
   const names = new Reservoir<Uint8Array>(count * 4, random);
   const rootPath = Buffer.from(root);
   const top = await lstat(rootPath).catch(() => null);
   if (top === null || !top.isDirectory()) {
-    throw new PantherError('not-a-directory', `cannot pick markers from ${root}: not a directory`, { subject: root, exitCode: ExitCode.failed });
+    throw new PantherError('drill-not-a-directory', `cannot pick markers from ${root}: not a directory`, { subject: root, exitCode: ExitCode.failed });
   }
   let entries = 0;
   const visit = async (dir: Buffer): Promise<void> => {

@@ -39,10 +39,10 @@ const FOUND_IN_LIMIT = 10;
 export async function scanRepositoryObjects(backend: Backend, host: string, markers: readonly Uint8Array[], options: ScanObjectsOptions): Promise<ObjectScan> {
   assertHost(host);
   for (const [what, value] of [['maxBytes', options.maxBytes], ['maxMetadataBytes', options.maxMetadataBytes ?? 0]] as const) {
-    if (!Number.isSafeInteger(value) || value < 0) throw new PantherError('bad-option', `${what} must be a whole number of bytes ≥ 0, not ${value}`, { exitCode: ExitCode.usage });
+    if (!Number.isSafeInteger(value) || value < 0) throw new PantherError('drill-scan-bad-option', `${what} must be a whole number of bytes ≥ 0, not ${value}`, { exitCode: ExitCode.usage });
   }
   const bad = options.packs?.find((id) => !isObjectId(id));
-  if (bad !== undefined) throw new PantherError('bad-pack-id', `${JSON.stringify(bad.slice(0, 80))} is not a pack id (64 lowercase hex digits)`, { exitCode: ExitCode.usage });
+  if (bad !== undefined) throw new PantherError('drill-scan-bad-pack-id', `${JSON.stringify(bad.slice(0, 80))} is not a pack id (64 lowercase hex digits)`, { exitCode: ExitCode.usage });
 
   const scanner = new MarkerScanner(markers);
   const scan: ObjectScan = { objectsScanned: 0, bytesScanned: 0, found: 0, markersFound: [], foundIn: [] };
@@ -85,7 +85,7 @@ export async function scanRepositoryObjects(backend: Backend, host: string, mark
 async function sampledPacks(backend: Backend, host: string, seed: string): Promise<string[]> {
   const names: string[] = [];
   for await (const info of backend.list(kindPrefix(host, 'packs'))) if (idFromName(host, 'packs', info.name) !== undefined) names.push(info.name);
-  const random = seededRandom(`panther drill packs:${seed}`);
+  const random = seededRandom(`packs:${seed}`);
   for (let i = names.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [names[i], names[j]] = [names[j]!, names[i]!];

@@ -243,7 +243,7 @@ export async function verifyTree(source: string, restored: string, options: Veri
     if (options.signal?.aborted === true) throw interrupted(source, options.signal);
     if (error instanceof PantherError) throw error;
     const e = error as NodeJS.ErrnoException;
-    throw new PantherError('verify-failed', `verifying ${restored} against ${source} failed: ${e.code ?? ''} ${e.message}`.replace(/ {2,}/g, ' '), {
+    throw new PantherError('drill-verify-failed', `verifying ${restored} against ${source} failed: ${e.code ?? ''} ${e.message}`.replace(/ {2,}/g, ' '), {
       subject: restored,
       hint: 'both trees must stay unchanged while they are compared (read-only snapshots); run as root',
       cause: error,
@@ -255,9 +255,9 @@ export async function verifyTree(source: string, restored: string, options: Veri
 
 async function rootStat(path: string): Promise<BigIntStats> {
   const stats = await lstat(path, { bigint: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new PantherError('not-a-directory', `cannot verify ${path}: ${error.code ?? error.message}`, { subject: path, hint: 'give the path of a mounted directory (a snapshot or a restored subvolume)', cause: error });
+    throw new PantherError('drill-verify-not-a-directory', `cannot verify ${path}: ${error.code ?? error.message}`, { subject: path, hint: 'give the path of a mounted directory (a snapshot or a restored subvolume)', cause: error });
   });
-  if (!stats.isDirectory()) throw new PantherError('not-a-directory', `cannot verify ${path}: not a directory (a symlink is not followed)`, { subject: path, hint: 'give the path of the directory itself' });
+  if (!stats.isDirectory()) throw new PantherError('drill-verify-not-a-directory', `cannot verify ${path}: not a directory (a symlink is not followed)`, { subject: path, hint: 'give the path of the directory itself' });
   return stats;
 }
 

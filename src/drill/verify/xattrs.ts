@@ -32,7 +32,7 @@ export async function* readTreeXattrs(root: string, signal?: AbortSignal): Async
     const { code, error } = await exited;
     if (error !== undefined) throw spawnFailed(root, error);
     if (code !== 0) {
-      throw new PantherError('xattr-read-failed', `getfattr could not read the xattrs of ${root} (exit ${code}): ${stderr.trim().split('\n').slice(-3).join('; ')}`, {
+      throw new PantherError('drill-xattr-read-failed', `getfattr could not read the xattrs of ${root} (exit ${code}): ${stderr.trim().split('\n').slice(-3).join('; ')}`, {
         subject: root,
         hint: 'run as root on a mounted tree; the message above names the file getfattr could not read',
       });
@@ -53,7 +53,7 @@ function spawnFailed(root: string, error: NodeJS.ErrnoException): PantherError {
       cause: error,
     });
   }
-  return new PantherError('xattr-read-failed', `getfattr could not be started on ${root}: ${error.message}`, { subject: root, cause: error });
+  return new PantherError('drill-xattr-read-failed', `getfattr could not be started on ${root}: ${error.message}`, { subject: root, cause: error });
 }
 
 export function interrupted(subject: string, signal: AbortSignal): PantherError {
