@@ -4,12 +4,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLoopBtrfs } from '../support/loop-btrfs.ts';
 import { flipByte } from '../support/flip-byte.ts';
 import { startS3Stack, TEST_BUCKET, TEST_REGION, type S3Stack } from '../support/s3-server.ts';
+import { Client } from 'pg';
+import { initPostgres, openForPostgres, pgOwnedDir, postgresSkipReason, startPostgres, type PgServer } from '../support/postgres.ts';
+import { startRedis, type RedisServer } from '../support/redis.ts';
 import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirements.ts';
 import { provisionSpecHost, type Provisioned } from '../support/provisioned.ts';
 import { seededBytes, writeAgeIdentity } from '../support/trees.ts';
@@ -24,6 +27,16 @@ const NOW = '2026-09-01T02:00:00.000Z';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+
+/** Processes whose command line names a path under `dir` (the drill's database servers run there). */
+async function processesUnder(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of (await readdir('/proc')).filter((n) => /^\d+$/.test(n))) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(dir)) found.push(`${pid}: ${cmdline.replaceAll('\0', ' ')}`);
+  }
+  return found;
+}
 
 async function scratchLeftovers(scratch: string): Promise<string[]> {
   const loops = (await listLoops()).filter((l) => l.backingFile.includes('.panther-drill-'));
@@ -248,5 +261,81 @@ describe('panther drill against the local S3 server, with injected faults', { sk
     assert.equal(d.code, 0, d.stderr);
     assert.ok(d.json().subvolumes.every((s: { verifiedAgainst: string }) => s.verifiedAgainst === 'stream-hash'));
     assert.deepEqual(await scratchLeftovers(scratch), []);
+  });
+});
+
+describe('panther drill restore starts the PostgreSQL and Redis of a backed-up server on the restored data', { skip: skip || postgresSkipReason(), timeout: 20 * 60_000 }, () => {
+  let p: Provisioned;
+  let common: string[];
+  let scratch: string;
+  let pg: PgServer | undefined;
+  let redis: RedisServer | undefined;
+
+  before(async () => {
+    p = await provisionSpecHost('hetzner', {}, 1536);
+    const runDir = join(p.loops.dir, 'run');
+    await mkdir(runDir, { mode: 0o711 });
+    await openForPostgres(p.loops.dir, p.root, join(p.root, 'var'), join(p.root, 'var', 'lib'), runDir);
+    const dataDir = join(p.root, 'var', 'lib', 'postgresql', '15', 'main');
+    await pgOwnedDir(join(p.root, 'var', 'lib', 'postgresql', '15'));
+    await initPostgres({ dataDir });
+    pg = await startPostgres({ dataDir, runDir, name: 'live' });
+    const client = new Client(pg.connection);
+    await client.connect();
+    await client.query('CREATE TABLE orders (id int PRIMARY KEY, note text)');
+    await client.query("INSERT INTO orders SELECT g, 'order ' || g FROM generate_series(1, 1234) g");
+    await client.query('CREATE TABLE "odd ""name"" here" (x int)');
+    await client.query('INSERT INTO "odd ""name"" here" VALUES (1), (2), (3)');
+    await client.end();
+    redis = await startRedis({ dir: join(p.root, 'var', 'lib', 'redis'), runDir, name: 'live' });
+    const r = await redis.connect();
+    for (let i = 0; i < 5; i++) await r.command('SET', `key:${i}`, `value ${i}`);
+    await r.command('RPUSH', 'queue', 'a', 'b', 'c');
+    r.close();
+    // The plan's hooks point at these servers, as a host's would at its own.
+    const plan = structuredClone(p.plan);
+    for (const s of plan.pools.flatMap((x) => x.subvolumes)) {
+      if (s.name === '@postgresql') s.hooks = [{ type: 'postgres', host: pg.socketDir, port: pg.port, user: 'postgres', database: 'postgres', failMode: 'closed', timeoutSeconds: 60 }];
+      if (s.name === '@redis') s.hooks = [{ type: 'redis', socket: redis.socket, mode: 'save', failMode: 'closed', timeoutSeconds: 60 }];
+    }
+    const planFile = join(p.loops.dir, 'plan.json');
+    await writeFile(planFile, renderJson(plan));
+    const key = await writeAgeIdentity(p.loops.dir);
+    const repo = join(p.loops.dir, 'repo');
+    await initRepo({ url: repo, host: plan.host, identityFile: key.identityFile, recipients: [key.recipient] });
+    scratch = join(p.loops.dir, 'scratch');
+    common = ['--plan', planFile, '--root', p.root, '--lock', join(p.loops.dir, 'host.lock'), '--repo', repo, '--identity-file', key.identityFile, '--state-dir', join(p.loops.dir, 'state')];
+    const snap = await runCli('snapshot', 'run', ...common.slice(0, 6), '--now', NOW);
+    assert.equal(snap.code, 0, snap.stderr);
+    const backup = await runCli('backup', 'run', ...common, '--ignore-window', '--bandwidth', 'unlimited', '--now', NOW);
+    assert.equal(backup.code, 0, backup.stderr);
+  });
+  after(async () => {
+    await pg?.stop();
+    await redis?.stop();
+    await p?.dispose();
+  });
+
+  test('rows and keys counted on the restored copies while the live servers run on', async () => {
+    const r = await runCli('drill', 'restore', ...common, '--scratch', scratch, '--json');
+    const result = r.json();
+    assert.equal(r.code, 0, `${r.stderr}\n${JSON.stringify(result.subvolumes.filter((s: { ok: boolean }) => !s.ok), null, 2)}`);
+    const pgDrill = result.subvolumes.find((s: { subvolume: string }) => s.subvolume === '@postgresql').databases;
+    assert.equal(pgDrill.length, 1);
+    assert.equal(pgDrill[0].kind, 'postgres');
+    assert.equal(pgDrill[0].dataDir, '15/main');
+    assert.ok(pgDrill[0].answeredAfterMs > 0);
+    const app = pgDrill[0].postgres.databases.find((d: { name: string }) => d.name === 'postgres');
+    assert.deepEqual({ tables: app.tables, rows: app.rows }, { tables: 2, rows: 1237 });
+    assert.ok(pgDrill[0].postgres.amcheck === null || pgDrill[0].postgres.amcheck.indexes >= 1);
+    const redisDrill = result.subvolumes.find((s: { subvolume: string }) => s.subvolume === '@redis').databases;
+    assert.deepEqual(redisDrill.map((d: { kind: string; redis: unknown }) => [d.kind, d.redis]), [['redis', { keys: 6, sampled: 6 }]]);
+    // The live servers were never touched: still answering, on their own sockets.
+    const live = new Client(pg!.connection);
+    await live.connect();
+    assert.equal((await live.query('SELECT count(*)::int AS n FROM orders')).rows[0].n, 1234);
+    await live.end();
+    assert.deepEqual(await scratchLeftovers(scratch), []);
+    assert.deepEqual(await processesUnder(scratch), [], 'no database server of the drill left running');
   });
 });
