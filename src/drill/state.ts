@@ -3,10 +3,11 @@
 // (kill -9, power loss) leaves `running` behind with a pid that is gone, and every reader shows that
 // as an interrupted drill, never as one still running or one that passed (`effectiveState`).
 // The updaters are pure; read/write are the only I/O.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { PantherError } from '../core/errors.ts';
+import { processStartTicks } from '../core/process-start.ts';
 import { readStateJson } from '../core/read-state-json.ts';
 import { checkSchema, schemaError } from '../core/schema.ts';
 import { drillState } from './state-schema.ts';
@@ -84,12 +85,6 @@ export function effectiveState(state: DrillState, alive: (r: RunningDrill) => bo
   return finishDrill(state, interruptedResult(state.running, at, '', `the drill (pid ${state.running.pid}) ended without recording a result: it was killed or the machine went down`));
 }
 
-/** Kernel start time of a process, or null when it does not exist. */
-export async function processStartTicks(pid: number): Promise<string | null> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (stat === null) return null;
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-}
 
 /** Whether the recorded drill process still runs (same pid and same start time). */
 export async function isDrillAlive(running: RunningDrill): Promise<boolean> {

@@ -6,11 +6,12 @@
 // lock; a caller that finds it held waits up to `waitMs`, then fails naming that holder.
 // The file is never removed: a waiter may have it open, and a new file at the same path would be a
 // second, independent lock.
-import { constants, open, readFile, mkdir, lstat, type FileHandle } from 'node:fs/promises';
+import { constants, open, mkdir, lstat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import { tryExclusiveFlock } from '../btrfs/flock.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
+import { processStartTicks } from '../core/process-start.ts';
 
 export interface LockInfo {
   pid: number;
@@ -29,12 +30,6 @@ const POLL_MS = 200;
 // O_NOFOLLOW: a symlink planted at the path must not make root create or lock another file.
 const OPEN_FLAGS = constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW;
 
-async function startTicks(pid: number): Promise<string | null> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  if (stat === null) return null;
-  // The command name (field 2) may contain spaces and parentheses: count from the last ")".
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-}
 
 export interface HeldLock {
   path: string;
@@ -95,7 +90,7 @@ async function recordHolder(handle: FileHandle, info: LockInfo): Promise<void> {
 export async function acquireLock(path: string, purpose: string, waitMs = 0, now: () => Date = () => new Date()): Promise<HeldLock> {
   await mkdir(dirname(path), { recursive: true });
   const deadline = Date.now() + waitMs;
-  const mine: LockInfo = { pid: process.pid, host: hostname(), startTicks: await startTicks(process.pid), since: now().toISOString(), purpose };
+  const mine: LockInfo = { pid: process.pid, host: hostname(), startTicks: await processStartTicks(process.pid), since: now().toISOString(), purpose };
   for (;;) {
     const handle = await openLockFile(path);
     let keep = false;
