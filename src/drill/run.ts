@@ -17,14 +17,14 @@ import { PantherError } from '../core/errors.ts';
 import { redactUrl } from '../core/redact-url.ts';
 import type { MeteredBackend } from '../repo/backend/metered.ts';
 import type { Repository } from '../repo/index.ts';
-import { downloadUsd } from './budget.ts';
+import { budgetBytes, downloadUsd } from './budget.ts';
 import { MARKER_SCAN_BYTES, planRestore } from './plan.ts';
 import { pickMarkers } from './pick-markers.ts';
 import { scanRepositoryObjects } from './scan-objects.ts';
 import { reasonOf } from './reason.ts';
 import type { DrillRequest } from './request.ts';
 import { restoreOne } from './restore-one.ts';
-import { integritySlice } from './rotation.ts';
+import { integritySlice, periodWithinBudget } from './rotation.ts';
 import { assertRoom, mountScratch, prepareScratchDir, type Scratch } from './scratch.ts';
 import type { DrillResult, SubvolumeDrill, ValidationRecord } from './types.ts';
 
@@ -43,7 +43,7 @@ export async function runDrill(request: DrillRequest, log: (line: string) => voi
     const { repo, stack } = await openRepoStack(request.location, { meter: true });
     metered = stack.metered;
     // The integrity check takes the repository's shared lock itself (backup/check.ts).
-    if (request.level === 'integrity') await integrity(repo, request, result, log);
+    if (request.level === 'integrity') await integrity(repo, request, result, budgetUsd === null ? null : budgetBytes(budgetUsd, B2_PRICES), log);
     else {
       await withRepoLock(repo, 'shared', `drill ${request.level}`, (lockSignal) => restoreLevel(repo, request, result, log, AbortSignal.any([signal, lockSignal])), 0, log);
     }
@@ -74,8 +74,12 @@ export async function runDrill(request: DrillRequest, log: (line: string) => voi
   return result;
 }
 
-async function integrity(repo: Repository, request: DrillRequest, result: DrillResult, log: (line: string) => void): Promise<void> {
-  const slice = integritySlice(Date.parse(request.now), request.periodWeeks);
+async function integrity(repo: Repository, request: DrillRequest, result: DrillResult, limitBytes: number | null, log: (line: string) => void): Promise<void> {
+  // A repository too large for a week's slice to fit the budget is read over more weeks.
+  const total = (await repo.index()).packSizes.reduce((a, b) => a + b, 0);
+  const weeks = periodWithinBudget(total, limitBytes, request.periodWeeks);
+  if (weeks > request.periodWeeks) log(`integrity: ${formatBytes(total)} of packs: a 1/${request.periodWeeks} slice would not fit the download budget, so the pass takes ${weeks} weeks`);
+  const slice = integritySlice(Date.parse(request.now), weeks);
   log(`integrity: structure check, and reading slice ${slice.index + 1} of ${slice.of} of the packs (every pack is read once in ${slice.of} weeks)`);
   // Without a state directory the host's record of completed points is not compared (none to read).
   const report = await checkBackups(repo, { readData: 0, slice, stateDir: request.stateDir ?? join(request.scratchDir, 'no-state'), log });

@@ -39,7 +39,8 @@ export const DRILL_COMMON_HELP = `  --plan FILE       the host's plan (default $
                     default a share of the plan's monthly budget: 2 % weekly, 10 % monthly, 25 %
                     quarterly. Subvolumes that do not fit are deferred to the next drill, which
                     takes them first. A local repository has no budget.
-  --period-weeks N  weeks in which the integrity drills read every pack once (default 13)
+  --period-weeks N  weeks in which the integrity drills read every pack once (default 13; more
+                    when a week's slice would not fit the download budget)
   --dry-run         say what the drill would restore, download and need, and do nothing
   --json            the result as JSON on stdout`;
 

@@ -74,8 +74,14 @@ async function runDrillProcess(request: DrillRequest, running: RunningDrill): Pr
     const exit = await runInNamespace(requestFile, resultFile);
     const text = await readFile(resultFile, 'utf8').catch(() => null);
     if (text !== null) return JSON.parse(text) as DrillResult;
-    const how = exit.signal === null ? `exit code ${exit.code}` : exit.signal;
-    return interruptedResult(running, new Date().toISOString(), redactUrl(request.location.url), `the drill's process ended (${how}) without a result`);
+    const at = new Date().toISOString();
+    const repository = redactUrl(request.location.url);
+    if (exit.signal !== null) return interruptedResult(running, at, repository, `the drill's process was killed (${exit.signal}) before it recorded a result`);
+    // Exited on its own without a result: a crash, which says why on stderr; a failure, not an interruption.
+    return {
+      ...interruptedResult(running, at, repository, ''), outcome: 'failed',
+      reason: { code: 'drill-crashed', message: `the drill's process exited with code ${exit.code} without a result (its last words are on stderr above)`, hint: 'run the drill by hand to see the error; report it if it is an internal error' },
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
