@@ -27,6 +27,8 @@ import { nightlyBackup } from '../backup/job.ts';
 import type { BackupRunReport } from '../backup/run.ts';
 import { formatBytes } from '../core/bytes.ts';
 import { verifyTree } from '../drill/verify/verify-tree.ts';
+import { runDrillProcess } from '../drill/process.ts';
+import type { RepoLocation } from '../backup/open.ts';
 import { offsiteTour } from './offsite.ts';
 import { EXAMPLES_DIR } from './prerequisites.ts';
 import { randomBytes } from 'node:crypto';
@@ -156,7 +158,28 @@ async function backupTour(plan: StoragePlan, root: string, workDir: string, opts
   const check = await repo.check({ readData: 100 });
   opts.log(`  backup check --read-data 100: ${check.ok ? 'ok' : 'ERRORS'} (${check.stats.manifests} points, ${check.stats.packs} packs, ${check.stats.chunks} chunks)`);
   if (verified.differences > 0 || !check.ok) throw new Error('demo: the restore or the check failed');
+  await drillTour(plan, root, workDir, loc, opts);
   await offsiteTour(plan, engine, workDir, secret, opts.log);
+}
+
+/** The monthly restore drill, as its timer runs it: every backed-up subvolume into a private scratch btrfs. */
+async function drillTour(plan: StoragePlan, root: string, workDir: string, location: RepoLocation, opts: DemoOptions): Promise<void> {
+  const now = new Date().toISOString();
+  const result = await runDrillProcess({
+    level: 'restore', location, plan, root, scratchDir: join(workDir, 'drill-scratch'), budgetUsd: null, periodWeeks: 13,
+    stateDir: join(workDir, 'state'), lastRestoredAt: {}, now,
+  }, { level: 'restore', pid: process.pid, startTicks: null, since: now }, { quiet: true });
+  const compared = result.subvolumes.filter((s) => s.verifiedAgainst === 'source-snapshot').length;
+  const enc = result.validation?.encryption;
+  const restored = result.subvolumes.filter((s) => s.point !== '');
+  opts.log(`  drill restore: ${restored.length} subvolume(s) restored into a scratch btrfs only the drill could see, ${compared} compared with their snapshots` +
+    `${enc == null ? '' : `; ${enc.markers} plaintext markers, ${enc.found} found in the repository`}; the scratch went with the drill (panther drill restore|integrity|disaster)`);
+  // The drill also says what a real host would need to hear: the plan's database subvolumes hold no
+  // database (no server runs in this demo, so the hooks found none and nothing was there to back up).
+  const noDatabase = new Set(['drill-no-backup', 'drill-database-missing']);
+  for (const s of result.subvolumes.filter((x) => !x.ok && noDatabase.has(x.error?.code ?? ''))) opts.log(`  drill finding (expected here: no database server runs in this demo): ${s.error!.message}`);
+  const bad = restored.find((s) => !s.ok && !noDatabase.has(s.error?.code ?? ''));
+  if (bad !== undefined || enc?.ok === false) throw new Error(`demo: the restore drill failed: ${bad?.error?.message ?? 'plaintext found in the repository'}`);
 }
 
 function describeRun(report: BackupRunReport): string {

@@ -21,13 +21,13 @@ export function innerExecArgv(execArgv: readonly string[]): string[] {
 
 export interface InnerExit { code: number | null; signal: NodeJS.Signals | null }
 
-export function runInNamespace(requestFile: string, resultFile: string, onSpawn?: (pid: number) => void): Promise<InnerExit> {
+/** `quiet`: the drill's progress lines (stderr) are dropped, for callers that report the result themselves. */
+export function runInNamespace(requestFile: string, resultFile: string, quiet = false): Promise<InnerExit> {
   const argv = ['--pdeathsig', 'KILL', '--', NAMESPACE_CMD, '--mount', '--propagation', 'private', '--',
     process.execPath, ...innerExecArgv(process.execArgv), INNER_SCRIPT, requestFile, resultFile];
   return new Promise((resolve, reject) => {
-    const child = spawn(CMD, argv, { stdio: ['ignore', 'inherit', 'inherit'], shell: false });
+    const child = spawn(CMD, argv, { stdio: ['ignore', 'inherit', quiet ? 'ignore' : 'inherit'], shell: false });
     child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? missingTool(CMD, error) : error));
-    if (child.pid !== undefined) onSpawn?.(child.pid);
     // The child gets SIGINT/SIGTERM from the terminal or systemd itself (same group, same cgroup);
     // the parent waits for it to clean up and say how it ended.
     const ignore = (): void => undefined;

@@ -51,6 +51,9 @@ class Reservoir<T> {
   }
 }
 
+/** Reads per wanted marker at most: regions that give no distinctive window (zeros, text runs) are skipped. */
+const CONTENT_PASSES = 4;
+
 export async function pickMarkers(root: string, options: PickMarkersOptions): Promise<PickedMarkers> {
   const count = options.count ?? 16;
   const maxEntries = options.maxEntries ?? 200_000;
@@ -78,12 +81,15 @@ export async function pickMarkers(root: string, options: PickMarkersOptions): Pr
   };
   await visit(rootPath);
 
+  // A tree of a few large files still gives `count` markers: each pass reads another region of each file.
   const content: Uint8Array[] = [];
-  for (const file of files.items) {
-    if (content.length >= count) break;
-    stopIfAborted(options.signal, root);
-    const window = await readRegion(file.path, file.size, random).then((region) => (region === null ? null : chooseContentWindow(region, random)));
-    if (window !== null) content.push(window);
+  for (let reads = 0; reads < count * CONTENT_PASSES && content.length < count && files.items.length > 0;) {
+    for (const file of files.items) {
+      if (content.length >= count || reads++ >= count * CONTENT_PASSES) break;
+      stopIfAborted(options.signal, root);
+      const window = await readRegion(file.path, file.size, random).then((region) => (region === null ? null : chooseContentWindow(region, random)));
+      if (window !== null && !content.some((c) => Buffer.compare(c, window) === 0)) content.push(window);
+    }
   }
   // Half from names, the rest from contents; either fills in when the other is short.
   const wantNames = Math.min(names.items.length, Math.max(Math.floor(count / 2), count - content.length));

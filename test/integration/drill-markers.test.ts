@@ -92,3 +92,15 @@ test('a real repository holding the tree has none of its markers; the same bytes
     await assert.rejects(pickMarkers(join(dir, 'tree'), { seed: 's', signal: stopped.signal }), { code: 'interrupted' });
   });
 });
+
+test('one large file is enough for every marker: regions are read again until the count is reached', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'panther-markers-one-'));
+  try {
+    await writeFile(join(dir, 'a.bin'), pseudoRandom(1024 * 1024, 'one-large-file'));
+    const picked = await pickMarkers(dir, { seed: 'one', count: 16 });
+    assert.equal(picked.markers.length, 16, `${picked.fromContent} from content, ${picked.fromNames} from names`);
+    assert.equal(new Set(picked.markers.map((m) => Buffer.from(m).toString('hex'))).size, 16, 'all different');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

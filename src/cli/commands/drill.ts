@@ -2,19 +2,16 @@
 // host lock). This process records the drill as running, starts it in its own process inside a
 // private mount namespace (drill/namespace.ts), and records what it reports, or, if it died, that it
 // was interrupted. It mounts nothing itself, so however the drill ends there is nothing to clean up here.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ExitCode, usageError } from '../../core/errors.ts';
 import { redactUrl } from '../../core/redact-url.ts';
 import { defaultBudgetUsd } from '../../drill/budget.ts';
-import { runInNamespace } from '../../drill/namespace.ts';
+import { runDrillProcess } from '../../drill/process.ts';
 import type { DrillRequest } from '../../drill/request.ts';
 import { DEFAULT_PERIOD_WEEKS } from '../../drill/rotation.ts';
 import { DEFAULT_SCRATCH_DIR } from '../../drill/scratch.ts';
 import { processStartTicks } from '../../core/process-start.ts';
 import { beginDrill, finishDrill, interruptedResult, isDrillAlive, readDrillState, writeDrillState } from '../../drill/state.ts';
-import type { DrillLevel, DrillResult, RunningDrill } from '../../drill/types.ts';
+import type { DrillLevel, RunningDrill } from '../../drill/types.ts';
 import { emit, flag, str, type Command } from '../command.ts';
 import { amountFlag, wholeFlag } from '../flags.ts';
 import { stateDirOf } from '../options.ts';
@@ -62,27 +59,4 @@ export function drillCommand(level: DrillLevel): Command {
       return result.outcome === 'passed' ? ExitCode.ok : result.outcome === 'interrupted' ? ExitCode.interrupted : ExitCode.failed;
     },
   };
-}
-
-/** Runs the drill's own process and returns its result, or an interrupted one when it left none. */
-async function runDrillProcess(request: DrillRequest, running: RunningDrill): Promise<DrillResult> {
-  const dir = await mkdtemp(join(tmpdir(), 'panther-drill-'));
-  try {
-    const requestFile = join(dir, 'request.json');
-    const resultFile = join(dir, 'result.json');
-    await writeFile(requestFile, JSON.stringify(request), { mode: 0o600 });
-    const exit = await runInNamespace(requestFile, resultFile);
-    const text = await readFile(resultFile, 'utf8').catch(() => null);
-    if (text !== null) return JSON.parse(text) as DrillResult;
-    const at = new Date().toISOString();
-    const repository = redactUrl(request.location.url);
-    if (exit.signal !== null) return interruptedResult(running, at, repository, `the drill's process was killed (${exit.signal}) before it recorded a result`);
-    // Exited on its own without a result: a crash, which says why on stderr; a failure, not an interruption.
-    return {
-      ...interruptedResult(running, at, repository, ''), outcome: 'failed',
-      reason: { code: 'drill-crashed', message: `the drill's process exited with code ${exit.code} without a result (its last words are on stderr above)`, hint: 'run the drill by hand to see the error; report it if it is an internal error' },
-    };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
