@@ -7,6 +7,7 @@ import { readCounters } from './counters-state.ts';
 import { event } from './events.ts';
 import { recordRun } from './recorder.ts';
 import type { OpenTransport } from './dogstatsd.ts';
+import { History, historyPath } from '../history/store.ts';
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'panther-recorder-'));
@@ -44,4 +45,15 @@ test('no events: nothing is sent and no file is created', async () => withDir(as
   const state = join(dir, 'state');
   assert.deepEqual(await recordRun({ stateDir: state, host: 'h', events: [], warn: () => undefined, env: {}, open: fine }), { sent: 0, dropped: 0, recorded: false });
   assert.deepEqual(await readCounters(state, 'h'), { counters: [], gauges: [], problem: null });
+}));
+
+test('a run\'s events go into the host\'s history too, for the dashboard', async () => withDir(async (dir) => {
+  const at = new Date('2026-12-03T02:14:00Z');
+  await recordRun({ stateDir: dir, host: 'h', events, warn: () => assert.fail('no warning'), env: {}, open: fine, now: () => at });
+  const history = History.open(historyPath(dir, 'h'));
+  try {
+    assert.deepEqual(history.series('pantheros.snapshot.created', 0).map((p) => [p.time, p.value, p.tags]), [['2026-12-03T02:14:00.000Z', 2, { host: 'h' }]]);
+  } finally {
+    history.close();
+  }
 }));

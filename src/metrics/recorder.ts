@@ -5,6 +5,16 @@ import { dogstatsdConfig } from './dogstatsd-config.ts';
 import { DogStatsdSender, type OpenTransport } from './dogstatsd.ts';
 import { event, type MetricEvent } from './events.ts';
 import { recordEvents } from './counters-state.ts';
+import { appendHistory } from '../history/store.ts';
+
+/** The run's events into the host's history (what the dashboard plots); a problem is a warning. */
+function recordHistory(opts: RecordOptions, events: readonly MetricEvent[], at: Date): void {
+  try {
+    appendHistory(opts.stateDir, opts.host, events.map((e) => ({ name: e.name, tags: e.tags, value: e.value, time: at.toISOString() })), at);
+  } catch (error) {
+    opts.warn(`metrics: could not add the run to the history in ${opts.stateDir} (${(error as Error).message}); the run itself is unaffected`);
+  }
+}
 
 export interface RecordOptions {
   stateDir: string;
@@ -40,7 +50,9 @@ export async function recordRun(opts: RecordOptions): Promise<RecordResult> {
   try {
     const extra = dropped > 0 ? [event('pantheros.metrics.dropped', dropped, { host: opts.host })] : [];
     if (opts.events.length + extra.length === 0) return { sent, dropped, recorded: false };
-    await recordEvents(opts.stateDir, opts.host, [...opts.events, ...extra], (opts.now?.() ?? new Date()).toISOString(), opts.warn);
+    const at = opts.now?.() ?? new Date();
+    await recordEvents(opts.stateDir, opts.host, [...opts.events, ...extra], at.toISOString(), opts.warn);
+    recordHistory(opts, [...opts.events, ...extra], at);
     return { sent, dropped, recorded: true };
   } catch (error) {
     opts.warn(`metrics: could not update the counters in ${opts.stateDir} (${(error as Error).message}); the run itself is unaffected`);
