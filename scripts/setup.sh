@@ -21,6 +21,8 @@ packages=(
   redis-server  # real Redis for the same
   prometheus    # scrapes our exporter in the tests; promtool checks and tests the alert rules
   prometheus-alertmanager  # amtool tests the alert routes
+  chromium      # headless, driven by playwright-core: the web UI tests
+  fonts-dejavu-core  # so the UI's screenshots show text, not boxes
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -19,7 +19,7 @@ const OTHER_TOOLS: Record<string, string> = {
   'nix-instantiate': 'nix-bin', 'systemd-analyze': 'systemd', zstd: 'zstd', age: 'age',
   setfattr: 'attr', getfattr: 'attr', fallocate: 'util-linux', mkfifo: 'coreutils', runuser: 'util-linux',
   'redis-server': 'redis-server', pg_ctlcluster: 'postgresql-common', initdb: 'postgresql', blockdev: 'util-linux',
-  mktemp: 'coreutils', prometheus: 'prometheus', promtool: 'prometheus', amtool: 'prometheus-alertmanager',
+  mktemp: 'coreutils', prometheus: 'prometheus', promtool: 'prometheus', amtool: 'prometheus-alertmanager', chromium: 'chromium',
 };
 
 function setupPackages(): Set<string> {
