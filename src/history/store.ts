@@ -67,7 +67,7 @@ export class History {
     const format = (db.prepare('SELECT value FROM meta WHERE key = ?').get('format') as { value: string } | undefined)?.value;
     if (format !== String(HISTORY_FORMAT_VERSION)) {
       db.close();
-      throw new PantherError('history-unreadable', `${path}: history format ${JSON.stringify(format)}, this panther reads ${HISTORY_FORMAT_VERSION}`, {
+      throw new PantherError('history-unreadable', `${path}: history format ${JSON.stringify(format)}, this version reads ${HISTORY_FORMAT_VERSION}`, {
         subject: path, hint: 'move it away; the next run starts a new one',
       });
     }
