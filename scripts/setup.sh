@@ -21,6 +21,7 @@ packages=(
   redis-server  # real Redis for the same
   prometheus    # scrapes our exporter in the tests; promtool checks and tests the alert rules
   prometheus-alertmanager  # amtool tests the alert routes
+  caddy         # adapts and runs the rendered Caddy site blocks (render caddy)
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
