@@ -87,7 +87,7 @@ export function checkUpstream(upstream: string): string {
   const port = Number(m?.[2]);
   const hostOk = host.startsWith('[') ? isIPv6(host.slice(1, -1)) : isIPv4(host) || DOMAIN.test(host.toLowerCase()) || host === 'localhost';
   if (m === null || !hostOk || !(port >= 1 && port <= 65_535)) {
-    refuse('--upstream', `${JSON.stringify(upstream)} is not HOST:PORT`, `give where panther serve listens, e.g. --upstream ${DEFAULT_SERVE_LISTEN}`);
+    refuse('--upstream', `${JSON.stringify(upstream)} is not HOST:PORT`, `give the serve command's listen address, e.g. --upstream ${DEFAULT_SERVE_LISTEN}`);
   }
   return upstream;
 }
@@ -140,7 +140,7 @@ export function renderCaddy(plan: StoragePlan, options: CaddyRenderOptions = {})
   const sites = caddySites(options.caddy);
   const header = [
     ...generatedHeader(plan, 'caddy'),
-    'Caddy site blocks for panther serve. Needs Caddy built with the caddy-dns/cloudflare module and',
+    'Caddy site blocks for the serve command (web UI, REST API). Needs Caddy built with the caddy-dns/cloudflare module and',
     'CF_API_TOKEN (a token with Zone.DNS edit on the zone) in Caddy\'s environment. The names must',
     'resolve to this Caddy\'s tailnet address; clients outside the allowed ranges get 403.',
   ].map((l) => `# ${l}`);

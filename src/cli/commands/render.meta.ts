@@ -18,7 +18,7 @@ export const renderCommandInfo: CommandInfo = {
   json     the plan itself
   datadog-agent  the Datadog agent's checks for panther: systemd units, journald logs, and DogStatsD
            or the OpenMetrics check on panther metrics serve (the NixOS module sets the same)
-  caddy    Caddy site blocks for panther serve: backup-status.DOMAIN (REST API and /metrics),
+  caddy    Caddy site blocks for the serve command: backup-status.DOMAIN (REST API and /metrics),
            snapshots.DOMAIN (web UI), storage.DOMAIN (dashboard); TLS by DNS-01 via Cloudflare
            (CF_API_TOKEN), security headers, 1MB bodies, 403 outside the allowed ranges
 ${PLAN_INPUT_HELP}
@@ -34,7 +34,7 @@ datadog-agent only:
                         agent scrapes /metrics); one at a time, so no metric arrives twice
 caddy only:
   --domain DOMAIN       the zone of the three names (default hbohlen.systems)
-  --upstream HOST:PORT  where panther serve listens (default 127.0.0.1:9720)
+  --upstream HOST:PORT  the serve command's listen address (default 127.0.0.1:9720)
   --allow CIDR          a client range let through, repeatable (default the tailnet's:
                         100.64.0.0/10 and fd7a:115c:a1e0::/48); everything else gets 403`,
   options: { ...PLAN_INPUT_OPTIONS, out: { type: 'string' }, force: { type: 'boolean' }, repo: { type: 'string' }, 'secrets-dir': { type: 'string' }, 'datadog-source': { type: 'string' }, domain: { type: 'string' }, upstream: { type: 'string' }, allow: { type: 'string', multiple: true } },
