@@ -17,7 +17,7 @@ import type { StoragePlan } from '../../src/plan/types.ts';
 import { renderDisko } from '../../src/render/disko.ts';
 import { nixString } from '../../src/render/nix.ts';
 import { DEFAULT_DRILL_OPTIONS, DEFAULT_DRILL_SCHEDULE, isPantherCommand, pantherDrillUnits, pantherServeUnit, pantherUnits, SERVE_SERVICE, type PantherUnit } from '../../src/render/systemd.ts';
-import { caddySites } from '../../src/render/caddy.ts';
+import { caddySites, checkCidr, checkDomain, checkUpstream } from '../../src/render/caddy.ts';
 import { findNixInstantiate, nixEvalJson } from '../../src/render/verify/nix-instantiate.ts';
 import { findSystemdAnalyze, verifyUnits } from '../../src/render/verify/systemd-analyze.ts';
 import { FILESYSTEM_WIDE_NAMES, checkOption } from '../../src/plan/mount-options.ts';
@@ -598,6 +598,23 @@ describe('serve: storage.serve.* gives the unit `render systemd` gives and the b
     assert.equal(result.etc['panther/fleet.json'], undefined, 'no fleet, no file');
   });
 
+  test('lib/storage/caddy.nix accepts and refuses what src/render/caddy.ts does (domains, ranges, upstreams)', async () => {
+    const libs = findNixLibs().libs!;
+    const cases = {
+      domain: ['hbohlen.systems', 'a-1.b2.example', 'hbohlen.systems {', 'a b.systems', 'x.systems\nimport /etc/passwd', '"x".systems', '{env.HOME}.systems', '*.hbohlen.systems',
+        'systems', '', 'HBOHLEN.systems', '-x.systems', 'x..systems', 'x.systems.', `${'a'.repeat(64)}.systems`, 'x.systems/api'],
+      cidr: ['0.0.0.0/0', '100.64.0.0/10', '::/0', 'fd7a:115c:a1e0::/48', '192.168.1.1/32', '::1/128', '100.64.0.0/10 0.0.0.0/0', '0.0.0.0/0\n}', '100.64.0.0',
+        '100.64.0.0/33', '::/129', '300.1.1.1/8', '100.64.0.0/10}', '"10.0.0.0/8"', 'private_ranges', '10.0.0.0/-1', '10.0.0.0/8/8', '', '{env.X}/8', '1.2.3/8'],
+      upstream: ['127.0.0.1:9720', '[::1]:9720', 'localhost:1', '127.0.0.1', '127.0.0.1:0', '127.0.0.1:65536', '127.0.0.1:9720 {', 'http://127.0.0.1:9720', '[::1:9720', 'a b:1', '{env.UP}:1', '"h":1', 'host/x:1'],
+    };
+    const got = await evalNixValue(`{ lib, root, cases }:
+let caddy = (import (root + "/lib/storage") { lib = import lib; }).caddy; c = builtins.fromJSON cases; in
+{ domain = map caddy.domainOk c.domain; cidr = map caddy.cidrOk c.cidr; upstream = map caddy.upstreamOk c.upstream; }`,
+    { lib: libs.lib, root: nixString(ROOT), cases: nixString(JSON.stringify(cases)) }) as Record<keyof typeof cases, boolean[]>;
+    const ts = (check: (v: string) => string) => (v: string): boolean => { try { check(v); return true; } catch { return false; } };
+    assert.deepEqual(got, { domain: cases.domain.map(ts(checkDomain)), cidr: cases.cidr.map(ts(checkCidr)), upstream: cases.upstream.map(ts(checkUpstream)) });
+  });
+
   const refused: Array<[string, Record<string, unknown>, RegExp]> = [
     ['no read token', { adminTokenFile: TOKENS.adminTokenFile }, /storage\.serve\.readTokenFile is not set: give the file holding the read token/],
     ['no admin token', { readTokenFile: TOKENS.readTokenFile }, /storage\.serve\.adminTokenFile is not set/],
@@ -611,6 +628,12 @@ describe('serve: storage.serve.* gives the unit `render systemd` gives and the b
       /caddy\.allow: \["0\.0\.0\.0\/0 \{ respond 200 \}","10\.0\.0\.0\/33","300\.0\.0\.1\/8"\] are not CIDR ranges/],
     ['a fleet URL with a space', { ...TOKENS, fleet: { yoga: 'http://a b' } }, /storage\.serve\.fleet: host names are lowercase/],
   ];
+  test('refused: Caddy without serve; nothing written', async () => {
+    const result = await evaluate(await hostModules(specPlan('hetzner'), { serve: { caddy: { enable: true, domain: 'x.org' } } }));
+    assert.ok(result.failed.some((m) => /storage\.serve\.caddy\.enable puts panther serve behind Caddy: set storage\.serve\.enable = true/.test(m)), JSON.stringify(result.failed));
+    assert.equal(result.caddy, null);
+  });
+
   for (const [what, serve, message] of refused) {
     test(`refused: ${what}`, async () => {
       const result = await evaluate(await hostModules(specPlan('hetzner'), { serve: { enable: true, ...serve } }));

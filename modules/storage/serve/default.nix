@@ -115,7 +115,14 @@ in
     };
   };
 
-  config = lib.mkIf (cfg.enable && s.enable) (lib.mkMerge [
+  config = lib.mkMerge [
+  (lib.mkIf (cfg.enable && s.caddy.enable && !s.enable) {
+    assertions = [{
+      assertion = false;
+      message = "storage.serve.caddy.enable puts panther serve behind Caddy: set storage.serve.enable = true (with its token files) too";
+    }];
+  })
+  (lib.mkIf (cfg.enable && s.enable) (lib.mkMerge [
     {
       assertions = tokenAssertions "readTokenFile" s.readTokenFile ++ tokenAssertions "adminTokenFile" s.adminTokenFile ++ [
         {
@@ -159,5 +166,5 @@ in
       services.caddy.virtualHosts = lib.mapAttrs (_: body: { extraConfig = body; })
         (caddyLib.sites { domain = s.caddy.domain; inherit upstream; inherit (s.caddy) allow; });
     })
-  ]);
+  ]))];
 }
