@@ -14,7 +14,9 @@ export const renderCommandInfo: CommandInfo = {
            storage.planFile = ./plan.json, storage.backup.*), which deploys the rest from plan.json
            (disko layout, tmpfiles +C, properties, scrub, snapshot/backup/prune/check/drill timers)
   systemd  timers and services for snapshots (daily/weekly/monthly/frequent), the backup window
-           and the restore drills (integrity weekly, restore monthly, disaster quarterly)
+           and the restore drills (integrity weekly, restore monthly, disaster quarterly); and
+           panther-serve.service (web UI and REST API on 127.0.0.1:9720; it reads its tokens from
+           /etc/panther/serve-read-token and serve-admin-token, create both before enabling it)
   json     the plan itself
   datadog-agent  the Datadog agent's checks for panther: systemd units, journald logs, and DogStatsD
            or the OpenMetrics check on panther metrics serve (the NixOS module sets the same)
