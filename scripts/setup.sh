@@ -23,6 +23,7 @@ packages=(
   prometheus-alertmanager  # amtool tests the alert routes
   chromium      # headless, driven by playwright-core: the web UI tests
   fonts-dejavu-core  # so the UI's screenshots show text, not boxes
+  caddy         # adapts and runs the rendered Caddy site blocks (render caddy)
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

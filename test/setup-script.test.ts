@@ -20,6 +20,7 @@ const OTHER_TOOLS: Record<string, string> = {
   setfattr: 'attr', getfattr: 'attr', fallocate: 'util-linux', mkfifo: 'coreutils', runuser: 'util-linux',
   'redis-server': 'redis-server', pg_ctlcluster: 'postgresql-common', initdb: 'postgresql', blockdev: 'util-linux',
   mktemp: 'coreutils', prometheus: 'prometheus', promtool: 'prometheus', amtool: 'prometheus-alertmanager', chromium: 'chromium',
+  caddy: 'caddy',
 };
 
 function setupPackages(): Set<string> {

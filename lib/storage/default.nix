@@ -21,7 +21,8 @@ in
   inherit (plan) readPlan resolve subvolumeNames;
   inherit (snapshots) snapshotPolicy withTimezone;
   inherit (backup) backupSlot bandwidthBits windowProblems;
-  inherit (units) pantherUnits pantherDrillUnits snapshotService drillLevels defaultDrill;
+  inherit (units) pantherUnits pantherDrillUnits snapshotService drillLevels defaultDrill defaultServe pantherServeUnit;
+  caddy = import ./caddy.nix { inherit lib; };
   inherit (disko) diskoDevices effectiveMountOptions shellQuote;
   inherit (time) timeSpan;
   inherit mountOptions;

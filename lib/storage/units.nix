@@ -142,19 +142,66 @@ let
       }
     ];
 
+  # ---- panther serve (systemd.ts pantherServeUnit; why each setting: the comments there) ----------
+  serveStateDir = "/var/lib/panther/state";
+  defaultServe = {
+    listen = "127.0.0.1:9720";
+    allowRemote = false;
+    readTokenFile = "/etc/panther/serve-read-token";
+    adminTokenFile = "/etc/panther/serve-admin-token";
+    fleetFile = null;
+  };
+  serveCapabilities = [ "CAP_SYS_ADMIN" "CAP_DAC_OVERRIDE" "CAP_DAC_READ_SEARCH" "CAP_FOWNER" "CAP_CHOWN" "CAP_FSETID" ];
+  noSpecifiers = lib.replaceStrings [ "%" ] [ "%%" ];
+
+  /** The state directory, every pool's snapshot directory and the snapshotted subvolumes, except /. */
+  serveWritablePaths = plan:
+    [ serveStateDir ] ++ lib.unique (filter (m: m != null && m != "/") (concatMap
+      (pool:
+        let home = lib.findFirst (s: pool.snapshotLocation or null != null && s.name == pool.snapshotLocation.subvolume) null pool.subvolumes; in
+        [ (if home == null then null else home.mountPoint) ]
+        ++ map (s: s.mountPoint) (filter (s: s.snapshots or null != null) pool.subvolumes))
+      plan.pools));
+
+  pantherServeUnit = plan: options: {
+    name = "panther-serve.service";
+    description = "Panther: web UI and REST API of ${plan.host} on ${options.listen}";
+    wants = [ "network-online.target" ];
+    after = [ "network-online.target" "local-fs.target" ];
+    wantedBy = [ "multi-user.target" ];
+    settings = {
+      Type = "simple";
+      ExecStart = {
+        pantherArgs = [ "serve" "--listen" options.listen "--state-dir" serveStateDir ]
+          ++ lib.optional options.allowRemote "--allow-remote"
+          ++ lib.optionals (options.fleetFile != null) [ "--fleet" options.fleetFile ];
+        credentialArgs = [ [ "--read-token-file" "read-token" ] [ "--admin-token-file" "admin-token" ] ];
+      };
+      LoadCredential = [ "read-token:${noSpecifiers options.readTokenFile}" "admin-token:${noSpecifiers options.adminTokenFile}" ];
+      Restart = "on-failure";
+      RestartSec = "5s";
+      StateDirectory = "panther";
+      ProtectSystem = "strict";
+      ReadWritePaths = lib.concatStringsSep " " (map (p: "-${noSpecifiers p}") (serveWritablePaths plan));
+      CapabilityBoundingSet = lib.concatStringsSep " " serveCapabilities;
+      RestrictNamespaces = true;
+      ProtectKernelTunables = true;
+    };
+  };
+
   /** The drill units, a service and timer per scheduled level (options as defaultDrill). */
   pantherDrillUnits = plan: options:
     concatMap (drillPair plan options) (filter (level: options.schedule.${level} != null) drillLevels);
 in
 {
-  inherit snapshotService drillLevels defaultDrill pantherDrillUnits;
+  inherit snapshotService drillLevels defaultDrill pantherDrillUnits defaultServe pantherServeUnit;
 
-  /** The units of a plan, services before their timers (as pantherUnits orders them, default drills). */
+  /** The units of a plan, services before their timers (as pantherUnits orders them, default drills and serve). */
   pantherUnits = plan:
     let
       scheduled = filter (tier: plan.snapshots.schedule.${tier} or null != null) snapshots.scheduledTiers;
       slots = map (backup.backupSlot plan.backup) [ "weekdays" "weekends" ];
     in
     [ (snapshotUnit plan) ] ++ map (snapshotTimer plan) scheduled ++ concatMap (backupUnits plan) slots
-    ++ pantherDrillUnits plan defaultDrill;
+    ++ pantherDrillUnits plan defaultDrill ++ [ (pantherServeUnit plan defaultServe) ];
 }

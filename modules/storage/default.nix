@@ -15,7 +15,7 @@ let
   };
 in
 {
-  imports = [ ./disko ./btrfs ./snapshots ./backup ./drill ./monitoring ];
+  imports = [ ./disko ./btrfs ./snapshots ./backup ./drill ./monitoring ./serve ];
 
   options.storage = {
     enable = lib.mkEnableOption "Panther storage: the host's btrfs layout, snapshots and offsite backups from its plan";

@@ -48,7 +48,9 @@ rec {
   service = unit: { extraArgs ? [ ], capabilities, credentials ? { }, environment ? { }, extraConfig ? { } }:
     let
       settings = unit.settings;
-      exec = settings.ExecStart.pantherArgs ++ extraArgs;
+      # `[ flag name ]` credential arguments: `flag %d/name` (systemd.ts credentialWords).
+      credentialWords = lib.concatMap (a: [ (builtins.elemAt a 0) { raw = "%d/${builtins.elemAt a 1}"; } ]) (settings.ExecStart.credentialArgs or [ ]);
+      exec = settings.ExecStart.pantherArgs ++ credentialWords ++ extraArgs;
     in
     {
       inherit (unit) description wants after wantedBy;
@@ -59,7 +61,7 @@ rec {
       # the model (the drills' RestrictSUIDSGID=false), and `render systemd` writes the same value.
       serviceConfig = hardening // builtins.removeAttrs settings [ "ExecStart" ] // {
         ExecStart = lib.concatStringsSep " " ([ "${cfg.package}/bin/panther" ] ++ map execWord exec);
-        LoadCredential = lib.mapAttrsToList (name: path: "${name}:${toString path}") credentials;
+        LoadCredential = (settings.LoadCredential or [ ]) ++ lib.mapAttrsToList (name: path: "${name}:${toString path}") credentials;
       } // optionalAttrs (capabilities != null) {
         # An empty list would write no line at all (= every capability); "" is the empty set.
         CapabilityBoundingSet = if capabilities == [ ] then "" else capabilities;

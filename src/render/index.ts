@@ -8,11 +8,13 @@
 //   systemd  the snapshot and backup services and timers as plain unit files, one bundle
 //   json   the plan itself
 //   datadog-agent  the agent's checks for panther (systemd units, journald logs, DogStatsD or OpenMetrics)
+//   caddy  Caddy site blocks for `panther serve` under the specification's three names (DNS-01, tailnet only)
 //
 // Adding a kind: write `src/render/<kind>.ts` exporting
 // `render<Kind>(plan: StoragePlan, options?): string`, add one line to renderers below, and the CLI's
 // `panther render <kind>` and its usage text pick it up from RENDER_KINDS.
 import type { StoragePlan } from '../plan/types.ts';
+import { renderCaddy, type CaddyRenderOptions } from './caddy.ts';
 import { renderDatadogAgent, type DatadogAgentRenderOptions } from './datadog-agent.ts';
 import { renderDisko } from './disko.ts';
 import { renderJson } from './json.ts';
@@ -20,7 +22,7 @@ import { renderNixos, type NixosOptions } from './nixos.ts';
 import { renderSystemd, type SystemdOptions } from './systemd.ts';
 
 /** Options only some kinds read (nixos: where the plan and the secrets are, which repository). */
-export type RenderOptions = NixosOptions & SystemdOptions & DatadogAgentRenderOptions;
+export type RenderOptions = NixosOptions & SystemdOptions & DatadogAgentRenderOptions & CaddyRenderOptions;
 
 export type Renderer = (plan: StoragePlan, options?: RenderOptions) => string;
 
@@ -30,6 +32,7 @@ export const renderers = {
   systemd: renderSystemd,
   json: renderJson,
   'datadog-agent': renderDatadogAgent,
+  caddy: renderCaddy,
 } as const satisfies Record<string, Renderer>;
 
 export type RenderKind = keyof typeof renderers;

@@ -7,7 +7,7 @@ import { isPantherError } from '../core/errors.ts';
 import type { BackupPolicy, StoragePlan } from '../plan/types.ts';
 import { render, renderers } from './index.ts';
 import {
-  backupSlot, bundleSeparator, DEFAULT_DRILL_OPTIONS, type DrillUnitOptions, DEFAULT_DRILL_SCHEDULE, DEFAULT_PANTHER_BIN, execWord, pantherUnits, renderSystemd, renderSystemdUnits,
+  backupSlot, bundleSeparator, DEFAULT_DRILL_OPTIONS, DEFAULT_SERVE_OPTIONS, pantherServeUnit, type ServeUnitOptions, type DrillUnitOptions, DEFAULT_DRILL_SCHEDULE, DEFAULT_PANTHER_BIN, execWord, pantherUnits, renderSystemd, renderSystemdUnits,
   timeSpan, weekdayList, withTimezone,
 } from './systemd.ts';
 
@@ -60,8 +60,10 @@ for (const host of HOSTS) {
       'panther-drill-integrity.service', 'panther-drill-integrity.timer',
       'panther-drill-restore.service', 'panther-drill-restore.timer',
       'panther-drill-disaster.service', 'panther-drill-disaster.timer',
+      'panther-serve.service',
     ]);
     for (const [name, unit] of got) {
+      if (name === 'panther-serve.service') continue;
       if (name.endsWith('.timer')) {
         const target = value(unit, 'Timer', 'Unit')!;
         assert.ok(got.has(target), `${name} starts ${target}, a rendered service`);
@@ -303,6 +305,45 @@ test('drill options: budget and scratch passed on, a level switched off, a plan 
   bad({ budgetUsd: -1 }, /not an amount/);
   bad({ budgetUsd: Number.NaN }, /not an amount/);
   bad({ schedule: { ...DEFAULT_DRILL_SCHEDULE, restore: 'Sat 12:00\nExecStart=/bin/sh' } }, /control character/);
+});
+
+test('serve: a long-running service on loopback, tokens as credentials (never on the command line), a strict sandbox', () => {
+  const plan = specPlan('zephyrus', { features: ['databases'] });
+  const unit = parseUnit(renderSystemdUnits(plan).find((u) => u.name === 'panther-serve.service')!.text);
+  const all = (key: string): string[] => (unit.get('Service') ?? []).filter(([k]) => k === key).map(([, v]) => v);
+  assert.equal(value(unit, 'Service', 'Type'), 'simple');
+  assert.equal(value(unit, 'Service', 'Restart'), 'on-failure');
+  assert.equal(value(unit, 'Install', 'WantedBy'), 'multi-user.target');
+  assert.equal(value(unit, 'Service', 'ExecStart'),
+    `${DEFAULT_PANTHER_BIN} serve --listen 127.0.0.1:9720 --state-dir /var/lib/panther/state --read-token-file %d/read-token --admin-token-file %d/admin-token`);
+  assert.deepEqual(all('LoadCredential'), ['read-token:/etc/panther/serve-read-token', 'admin-token:/etc/panther/serve-admin-token']);
+  assert.equal(value(unit, 'Service', 'ProtectSystem'), 'strict');
+  assert.equal(value(unit, 'Service', 'DynamicUser'), undefined, 'root: it reads root-only snapshot directories and takes the host lock');
+  const writable = value(unit, 'Service', 'ReadWritePaths')!.split(' ');
+  assert.equal(writable[0], '-/var/lib/panther/state');
+  assert.ok(writable.includes('-/.snapshots') && writable.includes('-/home') && writable.includes('-/var/lib/postgresql'), writable.join(' '));
+  assert.ok(!writable.includes('-/'), 'never the whole root file system');
+  assert.equal(value(unit, 'Service', 'CapabilityBoundingSet'), 'CAP_SYS_ADMIN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_CHOWN CAP_FSETID');
+});
+
+test('serve options: remote listen, fleet file, token paths; unsafe values refused', () => {
+  const plan = specPlan('hetzner');
+  const options: ServeUnitOptions = { listen: '100.64.1.2:9720', allowRemote: true, readTokenFile: '/run/agenix/read%', adminTokenFile: '/run/secrets/admin', fleetFile: '/etc/panther/fleet.json' };
+  const unit = parseUnit(renderSystemdUnits(plan, { serve: options }).find((u) => u.name === 'panther-serve.service')!.text);
+  assert.equal(value(unit, 'Service', 'ExecStart'),
+    `${DEFAULT_PANTHER_BIN} serve --listen 100.64.1.2:9720 --state-dir /var/lib/panther/state --allow-remote --fleet /etc/panther/fleet.json --read-token-file %d/read-token --admin-token-file %d/admin-token`);
+  assert.ok((unit.get('Service') ?? []).some(([k, v]) => k === 'LoadCredential' && v === 'read-token:/run/agenix/read%%'), '% escaped');
+  const bad = (serve: Partial<ServeUnitOptions>, pattern: RegExp): void => refused(() => pantherServeUnit(plan, { ...DEFAULT_SERVE_OPTIONS, ...serve }), pattern);
+  bad({ listen: '0.0.0.0:9720' }, /not a loopback address.*|serve.listen/);
+  bad({ listen: '100.64.1.2:9720' }, /not a loopback address/);
+  bad({ listen: '127.0.0.1:9720 --allow-remote' }, /not HOST:PORT/);
+  bad({ readTokenFile: 'tokens/read' }, /readTokenFile.*not an absolute path/);
+  bad({ adminTokenFile: '/run/agenix/a b' }, /adminTokenFile/);
+  bad({ adminTokenFile: '/run/a:b' }, /adminTokenFile/);
+  bad({ readTokenFile: '/run/x\nExecStartPre=/bin/sh' }, /readTokenFile/);
+  bad({ readTokenFile: '/nix/store/0000-token' }, /Nix store/);
+  bad({ fleetFile: 'fleet.json' }, /fleetFile/);
+  assert.doesNotThrow(() => pantherServeUnit(plan, { ...DEFAULT_SERVE_OPTIONS, listen: '[::1]:9720' }));
 });
 
 test('render kind systemd is the bundle', () => {

@@ -18,6 +18,8 @@ export const DEFAULT_PANTHER_BIN = '/run/current-system/sw/bin/panther';
 export interface SystemdOptions {
   /** Absolute path of the panther executable used in ExecStart=. */
   panther?: string;
+  /** The serve unit's options (the NixOS module's storage.serve); default DEFAULT_SERVE_OPTIONS. */
+  serve?: ServeUnitOptions;
   /** The drill units' options (the NixOS module's storage.drill); default DEFAULT_DRILL_OPTIONS. */
   drill?: DrillUnitOptions;
 }
@@ -25,6 +27,11 @@ export interface SystemdOptions {
 /** ExecStart= that runs panther with these arguments; each renderer knows where panther is. */
 export interface PantherCommand {
   readonly pantherArgs: readonly string[];
+  /**
+   * Flags whose value is a systemd credential: `[flag, name]` becomes `flag %d/name` (the unit's
+   * credentials directory; the one specifier a command line here means), after pantherArgs.
+   */
+  readonly credentialArgs?: ReadonlyArray<readonly [flag: string, credential: string]>;
 }
 
 export type UnitValue = string | number | boolean | PantherCommand;
@@ -76,10 +83,21 @@ export function execWord(word: string): string {
   return noSpecifiers(word).replaceAll('$', () => '$$');
 }
 
+/** A credential's name, as LoadCredential= and %d/NAME take it. */
+const CREDENTIAL_NAME = /^[a-z][a-z0-9-]*$/;
+
+/** `flag %d/name` for each credential argument. */
+export function credentialWords(command: PantherCommand): string[] {
+  return (command.credentialArgs ?? []).flatMap(([flag, name]) => {
+    if (!CREDENTIAL_NAME.test(name)) refuse('ExecStart', `credential name ${JSON.stringify(name)} is not a plain name`, 'use lowercase letters, digits and -');
+    return [execWord(flag), `%d/${name}`];
+  });
+}
+
 /** The ExecStart= line for the plain unit files. */
 export function execLine(panther: string, command: PantherCommand): string {
   if (!panther.startsWith('/')) refuse('ExecStart', `panther path ${JSON.stringify(panther)} is not absolute`, 'give an absolute path');
-  return [panther, ...command.pantherArgs].map(execWord).join(' ');
+  return [...[panther, ...command.pantherArgs].map(execWord), ...credentialWords(command)].join(' ');
 }
 
 // ---- time arithmetic -------------------------------------------------------------------------------
@@ -414,8 +432,101 @@ export function pantherDrillUnits(plan: StoragePlan, options: DrillUnitOptions =
   });
 }
 
-/** The units for a plan, services before their timers. */
-export function pantherUnits(plan: StoragePlan, drill: DrillUnitOptions = DEFAULT_DRILL_OPTIONS): PantherUnit[] {
+// ---- panther serve ---------------------------------------------------------------------------------
+
+export interface ServeUnitOptions {
+  /** HOST:PORT of `panther serve --listen`. */
+  listen: string;
+  /** `--allow-remote`: needed for a listen address off loopback. */
+  allowRemote: boolean;
+  /** Files holding the read and admin tokens, loaded as the credentials read-token and admin-token. */
+  readTokenFile: string;
+  adminTokenFile: string;
+  /** The fleet file (`--fleet`): host name → API URL; null = no fleet view. */
+  fleetFile: string | null;
+}
+
+export const SERVE_SERVICE = 'panther-serve.service';
+export const DEFAULT_SERVE_OPTIONS: ServeUnitOptions = {
+  listen: '127.0.0.1:9720', allowRemote: false,
+  readTokenFile: '/etc/panther/serve-read-token', adminTokenFile: '/etc/panther/serve-admin-token', fleetFile: null,
+};
+
+/**
+ * What `panther serve` does on request: create and delete snapshots (SYS_ADMIN), read any user's
+ * files for diffs and snapshot directories (DAC_READ_SEARCH, DAC_OVERRIDE, FOWNER), and restore a file
+ * with its owner, mode and setgid bit (CHOWN, FSETID).
+ */
+export const SERVE_CAPABILITIES = ['CAP_SYS_ADMIN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_CHOWN', 'CAP_FSETID'] as const;
+
+/** A loopback HOST:PORT (what --listen may be without --allow-remote). */
+export const isLoopbackListen = (listen: string): boolean => /^(127\.[0-9]+\.[0-9]+\.[0-9]+|\[::1\]|localhost):[0-9]+$/.test(listen);
+
+function serveOptionsChecked(options: ServeUnitOptions): ServeUnitOptions {
+  if (!/^([0-9.]+|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):[0-9]{1,5}$/.test(options.listen)) refuse('serve.listen', `${JSON.stringify(options.listen)} is not HOST:PORT`, 'e.g. 127.0.0.1:9720');
+  if (!options.allowRemote && !isLoopbackListen(options.listen)) {
+    refuse('serve.listen', `${options.listen} is not a loopback address`, 'keep 127.0.0.1:PORT behind Caddy, or set allowRemote to serve off loopback on purpose');
+  }
+  for (const [key, file] of [['readTokenFile', options.readTokenFile], ['adminTokenFile', options.adminTokenFile], ['fleetFile', options.fleetFile ?? '/']] as const) {
+    // LoadCredential= takes NAME:PATH, one word: a ':' or space in the path would cut it.
+    if (!file.startsWith('/') || /[\s:\x00-\x1f\x7f]/.test(file)) refuse(`serve.${key}`, `${JSON.stringify(file)} is not an absolute path without spaces or ':'`, 'give the path your secret manager decrypts to, e.g. /run/agenix/panther-read-token');
+    if (file.startsWith('/nix/store/')) refuse(`serve.${key}`, `${file} is in the Nix store, which every user can read`, 'give the path your secret manager decrypts to');
+  }
+  return options;
+}
+
+/** Where serve writes: the state directory, every pool's snapshot directory, and the snapshotted subvolumes (restore to place), except /. */
+export function serveWritablePaths(plan: StoragePlan): string[] {
+  const mounts = plan.pools.flatMap((pool) => {
+    const home = pool.snapshotLocation === null ? undefined : pool.subvolumes.find((s) => s.name === pool.snapshotLocation!.subvolume);
+    return [home?.mountPoint ?? null, ...pool.subvolumes.filter((s) => s.snapshots !== null).map((s) => s.mountPoint)];
+  }).filter((m): m is string => m !== null && m !== '/');
+  for (const m of mounts) if (/[\s\x00-\x1f\x7f]/.test(m)) refuse('ReadWritePaths', `mount point ${JSON.stringify(m)} contains white space`, 'fix the plan');
+  return [DRILL_STATE_DIR, ...new Set(mounts)];
+}
+
+/** The long-running `panther serve` of a host (web UI, REST API, /metrics). */
+export function pantherServeUnit(plan: StoragePlan, options: ServeUnitOptions = DEFAULT_SERVE_OPTIONS): PantherUnit {
+  const checked = serveOptionsChecked(options);
+  return {
+    name: SERVE_SERVICE,
+    comment: [
+      'The HTTP surface of the host (the serve command): REST API, web UI, dashboard and /metrics, on',
+      'loopback behind Caddy (`panther render caddy`). Runs as root, not DynamicUser: it reads the',
+      'root-only snapshot directories and takes the host lock to create, pin and delete snapshots.',
+      'So the sandbox is tight instead: ProtectSystem=strict with write access only to the state',
+      'directory, the snapshot directories and the snapshotted subvolumes (restoring a file to its',
+      'place; / is left out, restore files of / to a chosen directory below a writable one), and the',
+      'bounding set those operations need. The tokens arrive as credentials (%d), never on the command',
+      'line; create both files (a long random string each, mode 0600) before starting it.',
+    ],
+    description: `Panther: web UI and REST API of ${plan.host} on ${checked.listen}`,
+    wants: ['network-online.target'],
+    after: ['network-online.target', 'local-fs.target'],
+    settings: [
+      ['Type', 'simple'],
+      ['ExecStart', {
+        pantherArgs: ['serve', '--listen', checked.listen, '--state-dir', DRILL_STATE_DIR,
+          ...(checked.allowRemote ? ['--allow-remote'] : []), ...(checked.fleetFile === null ? [] : ['--fleet', checked.fleetFile])],
+        credentialArgs: [['--read-token-file', 'read-token'], ['--admin-token-file', 'admin-token']],
+      }],
+      ['LoadCredential', `read-token:${noSpecifiers(checked.readTokenFile)}`],
+      ['LoadCredential', `admin-token:${noSpecifiers(checked.adminTokenFile)}`],
+      ['Restart', 'on-failure'],
+      ['RestartSec', '5s'],
+      ['StateDirectory', 'panther'],
+      ['ProtectSystem', 'strict'],
+      ['ReadWritePaths', serveWritablePaths(plan).map((p) => `-${noSpecifiers(p)}`).join(' ')],
+      ['CapabilityBoundingSet', SERVE_CAPABILITIES.join(' ')],
+      ['RestrictNamespaces', true],
+      ['ProtectKernelTunables', true],
+    ],
+    wantedBy: ['multi-user.target'],
+  };
+}
+
+/** The units for a plan, services before their timers; the serve unit last. */
+export function pantherUnits(plan: StoragePlan, drill: DrillUnitOptions = DEFAULT_DRILL_OPTIONS, serve: ServeUnitOptions = DEFAULT_SERVE_OPTIONS): PantherUnit[] {
   const scheduled = SNAPSHOT_TIERS.flatMap((tier) => {
     const calendar = plan.snapshots.schedule[tier];
     return calendar === null ? [] : [{ tier, calendar }];
@@ -426,6 +537,7 @@ export function pantherUnits(plan: StoragePlan, drill: DrillUnitOptions = DEFAUL
     ...scheduled.map(({ tier, calendar }) => snapshotTimer(plan, tier, calendar)),
     ...slots.flatMap((slot) => backupUnits(plan, slot)),
     ...pantherDrillUnits(plan, drill),
+    pantherServeUnit(plan, serve),
   ];
 }
 
@@ -462,7 +574,7 @@ function unitFile(plan: StoragePlan, unit: PantherUnit, panther: string): string
 /** One unit file per entry: what `systemd-analyze verify` and the tests read. */
 export function renderSystemdUnits(plan: StoragePlan, options: SystemdOptions = {}): Array<{ name: string; text: string }> {
   const panther = options.panther ?? DEFAULT_PANTHER_BIN;
-  return pantherUnits(plan, options.drill).map((unit) => ({ name: unit.name, text: unitFile(plan, unit, panther) }));
+  return pantherUnits(plan, options.drill, options.serve).map((unit) => ({ name: unit.name, text: unitFile(plan, unit, panther) }));
 }
 
 export const bundleSeparator = (name: string): string => `# --- ${name} ---`;

@@ -16,7 +16,8 @@ import { parsePlan } from '../../src/plan/read-plan.ts';
 import type { StoragePlan } from '../../src/plan/types.ts';
 import { renderDisko } from '../../src/render/disko.ts';
 import { nixString } from '../../src/render/nix.ts';
-import { DEFAULT_DRILL_OPTIONS, DEFAULT_DRILL_SCHEDULE, isPantherCommand, pantherDrillUnits, pantherUnits, type PantherUnit } from '../../src/render/systemd.ts';
+import { DEFAULT_DRILL_OPTIONS, DEFAULT_DRILL_SCHEDULE, isPantherCommand, pantherDrillUnits, pantherServeUnit, pantherUnits, SERVE_SERVICE, type PantherUnit } from '../../src/render/systemd.ts';
+import { caddySites, checkCidr, checkDomain, checkUpstream } from '../../src/render/caddy.ts';
 import { findNixInstantiate, nixEvalJson } from '../../src/render/verify/nix-instantiate.ts';
 import { findSystemdAnalyze, verifyUnits } from '../../src/render/verify/systemd-analyze.ts';
 import { FILESYSTEM_WIDE_NAMES, checkOption } from '../../src/plan/mount-options.ts';
@@ -47,6 +48,7 @@ interface Evaluated {
   datadog: { checks?: Record<string, any>; extraConfig?: Record<string, unknown>; enable?: boolean } | null;
   prometheus: { scrapeConfigs?: any[]; ruleFiles?: string[]; alertmanager?: { enable: boolean; configText: string } } | null;
   users: { users?: Record<string, { extraGroups?: string[] }> };
+  caddy: { enable?: boolean; virtualHosts?: Record<string, { extraConfig: string }> } | null;
 }
 
 type Module = { import: string } | Record<string, unknown>;
@@ -79,10 +81,18 @@ function assertUnitsAgree(result: Evaluated, units: PantherUnit[]): void {
     for (const a of unit.after) assert.ok(got.after.includes(a), `${unit.name}: After ${a}`);
     assert.deepEqual(got.wantedBy, unit.wantedBy, `${unit.name}: WantedBy`);
     const section = (kind === 'timer' ? got.timerConfig : got.serviceConfig)!;
+    // A key the model repeats (LoadCredential) is a list in NixOS; the module may add entries after the model's.
+    const repeated = new Set(unit.settings.map(([k]) => k).filter((k, i, all) => all.indexOf(k) !== i));
+    for (const key of repeated) {
+      const values = unit.settings.filter(([k]) => k === key).map(([, v]) => v);
+      assert.deepEqual((section[key] as unknown[]).slice(0, values.length), values, `${unit.name}: ${key}`);
+    }
     for (const [key, value] of unit.settings) {
+      if (repeated.has(key)) continue;
       if (isPantherCommand(value)) {
         const exec = String(section[key]);
-        assert.ok(exec.startsWith(`${pkg}/bin/panther ${value.pantherArgs.map((w) => w.replaceAll('%', '%%')).join(' ')} `), `${unit.name}: ExecStart ${exec}`);
+        const credentials = (value.credentialArgs ?? []).flatMap(([flag, name]) => [flag, `%d/${name}`]);
+        assert.ok(exec.startsWith(`${pkg}/bin/panther ${[...value.pantherArgs.map((w) => w.replaceAll('%', '%%')), ...credentials].join(' ')} `), `${unit.name}: ExecStart ${exec}`);
         assert.ok(exec.includes(' --plan /etc/panther/plan.json'), `${unit.name}: the plan passed explicitly`);
       } else {
         assert.equal(section[key], value, `${unit.name}: ${key}`);
@@ -158,7 +168,10 @@ describe('the storage module deploys each host as its plan says', { skip }, () =
       assert.deepEqual(result.disko, cli.disko.devices);
 
       // Units: the ones `panther render systemd` writes, same settings, panther run from the package.
-      assertUnitsAgree(result, pantherUnits(plan));
+      // (panther-serve only when storage.serve.enable: its own tests below.)
+      assertUnitsAgree(result, pantherUnits(plan).filter((u) => u.name !== SERVE_SERVICE));
+      assert.equal(result.services['panther-serve'], undefined, 'serve is off by default');
+      assert.equal(result.caddy, null, 'no Caddy by default');
       const backup = result.services['panther-backup-weekdays']!;
       assert.ok(String(backup.serviceConfig!['ExecStart']).includes(`--repo ${B2.replaceAll('%', '%%')} --passphrase-file %d/passphrase`));
       assert.deepEqual(backup.serviceConfig!['LoadCredential'],
@@ -541,5 +554,106 @@ describe('monitoring units pass systemd-analyze verify', { skip: skipAnalyze }, 
     assert.ok(result.services['panther-metrics'] && result.timers['panther-metrics-collect']);
     const verified = await verifyUnits(unitDir);
     assert.deepEqual(verified.messages, []);
+  });
+});
+
+describe('serve: storage.serve.* gives the unit `render systemd` gives and the blocks `render caddy` gives', { skip }, () => {
+  const TOKENS = { readTokenFile: '/run/agenix/panther-read-token', adminTokenFile: '/run/agenix/panther-admin-token' };
+
+  test('the unit agrees with the CLI\'s model, tokens as credentials, the repository opened as the backups open it; fleet file; Caddy virtual hosts', async () => {
+    for (const host of ['zephyrus', 'hetzner']) {
+      const plan = specPlan(host);
+      const fleet = { hetzner: 'https://backup-status.hbohlen.systems', yoga: 'http://100.64.0.12:9720' };
+      const result = await evaluate(await hostModules(plan, { serve: { enable: true, ...TOKENS, fleet, caddy: { enable: true, domain: 'hbohlen.systems' } } }));
+      assert.deepEqual([result.failed, result.warnings], [[], []], host);
+      const expected = pantherServeUnit(plan, { listen: '127.0.0.1:9720', allowRemote: false, ...TOKENS, fleetFile: '/etc/panther/fleet.json' });
+      assertUnitsAgree(result, [expected]);
+      const serve = result.services['panther-serve']!;
+      assert.equal(String(serve.serviceConfig!['ExecStart']),
+        `${pkg}/bin/panther serve --listen 127.0.0.1:9720 --state-dir /var/lib/panther/state --fleet /etc/panther/fleet.json --read-token-file %d/read-token --admin-token-file %d/admin-token --plan /etc/panther/plan.json --repo ${B2.replaceAll('%', '%%')} --passphrase-file %d/passphrase`);
+      assert.deepEqual(serve.serviceConfig!['LoadCredential'], ['read-token:/run/agenix/panther-read-token', 'admin-token:/run/agenix/panther-admin-token',
+        'passphrase:/run/agenix/panther-passphrase', 's3-credentials:/run/agenix/panther-b2']);
+      assert.equal(serve.environment!['PANTHER_S3_CREDENTIALS_FILE'], '%d/s3-credentials');
+      assert.equal(serve.serviceConfig!['ProtectSystem'], 'strict', 'the model\'s strict wins over the shared "full"');
+      assert.equal(serve.serviceConfig!['DynamicUser'], undefined);
+      assert.equal(serve.serviceConfig!['NoNewPrivileges'], true, 'the shared hardening');
+      assert.ok(!JSON.stringify(serve).includes('AGE-SECRET-KEY'));
+      assert.deepEqual(JSON.parse(result.etc['panther/fleet.json']!), fleet);
+      // The same blocks `panther render caddy --domain hbohlen.systems` writes, one tab less (NixOS writes the braces).
+      const sites = caddySites({ domain: 'hbohlen.systems' });
+      assert.equal(result.caddy!.enable, true);
+      assert.deepEqual(result.caddy!.virtualHosts, Object.fromEntries(sites.map((site) => [site.address, { extraConfig: site.body.map((l) => l.slice(1)).join('\n') }])));
+    }
+  });
+
+  test('other listen address, remote, allowed ranges; a wildcard listen is reached over loopback', async () => {
+    const plan = specPlan('ovh');
+    const result = await evaluate(await hostModules(plan, { serve: { enable: true, ...TOKENS, listen: '0.0.0.0:9800', allowRemote: true, caddy: { enable: true, domain: 'example.org', allow: ['10.0.0.0/8', '2001:db8::/32'] } } }));
+    assert.deepEqual(result.failed, []);
+    assertUnitsAgree(result, [pantherServeUnit(plan, { listen: '0.0.0.0:9800', allowRemote: true, ...TOKENS, fleetFile: null })]);
+    assert.match(String(result.services['panther-serve']!.serviceConfig!['ExecStart']), / serve --listen 0\.0\.0\.0:9800 --state-dir \/var\/lib\/panther\/state --allow-remote --read-token-file /);
+    const sites = caddySites({ domain: 'example.org', upstream: '127.0.0.1:9800', allow: ['10.0.0.0/8', '2001:db8::/32'] });
+    assert.deepEqual(Object.keys(result.caddy!.virtualHosts!), sites.map((s) => s.address));
+    for (const site of sites) assert.equal(result.caddy!.virtualHosts![site.address]!.extraConfig, site.body.map((l) => l.slice(1)).join('\n'));
+    assert.equal(result.etc['panther/fleet.json'], undefined, 'no fleet, no file');
+  });
+
+  test('lib/storage/caddy.nix accepts and refuses what src/render/caddy.ts does (domains, ranges, upstreams)', async () => {
+    const libs = findNixLibs().libs!;
+    const cases = {
+      domain: ['hbohlen.systems', 'a-1.b2.example', 'hbohlen.systems {', 'a b.systems', 'x.systems\nimport /etc/passwd', '"x".systems', '{env.HOME}.systems', '*.hbohlen.systems',
+        'systems', '', 'HBOHLEN.systems', '-x.systems', 'x..systems', 'x.systems.', `${'a'.repeat(64)}.systems`, 'x.systems/api'],
+      cidr: ['0.0.0.0/0', '100.64.0.0/10', '::/0', 'fd7a:115c:a1e0::/48', '192.168.1.1/32', '::1/128', '100.64.0.0/10 0.0.0.0/0', '0.0.0.0/0\n}', '100.64.0.0',
+        '100.64.0.0/33', '::/129', '300.1.1.1/8', '100.64.0.0/10}', '"10.0.0.0/8"', 'private_ranges', '10.0.0.0/-1', '10.0.0.0/8/8', '', '{env.X}/8', '1.2.3/8'],
+      upstream: ['127.0.0.1:9720', '[::1]:9720', 'localhost:1', '127.0.0.1', '127.0.0.1:0', '127.0.0.1:65536', '127.0.0.1:9720 {', 'http://127.0.0.1:9720', '[::1:9720', 'a b:1', '{env.UP}:1', '"h":1', 'host/x:1'],
+    };
+    const got = await evalNixValue(`{ lib, root, cases }:
+let caddy = (import (root + "/lib/storage") { lib = import lib; }).caddy; c = builtins.fromJSON cases; in
+{ domain = map caddy.domainOk c.domain; cidr = map caddy.cidrOk c.cidr; upstream = map caddy.upstreamOk c.upstream; }`,
+    { lib: libs.lib, root: nixString(ROOT), cases: nixString(JSON.stringify(cases)) }) as Record<keyof typeof cases, boolean[]>;
+    const ts = (check: (v: string) => string) => (v: string): boolean => { try { check(v); return true; } catch { return false; } };
+    assert.deepEqual(got, { domain: cases.domain.map(ts(checkDomain)), cidr: cases.cidr.map(ts(checkCidr)), upstream: cases.upstream.map(ts(checkUpstream)) });
+  });
+
+  const refused: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['no read token', { adminTokenFile: TOKENS.adminTokenFile }, /storage\.serve\.readTokenFile is not set: give the file holding the read token/],
+    ['no admin token', { readTokenFile: TOKENS.readTokenFile }, /storage\.serve\.adminTokenFile is not set/],
+    ['a token in the Nix store', { ...TOKENS, readTokenFile: '/nix/store/0000-token' }, /readTokenFile = \/nix\/store\/0000-token is in the Nix store.*agenix/],
+    ['a relative token path', { ...TOKENS, adminTokenFile: 'secrets/admin' }, /adminTokenFile = "secrets\/admin" is not an absolute path/],
+    ['a token path with a colon', { ...TOKENS, adminTokenFile: '/run/a:b' }, /not an absolute path without spaces or ':'/],
+    ['a listen address off loopback without allowRemote', { ...TOKENS, listen: '100.64.0.5:9720' }, /listen = "100\.64\.0\.5:9720" is not a loopback address; keep 127\.0\.0\.1:PORT .*or set storage\.serve\.allowRemote = true/],
+    ['Caddy without a domain', { ...TOKENS, caddy: { enable: true } }, /caddy\.enable needs storage\.serve\.caddy\.domain/],
+    ['a domain that would break out of the Caddyfile', { ...TOKENS, caddy: { enable: true, domain: 'x.org {\n\timport /etc/x' } }, /caddy\.domain = .* is not a domain name/],
+    ['a range that is not one', { ...TOKENS, caddy: { enable: true, domain: 'x.org', allow: ['100.64.0.0/10', '0.0.0.0/0 { respond 200 }', '10.0.0.0/33', '300.0.0.1/8'] } },
+      /caddy\.allow: \["0\.0\.0\.0\/0 \{ respond 200 \}","10\.0\.0\.0\/33","300\.0\.0\.1\/8"\] are not CIDR ranges/],
+    ['a fleet URL with a space', { ...TOKENS, fleet: { yoga: 'http://a b' } }, /storage\.serve\.fleet: host names are lowercase/],
+  ];
+  test('refused: Caddy without serve; nothing written', async () => {
+    const result = await evaluate(await hostModules(specPlan('hetzner'), { serve: { caddy: { enable: true, domain: 'x.org' } } }));
+    assert.ok(result.failed.some((m) => /storage\.serve\.caddy\.enable puts panther serve behind Caddy: set storage\.serve\.enable = true/.test(m)), JSON.stringify(result.failed));
+    assert.equal(result.caddy, null);
+  });
+
+  for (const [what, serve, message] of refused) {
+    test(`refused: ${what}`, async () => {
+      const result = await evaluate(await hostModules(specPlan('hetzner'), { serve: { enable: true, ...serve } }));
+      assert.ok(result.failed.some((m) => message.test(m)), `${message}: ${JSON.stringify(result.failed)}`);
+      if (/domain|range/.test(what)) assert.equal(result.caddy?.virtualHosts, undefined, 'nothing written into the Caddyfile');
+    });
+  }
+});
+
+describe('the serve unit passes systemd-analyze verify', { skip: skipAnalyze }, () => {
+  test('hetzner with serve, a fleet and a remote listen address', async () => {
+    const result = await evaluate(await hostModules(specPlan('hetzner'), { serve: {
+      enable: true, readTokenFile: '/run/agenix/r', adminTokenFile: '/run/agenix/a', listen: '100.64.0.5:9720', allowRemote: true, fleet: { yoga: 'http://100.64.0.12:9720' },
+    } }));
+    assert.deepEqual(result.failed, []);
+    const unitDir = join(dir, 'units-serve');
+    await mkdir(unitDir);
+    await writeNixosUnit(unitDir, 'panther-serve', 'service', result.services['panther-serve']!);
+    const verified = await verifyUnits(unitDir);
+    assert.deepEqual(verified.messages, []);
+    assert.equal(verified.files.length, 1);
   });
 });

@@ -59,6 +59,7 @@ in
   containers = c.virtualisation.containers or null;
   datadog = c.services.datadog-agent or null;
   prometheus = c.services.prometheus or null;
+  caddy = c.services.caddy or null;
   users = c.users;
   supportedFilesystems = c.boot.supportedFilesystems;
 }

@@ -5,8 +5,8 @@ import { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS } from '../options.ts';
 
 export const renderCommandInfo: CommandInfo = {
   name: 'render',
-  summary: 'render a plan as disko, NixOS, systemd units or JSON',
-  usage: `panther render <${RENDER_KINDS.join('|')}> (--plan FILE | plan input) [--out FILE] [--force] [--repo URL] [--secrets-dir DIR] [--datadog-source dogstatsd|openmetrics]`,
+  summary: 'render a plan as disko, NixOS, systemd units, JSON or a Caddy site block',
+  usage: `panther render <${RENDER_KINDS.join('|')}> (--plan FILE | plan input) [--out FILE] [--force] [--repo URL] [--secrets-dir DIR] [--datadog-source dogstatsd|openmetrics] [--domain DOMAIN] [--upstream HOST:PORT] [--allow CIDR]...`,
   help: `Kinds:
   disko    a plain Nix attribute set { disko.devices = …; }: GPT, boot partition, btrfs, subvolumes,
            swap, and a postCreateHook that sets no-CoW and compression on the empty subvolumes
@@ -14,10 +14,15 @@ export const renderCommandInfo: CommandInfo = {
            storage.planFile = ./plan.json, storage.backup.*), which deploys the rest from plan.json
            (disko layout, tmpfiles +C, properties, scrub, snapshot/backup/prune/check/drill timers)
   systemd  timers and services for snapshots (daily/weekly/monthly/frequent), the backup window
-           and the restore drills (integrity weekly, restore monthly, disaster quarterly)
+           and the restore drills (integrity weekly, restore monthly, disaster quarterly); and
+           panther-serve.service (web UI and REST API on 127.0.0.1:9720; it reads its tokens from
+           /etc/panther/serve-read-token and serve-admin-token, create both before enabling it)
   json     the plan itself
   datadog-agent  the Datadog agent's checks for panther: systemd units, journald logs, and DogStatsD
            or the OpenMetrics check on panther metrics serve (the NixOS module sets the same)
+  caddy    Caddy site blocks for the serve command: backup-status.DOMAIN (REST API and /metrics),
+           snapshots.DOMAIN (web UI), storage.DOMAIN (dashboard); TLS by DNS-01 via Cloudflare
+           (CF_API_TOKEN), security headers, 1MB bodies, 403 outside the allowed ranges
 ${PLAN_INPUT_HELP}
   --out FILE            write to FILE (atomically) instead of stdout
   --force               render even when lint reports errors (not recommended)
@@ -28,7 +33,12 @@ nixos only:
 With --plan FILE and --out FILE, storage.planFile is FILE's path relative to the output.
 datadog-agent only:
   --datadog-source S    dogstatsd (default: the runs and the collector send) or openmetrics (the
-                        agent scrapes /metrics); one at a time, so no metric arrives twice`,
-  options: { ...PLAN_INPUT_OPTIONS, out: { type: 'string' }, force: { type: 'boolean' }, repo: { type: 'string' }, 'secrets-dir': { type: 'string' }, 'datadog-source': { type: 'string' } },
+                        agent scrapes /metrics); one at a time, so no metric arrives twice
+caddy only:
+  --domain DOMAIN       the zone of the three names (default hbohlen.systems)
+  --upstream HOST:PORT  the serve command's listen address (default 127.0.0.1:9720)
+  --allow CIDR          a client range let through, repeatable (default the tailnet's:
+                        100.64.0.0/10 and fd7a:115c:a1e0::/48); everything else gets 403`,
+  options: { ...PLAN_INPUT_OPTIONS, out: { type: 'string' }, force: { type: 'boolean' }, repo: { type: 'string' }, 'secrets-dir': { type: 'string' }, 'datadog-source': { type: 'string' }, domain: { type: 'string' }, upstream: { type: 'string' }, allow: { type: 'string', multiple: true } },
   positionals: true,
 };

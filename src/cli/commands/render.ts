@@ -27,6 +27,16 @@ function nixosOptions(values: Parameters<Command['run']>[0], out: string | undef
     if (source !== 'dogstatsd' && source !== 'openmetrics') throw usageError(`--datadog-source ${source}: not dogstatsd or openmetrics`, 'e.g. --datadog-source openmetrics');
     options.datadogSource = source;
   }
+  const domain = str(values, 'domain');
+  const upstream = str(values, 'upstream');
+  const allow = values['allow'];
+  if (domain !== undefined || upstream !== undefined || Array.isArray(allow)) {
+    options.caddy = {
+      ...(domain === undefined ? {} : { domain }),
+      ...(upstream === undefined ? {} : { upstream }),
+      ...(Array.isArray(allow) ? { allow: allow.filter((a): a is string => typeof a === 'string') } : {}),
+    };
+  }
   return options;
 }
 
