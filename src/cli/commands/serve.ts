@@ -2,7 +2,7 @@
 import { ENV, flagOrEnv } from '../../core/defaults.ts';
 import { ExitCode } from '../../core/errors.ts';
 import { cachedExposition } from '../../metrics/collect/serve.ts';
-import { readTokenFile } from '../../serve/auth.ts';
+import { checkTokens, readTokenFile } from '../../serve/auth.ts';
 import { DEFAULT_RATE_PER_MINUTE, DEFAULT_SERVE_LISTEN, serveListen, startServe } from '../../serve/server.ts';
 import { flag, str, type Command } from '../command.ts';
 import { wholeFlag } from '../flags.ts';
@@ -25,6 +25,7 @@ export const serve: Command = {
       read: readFile === undefined ? null : await readTokenFile(readFile, warn),
       admin: adminFile === undefined ? null : await readTokenFile(adminFile, warn),
     };
+    checkTokens(tokens); // before the plan: a missing token is the first thing to say
     const plan = await readPlan(flagOrEnv(str(values, 'plan'), 'plan', DEFAULT_PLAN));
     const now = (): string => new Date().toISOString();
     const { host, collector } = await collectorOf(values, io, now, 3600_000);
