@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { StoragePlan } from '../plan/types.ts';
 import type { Role } from './auth.ts';
+import type { DoctorSummary } from './doctor.ts';
 
 export interface ServeContext {
   plan: StoragePlan;
@@ -14,6 +15,8 @@ export interface ServeContext {
   log: (line: string) => void;
   /** The Prometheus exposition `metrics serve` gives (cached the same way). */
   metrics: () => Promise<{ contentType: string; text: string }>;
+  /** `panther doctor`'s findings (cachedDoctor). */
+  doctor: () => Promise<DoctorSummary>;
   signal: AbortSignal;
 }
 

@@ -15,7 +15,7 @@ import { openApiDocument } from './openapi.ts';
 
 export const API = '/api/v1';
 
-const read = (c: ServeContext): ReadContext => ({ plan: c.plan, root: c.root, stateDir: c.stateDir, now: c.now(), log: c.log });
+const read = (c: ServeContext): ReadContext => ({ plan: c.plan, root: c.root, stateDir: c.stateDir, now: c.now(), log: c.log, doctor: c.doctor });
 const engine = (c: ServeContext): EngineContext => ({ plan: c.plan, root: c.root, creator: 'api@panther', log: c.log, signal: c.signal });
 
 async function locked<T>(c: ServeContext, purpose: string, fn: () => Promise<T>): Promise<T> {

@@ -54,6 +54,11 @@ export const statusBody = z.object({
     running: z.object({ level: z.string(), since: z.string() }).nullable(),
     last: z.array(z.object({ level: z.string(), outcome: z.string(), finishedAt: z.string(), reason: z.string().nullable() })),
   }).nullable(),
+  /** `panther doctor`'s findings: the live btrfs state against the plan (read at most once a minute). */
+  doctor: z.object({
+    counts: z.object({ error: z.number(), warning: z.number(), info: z.number() }),
+    findings: z.array(z.object({ id: z.string(), severity: z.enum(['error', 'warning', 'info']), subject: z.string(), expected: z.string(), found: z.string(), fix: z.string() })),
+  }).nullable(),
   warnings: z.array(z.string()),
 }).meta({ id: 'Status' });
 

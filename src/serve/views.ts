@@ -11,6 +11,7 @@ import { readDrill } from '../metrics/collect/read.ts';
 import type { StoragePlan, SubvolumePlan } from '../plan/types.ts';
 import type { DrillState } from '../drill/types.ts';
 import type { backupsBody, snapshotsBody, statusBody } from './schemas.ts';
+import type { DoctorSummary } from './doctor.ts';
 
 export interface ReadContext {
   plan: StoragePlan;
@@ -18,6 +19,7 @@ export interface ReadContext {
   stateDir: string;
   now: string;
   log: (line: string) => void;
+  doctor: () => Promise<DoctorSummary>;
 }
 
 /** The plan's subvolumes that have snapshots or backups (what the host promises to keep safe). */
@@ -66,6 +68,7 @@ export async function statusView(c: ReadContext): Promise<z.input<typeof statusB
     const e = estimateCost({ ledger: await readLedger(c.stateDir, host), prices: B2_PRICES, now: c.now, budgetUsd: basis.budgetUsd, policy: 'report', tiers: basis.tiers, profile: basis.profile });
     return { month: e.thisMonth.month, estimateUsd: e.thisMonth.totalUsd, monthToDateUsd: e.monthToDate.totalUsd, budget: e.thisMonth.budget };
   });
+  const doctor = await attempt('doctor', warnings, () => c.doctor());
   const subvolumes = kept(c.plan).map((s) => {
     const snapAt = newest(snapshots.filter((x) => x.meta.subvolume === s.name).map((x) => x.meta.time));
     const backupAt = newest([
@@ -87,6 +90,7 @@ export async function statusView(c: ReadContext): Promise<z.input<typeof statusB
     backup: backup === null ? null : backupSummary(backup),
     cost,
     drill: drill === null ? null : drillSummary(drill),
+    doctor,
     warnings,
   };
 }

@@ -20,6 +20,7 @@ import { startServe, type RunningServer } from '../../src/serve/server.ts';
 import type { ServeContext } from '../../src/serve/route.ts';
 import { ROUTES } from '../../src/serve/routes.ts';
 import * as schemas from '../../src/serve/schemas.ts';
+import { cachedDoctor } from '../../src/serve/doctor.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS] });
 const T1 = '2026-09-01T02:00:00.000Z';
@@ -102,7 +103,7 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     const collector = makeCollector({ plan: p.plan, root: p.root, stateDir, snapshotSizes: false, sizesEveryMs: 3600_000, readRunSeries, now, warn: log });
     const exposition = cachedExposition({ host: p.plan.host, collect: collector.all, cacheMs: 0, log });
     ctx = {
-      plan: p.plan, root: p.root, stateDir, lockPath: lock, now, log, signal: new AbortController().signal,
+      plan: p.plan, root: p.root, stateDir, lockPath: lock, now, log, signal: new AbortController().signal, doctor: cachedDoctor(p.plan, p.root),
       metrics: async () => { const e = await exposition(); return { contentType: e.contentType, text: e.text }; },
     };
     const listen = { host: '127.0.0.1', port: 0, loopback: true };
@@ -185,6 +186,9 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     assert.ok(st.cost !== null);
     assert.equal(st.cost.budget?.budgetUsd, p.plan.backup.monthlyBudgetUsd);
     assert.deepEqual(st.drill, { running: null, last: [] });
+    // Doctor compares the live loop btrfs with the plan it was provisioned from: nothing is wrong.
+    assert.ok(st.doctor !== null);
+    assert.equal(st.doctor.counts.error, 0, JSON.stringify(st.doctor.findings));
     assert.deepEqual(st.warnings, []);
   });
 

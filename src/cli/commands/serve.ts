@@ -3,6 +3,7 @@ import { ENV, flagOrEnv } from '../../core/defaults.ts';
 import { ExitCode } from '../../core/errors.ts';
 import { cachedExposition } from '../../metrics/collect/serve.ts';
 import { checkTokens, readTokenFile } from '../../serve/auth.ts';
+import { cachedDoctor } from '../../serve/doctor.ts';
 import { DEFAULT_RATE_PER_MINUTE, DEFAULT_SERVE_LISTEN, serveListen, startServe } from '../../serve/server.ts';
 import { flag, str, type Command } from '../command.ts';
 import { wholeFlag } from '../flags.ts';
@@ -30,11 +31,12 @@ export const serve: Command = {
     const now = (): string => new Date().toISOString();
     const { host, collector } = await collectorOf(values, io, now, 3600_000);
     const exposition = cachedExposition({ host, collect: collector.all, cacheMs: 5000, log: warn });
+    const root = str(values, 'root') ?? '/';
     const stop = new AbortController();
     const server = await startServe({
       listen, tokens, ratePerMinute,
       ctx: {
-        plan, root: str(values, 'root') ?? '/', stateDir: stateDirOf(values), lockPath: hostLockPath(values), now, log: warn, signal: stop.signal,
+        plan, root, doctor: cachedDoctor(plan, root), stateDir: stateDirOf(values), lockPath: hostLockPath(values), now, log: warn, signal: stop.signal,
         metrics: async () => { const e = await exposition(); return { contentType: e.contentType, text: e.text }; },
       },
     });
