@@ -5,7 +5,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, lstat, mkdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
 import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirements.ts';
 import { provisionSpecHost, type Provisioned } from '../support/provisioned.ts';
 import { seededBytes, writeAgeIdentity } from '../support/trees.ts';
@@ -27,6 +28,8 @@ const T1 = '2026-09-01T02:00:00.000Z';
 const T2 = '2026-09-01T03:00:00.000Z';
 const READ = 'r'.repeat(20) + '-read-token';
 const ADMIN = 'a'.repeat(20) + '-admin-token';
+const NODE = resolve(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'node');
+const MAIN = resolve(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 
 interface Answer { status: number; headers: Headers; text: string; json: () => any }
 
@@ -37,6 +40,8 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
   let ctx: ServeContext;
   let lock: string;
   let outside: string;
+  let planFile: string;
+  let stateDir: string;
   const logged: string[] = [];
   let s1 = '';
   let s2 = '';
@@ -69,12 +74,12 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
 
   before(async () => {
     p = await provisionSpecHost('yoga', {}, 1024);
-    const planFile = join(p.loops.dir, 'plan.json');
+    planFile = join(p.loops.dir, 'plan.json');
     await writeFile(planFile, renderJson(p.plan));
     const key = await writeAgeIdentity(p.loops.dir);
     const repo = join(p.loops.dir, 'repo');
     lock = join(p.loops.dir, 'host.lock');
-    const stateDir = join(p.loops.dir, 'state');
+    stateDir = join(p.loops.dir, 'state');
     outside = join(p.loops.dir, 'outside');
     await mkdir(outside);
     await writeFile(join(outside, 'secret.txt'), 'not yours\n');
@@ -311,6 +316,39 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     refused(a, 429, 'rate-limited');
     assert.ok(Number(a.headers.get('retry-after')) >= 1);
     refused(await call('GET', '/api/v1/openapi.json', { base: limited.url, token: null }), 429, 'rate-limited');
+  });
+
+  test('panther serve as a process: token files, the API and /metrics, SIGTERM ends it with exit 0', async () => {
+    const readFile_ = join(p.loops.dir, 'read.token');
+    const adminFile = join(p.loops.dir, 'admin.token');
+    await writeFile(readFile_, `${READ}\n`, { mode: 0o600 });
+    await writeFile(adminFile, `${ADMIN}\n`, { mode: 0o600 });
+    const child = spawn(NODE, [MAIN, 'serve', '--listen', '127.0.0.1:0', '--plan', planFile, '--root', p.root, '--state-dir', stateDir, '--lock', lock, '--read-token-file', readFile_, '--admin-token-file', adminFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stderr.on('data', (b: Buffer) => {
+          stderr += b.toString();
+          const m = /on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1\//.exec(stderr);
+          if (m) resolve(m[1]!);
+        });
+        void exited.then((code) => reject(new Error(`panther serve exited ${code}: ${stderr}`)));
+      });
+      const st = await call('GET', '/api/v1/status', { base: url });
+      assert.equal(st.status, 200, st.text);
+      assert.equal(st.json().host, 'yoga');
+      const m = await call('GET', '/metrics', { base: url });
+      assert.match(m.text, /^pantheros_/m);
+      const pin = await call('POST', `/api/v1/snapshots/${s2}/pin`, { base: url, token: ADMIN });
+      assert.equal(pin.status, 200, pin.text);
+      assert.equal((await call('POST', `/api/v1/snapshots/${s2}/unpin`, { base: url, token: ADMIN })).status, 200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, /stopped by SIGTERM/);
+    assert.ok(!stderr.includes(READ) && !stderr.includes(ADMIN), 'a token reached the log');
   });
 
   test('no internal error was logged', () => {
