@@ -8,6 +8,7 @@ import { HttpError, errorAnswer } from './errors.ts';
 import { CSRF_HEADER, originAllowed, roleAllows, type Authenticator, type Role } from './auth.ts';
 import { parseBody, readBounded, validated } from './body.ts';
 import type { RateLimiter } from './rate-limit.ts';
+import { isLoopback } from '../metrics/collect/listen.ts';
 import type { Route, ServeContext, Text } from './route.ts';
 
 export interface AppOptions {
@@ -16,6 +17,8 @@ export interface AppOptions {
   auth: Authenticator;
   limiter: RateLimiter;
   maxBodyBytes: number;
+  /** A reverse proxy on loopback (Caddy) forwards the clients: rate-limit by the address it appends to X-Forwarded-For. */
+  trustProxy?: boolean;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -31,12 +34,18 @@ export function honoPath(path: string): string {
   return path.replace(/\{([A-Za-z]+)\}/g, ':$1');
 }
 
-function clientOf(c: Context): string {
+function clientOf(c: Context, trustProxy: boolean): string {
+  let peer = 'unknown';
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    peer = getConnInfo(c).remote.address ?? 'unknown';
   } catch {
-    return 'unknown';
+    // no socket (not served by node-server): one shared budget
   }
+  // Only a proxy on this machine is believed, and only the address it appended itself (the last one):
+  // what a client wrote into the header before it is its own claim.
+  const forwarded = c.req.header('x-forwarded-for');
+  if (!trustProxy || forwarded === undefined || !isLoopback(peer.replace(/^::ffff:/i, ''))) return peer;
+  return forwarded.split(',').at(-1)!.trim().slice(0, 64) || peer;
 }
 
 export function buildApp(o: AppOptions): Hono {
@@ -44,7 +53,7 @@ export function buildApp(o: AppOptions): Hono {
   const log = o.ctx.log;
 
   app.use(async (c, next) => {
-    const wait = o.limiter.take(clientOf(c), Date.now());
+    const wait = o.limiter.take(clientOf(c, o.trustProxy ?? false), Date.now());
     if (wait > 0) throw new HttpError(429, 'rate-limited', 'too many requests from this client', `wait ${wait} s`, { 'retry-after': String(wait) });
     await next();
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);

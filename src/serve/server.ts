@@ -32,6 +32,7 @@ export interface ServeOptions {
   tokens: Tokens;
   ratePerMinute?: number;
   maxBodyBytes?: number;
+  trustProxy?: boolean;
 }
 
 export interface RunningServer {
@@ -48,7 +49,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServer> {
   checkTokens(o.tokens);
   const app = buildApp({
     ctx: o.ctx, routes: ROUTES, auth: authenticator(o.tokens),
-    limiter: rateLimiter(o.ratePerMinute ?? DEFAULT_RATE_PER_MINUTE), maxBodyBytes: o.maxBodyBytes ?? MAX_BODY_BYTES,
+    limiter: rateLimiter(o.ratePerMinute ?? DEFAULT_RATE_PER_MINUTE), maxBodyBytes: o.maxBodyBytes ?? MAX_BODY_BYTES, trustProxy: o.trustProxy ?? false,
   });
   const server = createAdaptorServer({
     fetch: app.fetch,

@@ -37,6 +37,7 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
   let p: Provisioned;
   let server: RunningServer;
   let limited: RunningServer;
+  let proxied: RunningServer;
   let ctx: ServeContext;
   let lock: string;
   let outside: string;
@@ -114,10 +115,12 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     const listen = { host: '127.0.0.1', port: 0, loopback: true };
     server = await startServe({ ctx, listen, tokens: { read: READ, admin: ADMIN } });
     limited = await startServe({ ctx, listen, tokens: { read: READ, admin: ADMIN }, ratePerMinute: 3 });
+    proxied = await startServe({ ctx, listen, tokens: { read: READ, admin: ADMIN }, ratePerMinute: 1, trustProxy: true });
   });
   after(async () => {
     await server?.close();
     await limited?.close();
+    await proxied?.close();
     await p?.dispose();
   });
 
@@ -316,6 +319,12 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     refused(a, 429, 'rate-limited');
     assert.ok(Number(a.headers.get('retry-after')) >= 1);
     refused(await call('GET', '/api/v1/openapi.json', { base: limited.url, token: null }), 429, 'rate-limited');
+    // Behind a proxy on loopback, each forwarded client has its own budget; what a client wrote before the proxy's entry is ignored.
+    const via = (xff: string): Promise<Answer> => call('GET', '/healthz', { base: proxied.url, token: null, headers: { 'x-forwarded-for': xff } });
+    assert.equal((await via('203.0.113.1')).status, 200);
+    assert.equal((await via('203.0.113.2')).status, 200);
+    refused(await via('203.0.113.1'), 429, 'rate-limited');
+    refused(await via('198.51.100.9, 203.0.113.2'), 429, 'rate-limited');
   });
 
   test('panther serve as a process: token files, the API and /metrics, SIGTERM ends it with exit 0', async () => {

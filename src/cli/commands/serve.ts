@@ -34,7 +34,7 @@ export const serve: Command = {
     const root = str(values, 'root') ?? '/';
     const stop = new AbortController();
     const server = await startServe({
-      listen, tokens, ratePerMinute,
+      listen, tokens, ratePerMinute, trustProxy: flag(values, 'trust-proxy'),
       ctx: {
         plan, root, doctor: cachedDoctor(plan, root), stateDir: stateDirOf(values), lockPath: hostLockPath(values), now, log: warn, signal: stop.signal,
         metrics: async () => { const e = await exposition(); return { contentType: e.contentType, text: e.text }; },
