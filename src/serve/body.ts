@@ -38,14 +38,17 @@ export function parseBody<S extends z.ZodType>(bytes: Uint8Array, contentType: s
   if (!isJson(contentType)) {
     throw new HttpError(415, 'unsupported-media-type', `the body must be application/json, not ${JSON.stringify((contentType ?? 'none').slice(0, 80))}`, 'send Content-Type: application/json');
   }
-  if (schema === null) throw new HttpError(400, 'unexpected-body', 'this route takes no body', 'send the request without a body');
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
     throw new HttpError(400, 'bad-json', 'the body is not valid JSON', 'send one JSON object');
   }
-  return validated(schema, value, 'the body');
+  if (schema !== null) return validated(schema, value, 'the body');
+  // A browser's fetch often sends `{}` where nothing is needed: that is no body; anything else is a mistake.
+  const empty = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+  if (!empty) throw new HttpError(400, 'unexpected-body', 'this route takes no body', 'send the request without a body, or {}');
+  return undefined;
 }
 
 export function validated<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {

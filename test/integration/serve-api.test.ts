@@ -262,6 +262,10 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     refused(await call('POST', '/api/v1/snapshots', { token: ADMIN, body: { subvolume: '@home', rm: '-rf' } }), 400, 'bad-request');
     refused(await call('POST', '/api/v1/snapshots', { token: ADMIN, body: { subvolume: 7 } }), 400, 'bad-request');
     refused(await call('POST', `/api/v1/snapshots/${s1}/restore`, { token: ADMIN, body: {} }), 400, 'bad-request');
+    refused(await call('POST', `/api/v1/snapshots/${s1}/pin`, { token: ADMIN, body: { pinned: false } }), 400, 'unexpected-body');
+    refused(await call('POST', `/api/v1/snapshots/${s1}/pin`, { token: ADMIN, raw: 'x', type: 'text/plain' }), 415, 'unsupported-media-type');
+    const empty = await call('POST', `/api/v1/snapshots/${s1}/unpin`, { token: ADMIN, body: {} });
+    assert.equal(empty.status, 200, empty.text);
   });
 
   test('diff: what changed between two snapshots; an unknown one is 404', async () => {
