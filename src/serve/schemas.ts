@@ -20,10 +20,9 @@ export const sessionBody = z.object({
 }).meta({ id: 'Session' });
 
 const age = z.object({
-  at: z.string().nullable(),
+  at: z.string().nullable().meta({ description: 'the newest one (ISO time), null when there is none' }),
   ageMinutes: z.number().nullable(),
-  /** Older than the plan's RPO (only for critical subvolumes; null when the RPO does not apply). */
-  overRpo: z.boolean().nullable(),
+  overRpo: z.boolean().nullable().meta({ description: 'older than the plan\'s RPO, or none at all: set for the snapshots of critical subvolumes (the RPO is promised for those); null where it does not apply (backups run nightly: their lag is the backlog)' }),
 });
 
 const budget = z.object({ usd: z.number(), budgetUsd: z.number(), fraction: z.number(), level: z.string() });
