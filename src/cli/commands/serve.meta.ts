@@ -6,7 +6,7 @@ import { DEFAULT_LOCK } from '../options.ts';
 export const serveInfo: CommandInfo = {
   name: 'serve',
   summary: 'serve the host\'s status API (/api/v1/…, OpenAPI document, /metrics) over HTTP, on loopback by default',
-  usage: 'panther serve [--listen HOST:PORT] [--allow-remote] --read-token-file FILE [--admin-token-file FILE] [--plan FILE] [--root DIR] [--state-dir DIR] [--lock FILE] [--rate-limit N] [--trust-proxy] [--snapshot-sizes]',
+  usage: 'panther serve [--listen HOST:PORT] [--allow-remote] [--read-token-file FILE] [--admin-token-file FILE] [--plan FILE] [--root DIR] [--state-dir DIR] [--lock FILE] [--rate-limit N] [--trust-proxy] [--snapshot-sizes]',
   help: `  --listen HOST:PORT      where to listen (default 127.0.0.1:9978; an IP address, [::1]:PORT for IPv6)
   --allow-remote          allow a non-loopback address (put Caddy in front instead where you can)
   --read-token-file FILE  the token the read routes need (default $PANTHER_READ_TOKEN_FILE)
