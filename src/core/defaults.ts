@@ -12,6 +12,8 @@ export const ENV = {
   repo: 'PANTHER_REPO',
   stateDir: 'PANTHER_STATE_DIR',
   passphraseFile: 'PANTHER_PASSPHRASE_FILE',
+  readTokenFile: 'PANTHER_READ_TOKEN_FILE',
+  adminTokenFile: 'PANTHER_ADMIN_TOKEN_FILE',
 } as const;
 
 /** The host's plan as provisioned (also `<root>/etc/panther/plan.json` under a provision root). */

@@ -39,6 +39,7 @@ import { snapshotWrapInfo } from './snapshot-wrap.meta.ts';
 import { unmountInfo } from './unmount.meta.ts';
 import { metricsCollectInfo } from './metrics-collect.meta.ts';
 import { metricsServeInfo } from './metrics-serve.meta.ts';
+import { serveInfo } from './serve.meta.ts';
 
 export const COMMANDS: Command[] = [
   lazyCommand(detectInfo, async () => (await import('./detect.ts')).detect),
@@ -82,5 +83,6 @@ export const COMMANDS: Command[] = [
   lazyCommand(alertsRenderInfo, async () => (await import('./alerts-render.ts')).alertsRender),
   lazyCommand(metricsCollectInfo, async () => (await import('./metrics-collect.ts')).metricsCollect),
   lazyCommand(metricsServeInfo, async () => (await import('./metrics-serve.ts')).metricsServe),
+  lazyCommand(serveInfo, async () => (await import('./serve.ts')).serve),
   lazyCommand(demoInfo, async () => (await import('./demo.ts')).demo),
 ];

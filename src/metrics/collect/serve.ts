@@ -37,11 +37,14 @@ function listenError(error: NodeJS.ErrnoException, listen: ListenAddress): Panth
   });
 }
 
-export async function startExporter(o: ExporterOptions): Promise<RunningExporter> {
+/**
+ * The exposition at most once per `cacheMs`, concurrent callers sharing one computation: what
+ * `metrics serve` and `panther serve` answer /metrics with.
+ */
+export function cachedExposition(o: Pick<ExporterOptions, 'host' | 'collect' | 'cacheMs' | 'log'>): () => Promise<Exposition> {
   let cached: { at: number; exposition: Exposition } | null = null;
   let inflight: Promise<Exposition> | null = null;
-
-  const exposition = (): Promise<Exposition> => {
+  return () => {
     if (cached !== null && Date.now() - cached.at < o.cacheMs) return Promise.resolve(cached.exposition);
     inflight ??= (async () => {
       try {
@@ -55,6 +58,10 @@ export async function startExporter(o: ExporterOptions): Promise<RunningExporter
     })();
     return inflight;
   };
+}
+
+export async function startExporter(o: ExporterOptions): Promise<RunningExporter> {
+  const exposition = cachedExposition(o);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     req.resume(); // never read a body into memory

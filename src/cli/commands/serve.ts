@@ -1,0 +1,52 @@
+// `panther serve`: reads the token files and the plan, starts the API (src/serve/), waits for a signal.
+import { ENV, flagOrEnv } from '../../core/defaults.ts';
+import { ExitCode } from '../../core/errors.ts';
+import { cachedExposition } from '../../metrics/collect/serve.ts';
+import { checkTokens, readTokenFile } from '../../serve/auth.ts';
+import { cachedDoctor } from '../../serve/doctor.ts';
+import { DEFAULT_RATE_PER_MINUTE, DEFAULT_SERVE_LISTEN, serveListen, startServe } from '../../serve/server.ts';
+import { flag, str, type Command } from '../command.ts';
+import { wholeFlag } from '../flags.ts';
+import { collectorOf } from '../metrics-context.ts';
+import { DEFAULT_PLAN, stateDirOf } from '../options.ts';
+import { readPlan } from '../../plan/read-plan.ts';
+import { hostLockPath } from '../snapshot-context.ts';
+import { serveInfo } from './serve.meta.ts';
+
+export const serve: Command = {
+  ...serveInfo,
+  async run(values, _positionals, io) {
+    const listen = serveListen(str(values, 'listen') ?? DEFAULT_SERVE_LISTEN, flag(values, 'allow-remote'));
+    const ratePerMinute = wholeFlag(values, 'rate-limit', { min: 1, example: '600' }) ?? DEFAULT_RATE_PER_MINUTE;
+    const warn = (l: string): void => io.err(l);
+    const tokenFile = (name: 'read-token-file' | 'admin-token-file', env: string): string | undefined => str(values, name) ?? process.env[env];
+    const readFile = tokenFile('read-token-file', ENV.readTokenFile);
+    const adminFile = tokenFile('admin-token-file', ENV.adminTokenFile);
+    const tokens = {
+      read: readFile === undefined ? null : await readTokenFile(readFile, warn),
+      admin: adminFile === undefined ? null : await readTokenFile(adminFile, warn),
+    };
+    checkTokens(tokens); // before the plan: a missing token is the first thing to say
+    const plan = await readPlan(flagOrEnv(str(values, 'plan'), 'plan', DEFAULT_PLAN));
+    const now = (): string => new Date().toISOString();
+    const { host, collector } = await collectorOf(values, io, now, 3600_000);
+    const exposition = cachedExposition({ host, collect: collector.all, cacheMs: 5000, log: warn });
+    const root = str(values, 'root') ?? '/';
+    const stop = new AbortController();
+    const server = await startServe({
+      listen, tokens, ratePerMinute, trustProxy: flag(values, 'trust-proxy'),
+      ctx: {
+        plan, root, doctor: cachedDoctor(plan, root), stateDir: stateDirOf(values), lockPath: hostLockPath(values), now, log: warn, signal: stop.signal,
+        metrics: async () => { const e = await exposition(); return { contentType: e.contentType, text: e.text }; },
+      },
+    });
+    io.err(`serving the status API of ${plan.host} on ${server.url}/api/v1/ (${tokens.admin === null ? 'read-only: no admin token' : 'read and admin tokens'})${listen.loopback ? '' : ' (remote access allowed)'}; SIGTERM stops it`);
+    const signal = await new Promise<string>((resolve) => {
+      for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
+    });
+    stop.abort(new Error(`stopped by ${signal}`));
+    await server.close();
+    io.err(`stopped by ${signal}`);
+    return ExitCode.ok;
+  },
+};
