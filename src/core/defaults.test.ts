@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { DEFAULT_HOST_LOCK, DEFAULT_PLAN, DEFAULT_REPO, DEFAULT_SCRATCH_DIR, DEFAULT_STATE_DIR, VERSION } from './defaults.ts';
+import { DEFAULT_HOST_LOCK, DEFAULT_PLAN, DEFAULT_REPO, DEFAULT_SCRATCH_DIR, DEFAULT_SERVE_ADMIN_TOKEN_FILE, DEFAULT_SERVE_READ_TOKEN_FILE, DEFAULT_STATE_DIR, VERSION } from './defaults.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -20,7 +20,7 @@ test('defaults: the version is package.json\'s', () => {
 // Help texts and hints may spell a default path out, but only one that core/defaults.ts has: a
 // default changed there and not in a help text fails here.
 test('defaults: every panther path written in src is one of the defaults (or inside one)', () => {
-  const known = [DEFAULT_PLAN, DEFAULT_REPO, DEFAULT_STATE_DIR, DEFAULT_SCRATCH_DIR, DEFAULT_HOST_LOCK, join(dirname(DEFAULT_HOST_LOCK), 'drill.lock'), join(dirname(DEFAULT_HOST_LOCK), 'backup.lock')];
+  const known = [DEFAULT_PLAN, DEFAULT_REPO, DEFAULT_STATE_DIR, DEFAULT_SCRATCH_DIR, DEFAULT_SERVE_READ_TOKEN_FILE, DEFAULT_SERVE_ADMIN_TOKEN_FILE, DEFAULT_HOST_LOCK, join(dirname(DEFAULT_HOST_LOCK), 'drill.lock'), join(dirname(DEFAULT_HOST_LOCK), 'backup.lock')];
   const stray: string[] = [];
   for (const file of sources(join(ROOT, 'src'))) {
     for (const m of readFileSync(file, 'utf8').matchAll(/\/(?:var\/lib|etc|run)\/panther\/[A-Za-z0-9._/-]*[A-Za-z0-9_-]/g)) {

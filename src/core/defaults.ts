@@ -23,6 +23,11 @@ export const DEFAULT_REPO = '/var/lib/panther/repo';
 export const DEFAULT_STATE_DIR = '/var/lib/panther/state';
 /** An empty directory restore drills mount their scratch filesystem over (inside their own mount namespace). */
 export const DEFAULT_SCRATCH_DIR = '/var/lib/panther/drill';
+/** Where `panther serve` listens, and where the rendered Caddy blocks and units expect it. */
+export const DEFAULT_SERVE_LISTEN = '127.0.0.1:9720';
+/** The token files the rendered serve unit reads on a host without NixOS (NixOS: storage.serve.*TokenFile). */
+export const DEFAULT_SERVE_READ_TOKEN_FILE = '/etc/panther/serve-read-token';
+export const DEFAULT_SERVE_ADMIN_TOKEN_FILE = '/etc/panther/serve-admin-token';
 /** The host-wide run lock; the backup lock lives beside it. */
 export const DEFAULT_HOST_LOCK = '/run/panther/snapshot.lock';
 

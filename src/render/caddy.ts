@@ -10,6 +10,7 @@
 // newlines end tokens and {…} are placeholders: values are checked against strict shapes and refused
 // otherwise, never quoted or escaped.
 import { isIPv4, isIPv6 } from 'node:net';
+import { DEFAULT_SERVE_LISTEN } from '../core/defaults.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import type { StoragePlan } from '../plan/types.ts';
 import { generatedHeader } from './describe.ts';
@@ -29,7 +30,7 @@ export interface CaddyRenderOptions {
 
 export const DEFAULT_CADDY_DOMAIN = 'hbohlen.systems';
 /** `panther serve`'s default --listen. */
-export const DEFAULT_SERVE_LISTEN = '127.0.0.1:9720';
+export { DEFAULT_SERVE_LISTEN };
 /** Tailscale's address ranges (CGNAT IPv4 and its ULA IPv6 prefix): the user's tailnet. */
 export const DEFAULT_CADDY_ALLOW = ['100.64.0.0/10', 'fd7a:115c:a1e0::/48'] as const;
 /** Request bodies above this are refused by Caddy (413) before reaching panther: the API takes small JSON. */

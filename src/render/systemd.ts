@@ -6,7 +6,7 @@
 //
 // Values in the model are exactly what follows `=` in a unit file; NixOS writes serviceConfig and
 // timerConfig values verbatim too, so the same escaping (`%%`, `$$`) is right for both.
-import { DEFAULT_SCRATCH_DIR } from '../core/defaults.ts';
+import { DEFAULT_SCRATCH_DIR, DEFAULT_SERVE_ADMIN_TOKEN_FILE, DEFAULT_SERVE_READ_TOKEN_FILE } from '../core/defaults.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import type { BackupPolicy, HookConfig, SnapshotSchedule, StoragePlan } from '../plan/types.ts';
 import { backupWindows } from '../plan/backup-window.ts';
@@ -449,7 +449,7 @@ export interface ServeUnitOptions {
 export const SERVE_SERVICE = 'panther-serve.service';
 export const DEFAULT_SERVE_OPTIONS: ServeUnitOptions = {
   listen: '127.0.0.1:9720', allowRemote: false,
-  readTokenFile: '/etc/panther/serve-read-token', adminTokenFile: '/etc/panther/serve-admin-token', fleetFile: null,
+  readTokenFile: DEFAULT_SERVE_READ_TOKEN_FILE, adminTokenFile: DEFAULT_SERVE_ADMIN_TOKEN_FILE, fleetFile: null,
 };
 
 /**

@@ -5,6 +5,8 @@ import type { StoragePlan } from '../plan/types.ts';
 import type { Role } from './auth.ts';
 import type { DoctorSummary } from './doctor.ts';
 
+import type { FleetHost } from './fleet.ts';
+
 export interface ServeContext {
   plan: StoragePlan;
   root: string;
@@ -17,6 +19,8 @@ export interface ServeContext {
   metrics: () => Promise<{ contentType: string; text: string }>;
   /** `panther doctor`'s findings (cachedDoctor). */
   doctor: () => Promise<DoctorSummary>;
+  /** The fleet view's hosts (--fleet); empty without a fleet file. */
+  fleet: readonly FleetHost[];
   signal: AbortSignal;
 }
 

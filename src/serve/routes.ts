@@ -107,6 +107,11 @@ export const ROUTES: Route[] = [
     handle: async (c) => drillsView(read(c)),
   }),
   route({
+    method: 'get', path: `${API}/fleet`, operationId: 'getFleet', role: 'read', params: null, body: null, response: s.fleetBody,
+    summary: 'the hosts of the fleet view and where their APIs are (--fleet); empty without a fleet file',
+    handle: async (c) => ({ hosts: c.fleet.map((h) => ({ host: h.host, url: h.url })) }),
+  }),
+  route({
     method: 'get', path: `${API}/openapi.json`, operationId: 'getOpenApi', role: null, params: null, body: null, response: z.record(z.string(), z.unknown()),
     summary: 'this document (no token needed: it names no host data)',
     handle: async () => openApiDocument(ROUTES),

@@ -116,4 +116,8 @@ export const backupsBody = z.object({
 
 export const drillsBody = z.object({ state: drillState }).meta({ id: 'Drills' });
 
+export const fleetBody = z.object({
+  hosts: z.array(z.object({ host: z.string(), url: z.string().meta({ description: 'its API, as the fleet file says' }) })),
+}).meta({ id: 'Fleet' });
+
 export const emptyObject = z.strictObject({});

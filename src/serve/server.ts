@@ -11,7 +11,7 @@ import { rateLimiter } from './rate-limit.ts';
 import type { ServeContext } from './route.ts';
 import { ROUTES } from './routes.ts';
 
-export const DEFAULT_SERVE_LISTEN = '127.0.0.1:9978';
+export { DEFAULT_SERVE_LISTEN } from '../core/defaults.ts';
 export const DEFAULT_RATE_PER_MINUTE = 600;
 export const MAX_CONNECTIONS = 64;
 

@@ -110,6 +110,7 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     const exposition = cachedExposition({ host: p.plan.host, collect: collector.all, cacheMs: 0, log });
     ctx = {
       plan: p.plan, root: p.root, stateDir, lockPath: lock, now, log, signal: new AbortController().signal, doctor: cachedDoctor(p.plan, p.root),
+      fleet: [{ host: 'hetzner', url: 'http://100.64.0.2:9720' }],
       metrics: async () => { const e = await exposition(); return { contentType: e.contentType, text: e.text }; },
     };
     const listen = { host: '127.0.0.1', port: 0, loopback: true };
@@ -198,6 +199,12 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     assert.ok(st.doctor !== null);
     assert.equal(st.doctor.counts.error, 0, JSON.stringify(st.doctor.findings));
     assert.deepEqual(st.warnings, []);
+  });
+
+  test('GET /fleet: the fleet file\'s hosts', async () => {
+    const r = await call('GET', '/api/v1/fleet');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json(), { hosts: [{ host: 'hetzner', url: 'http://100.64.0.2:9720' }] });
   });
 
   test('GET /snapshots, /backups, /drills, /metrics', async () => {

@@ -7,11 +7,9 @@
 let
   cfg = config.storage;
   s = cfg.serve;
-  b = cfg.backup;
   storageLib = import ../../../lib/storage { inherit lib; };
   caddyLib = storageLib.caddy;
   svc = import ../service.nix { inherit lib cfg; };
-  access = import ../repo-access.nix { inherit lib b; };
   inherit (lib) mkOption types;
 
   secretPath = types.nullOr (types.either types.str types.path);
@@ -151,11 +149,10 @@ in
     # A unit is computed only from values the assertions above accept.
     (lib.mkIf unitOk {
       systemd.services.panther-serve = svc.service unit {
-        extraArgs = [ "--plan" "/etc/panther/plan.json" ] ++ lib.optionals b.enable access.repoArgs;
+        # The API never reads the repository (listing B2 costs money): the plan and the state only.
+        extraArgs = [ "--plan" "/etc/panther/plan.json" ];
         # The model's CapabilityBoundingSet stands (render systemd writes the same).
         capabilities = null;
-        credentials = lib.optionalAttrs b.enable access.credentials;
-        environment = lib.optionalAttrs b.enable access.environment;
       };
     })
     (lib.mkIf (s.fleet != { } && fleetOk) {

@@ -1,5 +1,6 @@
 // `panther render`: what --help and routing need, cheap to load; ./render.ts runs it.
 import type { CommandInfo } from '../command.ts';
+import { DEFAULT_SERVE_ADMIN_TOKEN_FILE, DEFAULT_SERVE_LISTEN, DEFAULT_SERVE_READ_TOKEN_FILE } from '../../core/defaults.ts';
 import { RENDER_KINDS } from '../../render/index.ts';
 import { PLAN_INPUT_HELP, PLAN_INPUT_OPTIONS } from '../options.ts';
 
@@ -15,8 +16,8 @@ export const renderCommandInfo: CommandInfo = {
            (disko layout, tmpfiles +C, properties, scrub, snapshot/backup/prune/check/drill timers)
   systemd  timers and services for snapshots (daily/weekly/monthly/frequent), the backup window
            and the restore drills (integrity weekly, restore monthly, disaster quarterly); and
-           panther-serve.service (web UI and REST API on 127.0.0.1:9720; it reads its tokens from
-           /etc/panther/serve-read-token and serve-admin-token, create both before enabling it)
+           panther-serve.service (web UI and REST API on ${DEFAULT_SERVE_LISTEN}; it reads its tokens from
+           ${DEFAULT_SERVE_READ_TOKEN_FILE} and ${DEFAULT_SERVE_ADMIN_TOKEN_FILE}: create both before enabling it)
   json     the plan itself
   datadog-agent  the Datadog agent's checks for panther: systemd units, journald logs, and DogStatsD
            or the OpenMetrics check on panther metrics serve (the NixOS module sets the same)

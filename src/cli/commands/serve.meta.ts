@@ -6,8 +6,8 @@ import { DEFAULT_LOCK } from '../options.ts';
 export const serveInfo: CommandInfo = {
   name: 'serve',
   summary: 'serve the host\'s status API (/api/v1/…, OpenAPI document, /metrics) over HTTP, on loopback by default',
-  usage: 'panther serve [--listen HOST:PORT] [--allow-remote] [--read-token-file FILE] [--admin-token-file FILE] [--plan FILE] [--root DIR] [--state-dir DIR] [--lock FILE] [--rate-limit N] [--trust-proxy] [--snapshot-sizes]',
-  help: `  --listen HOST:PORT      where to listen (default 127.0.0.1:9978; an IP address, [::1]:PORT for IPv6)
+  usage: 'panther serve [--listen HOST:PORT] [--allow-remote] [--read-token-file FILE] [--admin-token-file FILE] [--plan FILE] [--root DIR] [--state-dir DIR] [--lock FILE] [--rate-limit N] [--trust-proxy] [--fleet FILE] [--snapshot-sizes]',
+  help: `  --listen HOST:PORT      where to listen (default 127.0.0.1:9720; an IP address, [::1]:PORT for IPv6)
   --allow-remote          allow a non-loopback address (put Caddy in front instead where you can)
   --read-token-file FILE  the token the read routes need (default $PANTHER_READ_TOKEN_FILE)
   --admin-token-file FILE the token the state-changing routes need; it may read too
@@ -17,6 +17,7 @@ ${METRICS_COLLECT_HELP}
   --rate-limit N          requests per minute per client address (default 600)
   --trust-proxy           a reverse proxy on this machine (Caddy) forwards the clients: count them by
                           the address it appends to X-Forwarded-For (only from a loopback peer)
+  --fleet FILE            the fleet view's hosts: { "host": "http(s)://its-api:9720", … } (GET /api/v1/fleet)
 
 Token files hold one token on one line (openssl rand -hex 32); one any user may read is refused.
 Clients send Authorization: Bearer TOKEN; state-changing requests also send X-Panther-CSRF with the
@@ -25,5 +26,6 @@ SIGTERM or SIGINT, then closes its connections and exits 0.`,
   options: {
     ...METRICS_COLLECT_OPTIONS, listen: { type: 'string' }, 'allow-remote': { type: 'boolean' },
     'read-token-file': { type: 'string' }, 'admin-token-file': { type: 'string' }, lock: { type: 'string' }, 'rate-limit': { type: 'string' }, 'trust-proxy': { type: 'boolean' },
+    fleet: { type: 'string' },
   },
 };

@@ -4,6 +4,7 @@ import { ExitCode } from '../../core/errors.ts';
 import { cachedExposition } from '../../metrics/collect/serve.ts';
 import { checkTokens, readTokenFile } from '../../serve/auth.ts';
 import { cachedDoctor } from '../../serve/doctor.ts';
+import { readFleet } from '../../serve/fleet.ts';
 import { DEFAULT_RATE_PER_MINUTE, DEFAULT_SERVE_LISTEN, serveListen, startServe } from '../../serve/server.ts';
 import { flag, str, type Command } from '../command.ts';
 import { wholeFlag } from '../flags.ts';
@@ -28,6 +29,8 @@ export const serve: Command = {
     };
     checkTokens(tokens); // before the plan: a missing token is the first thing to say
     const plan = await readPlan(flagOrEnv(str(values, 'plan'), 'plan', DEFAULT_PLAN));
+    const fleetPath = str(values, 'fleet');
+    const fleet = fleetPath === undefined ? [] : await readFleet(fleetPath);
     const now = (): string => new Date().toISOString();
     const { host, collector } = await collectorOf(values, io, now, 3600_000);
     const exposition = cachedExposition({ host, collect: collector.all, cacheMs: 5000, log: warn });
@@ -36,7 +39,7 @@ export const serve: Command = {
     const server = await startServe({
       listen, tokens, ratePerMinute, trustProxy: flag(values, 'trust-proxy'),
       ctx: {
-        plan, root, doctor: cachedDoctor(plan, root), stateDir: stateDirOf(values), lockPath: hostLockPath(values), now, log: warn, signal: stop.signal,
+        plan, root, doctor: cachedDoctor(plan, root), fleet, stateDir: stateDirOf(values), lockPath: hostLockPath(values), now, log: warn, signal: stop.signal,
         metrics: async () => { const e = await exposition(); return { contentType: e.contentType, text: e.text }; },
       },
     });
