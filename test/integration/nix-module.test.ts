@@ -560,7 +560,7 @@ describe('monitoring units pass systemd-analyze verify', { skip: skipAnalyze }, 
 describe('serve: storage.serve.* gives the unit `render systemd` gives and the blocks `render caddy` gives', { skip }, () => {
   const TOKENS = { readTokenFile: '/run/agenix/panther-read-token', adminTokenFile: '/run/agenix/panther-admin-token' };
 
-  test('the unit agrees with the CLI\'s model, tokens as credentials, the repository opened as the backups open it; fleet file; Caddy virtual hosts', async () => {
+  test('the unit agrees with the CLI\'s model, tokens as credentials, no repository secrets (the API never reads it); fleet file; Caddy virtual hosts', async () => {
     for (const host of ['zephyrus', 'hetzner']) {
       const plan = specPlan(host);
       const fleet = { hetzner: 'https://backup-status.hbohlen.systems', yoga: 'http://100.64.0.12:9720' };
@@ -570,10 +570,10 @@ describe('serve: storage.serve.* gives the unit `render systemd` gives and the b
       assertUnitsAgree(result, [expected]);
       const serve = result.services['panther-serve']!;
       assert.equal(String(serve.serviceConfig!['ExecStart']),
-        `${pkg}/bin/panther serve --listen 127.0.0.1:9720 --state-dir /var/lib/panther/state --fleet /etc/panther/fleet.json --read-token-file %d/read-token --admin-token-file %d/admin-token --plan /etc/panther/plan.json --repo ${B2.replaceAll('%', '%%')} --passphrase-file %d/passphrase`);
-      assert.deepEqual(serve.serviceConfig!['LoadCredential'], ['read-token:/run/agenix/panther-read-token', 'admin-token:/run/agenix/panther-admin-token',
-        'passphrase:/run/agenix/panther-passphrase', 's3-credentials:/run/agenix/panther-b2']);
-      assert.equal(serve.environment!['PANTHER_S3_CREDENTIALS_FILE'], '%d/s3-credentials');
+        `${pkg}/bin/panther serve --listen 127.0.0.1:9720 --state-dir /var/lib/panther/state --fleet /etc/panther/fleet.json --read-token-file %d/read-token --admin-token-file %d/admin-token --plan /etc/panther/plan.json`);
+      assert.deepEqual(serve.serviceConfig!['LoadCredential'], ['read-token:/run/agenix/panther-read-token', 'admin-token:/run/agenix/panther-admin-token'],
+        'the tokens only: the repository\'s key and the bucket credentials stay out of the API\'s reach');
+      assert.equal(serve.environment?.['PANTHER_S3_CREDENTIALS_FILE'], undefined);
       assert.equal(serve.serviceConfig!['ProtectSystem'], 'strict', 'the model\'s strict wins over the shared "full"');
       assert.equal(serve.serviceConfig!['DynamicUser'], undefined);
       assert.equal(serve.serviceConfig!['NoNewPrivileges'], true, 'the shared hardening');
