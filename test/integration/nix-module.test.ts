@@ -301,6 +301,7 @@ describe('the specification\'s wrong advice and impossible settings: warnings an
     ['a CoW swapfile subvolume', hetzner, { btrfs: { subvolumes: { '@swap': { cow: true } } } }, /holds the swapfile, which must be no-CoW/],
     ['a passphrase file in the Nix store', hetzner, { backup: { passphraseFile: '/nix/store/0000-passphrase' } }, /passphraseFile = \/nix\/store\/0000-passphrase is in the Nix store.*agenix/],
     ['a relative secret path', hetzner, { backup: { credentialsFile: 'secrets/b2' } }, /credentialsFile = "secrets\/b2" is not an absolute path/],
+    ['a secret path with a space (LoadCredential= would split it)', hetzner, { backup: { credentialsFile: '/run/agenix/my b2' } }, /credentialsFile = "\/run\/agenix\/my b2" is not an absolute path without spaces/],
     ['passphrase and identity both', hetzner, { backup: { identityFile: '/run/agenix/id' } }, /exactly one of passphraseFile and identityFile/],
     ['neither passphrase nor identity', hetzner, { backup: { passphraseFile: null } }, /exactly one of passphraseFile and identityFile/],
     ['a B2 repository without credentials', hetzner, { backup: { credentialsFile: null } }, /needs an application key/],

@@ -18,17 +18,8 @@ let
   # `backup run` reads snapshots with btrfs send (SYS_ADMIN) and every user's files' metadata.
   sendCapabilities = [ "CAP_SYS_ADMIN" "CAP_DAC_READ_SEARCH" "CAP_FOWNER" ];
 
-  inStore = p: builtins.isPath p || lib.hasPrefix "${builtins.storeDir}/" (toString p);
-  secretAssertions = name: p: lib.optionals (p != null) [
-    {
-      assertion = !(inStore p);
-      message = "storage.backup.${name} = ${toString p} is in the Nix store, which every user of the machine can read; give the path your secret manager decrypts to as a string (agenix: config.age.secrets.NAME.path, sops-nix: config.sops.secrets.NAME.path, OpNix: its output path), e.g. \"/run/agenix/panther-passphrase\"";
-    }
-    {
-      assertion = lib.hasPrefix "/" (toString p);
-      message = "storage.backup.${name} = \"${toString p}\" is not an absolute path";
-    }
-  ];
+  secretFile = import ../secret-path.nix { inherit lib; };
+  secretAssertions = name: secretFile.assertions "storage.backup.${name}" "/run/agenix/panther-passphrase";
 
   # An extra service/timer pair that opens the repository (prune, check).
   repoJob = { name, description, args, calendar }: {

@@ -13,25 +13,14 @@ let
   inherit (lib) mkOption types;
 
   secretPath = types.nullOr (types.either types.str types.path);
-  inStore = p: builtins.isPath p || lib.hasPrefix "${builtins.storeDir}/" (toString p);
-  # LoadCredential= takes NAME:PATH as one word.
-  pathWord = p: builtins.match "/[^[:space:][:cntrl:]:]*" (toString p) != null;
-  tokenOk = p: p != null && !(inStore p) && pathWord p;
+  secretFile = import ../secret-path.nix { inherit lib; };
+  tokenOk = secretFile.ok;
   tokenAssertions = name: p: [
     {
       assertion = p != null;
       message = "storage.serve.${name} is not set: give the file holding the ${if name == "readTokenFile" then "read" else "admin"} token (a long random string) as your secret manager decrypts it, e.g. config.age.secrets.panther-${if name == "readTokenFile" then "read" else "admin"}-token.path";
     }
-  ] ++ lib.optionals (p != null) [
-    {
-      assertion = !(inStore p);
-      message = "storage.serve.${name} = ${toString p} is in the Nix store, which every user of the machine can read; give the path your secret manager decrypts to as a string (agenix: config.age.secrets.NAME.path, sops-nix: config.sops.secrets.NAME.path), e.g. \"/run/agenix/panther-read-token\"";
-    }
-    {
-      assertion = pathWord p;
-      message = "storage.serve.${name} = ${builtins.toJSON (toString p)} is not an absolute path without spaces or ':' (LoadCredential= takes NAME:PATH as one word)";
-    }
-  ];
+  ] ++ secretFile.assertions "storage.serve.${name}" "/run/agenix/panther-read-token" p;
 
   listenParts = builtins.match "(.+):([0-9]{1,5})" s.listen;
   loopback = builtins.match "(127[.][0-9]+[.][0-9]+[.][0-9]+|[[]::1[]]|localhost):[0-9]+" s.listen != null;
