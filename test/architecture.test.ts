@@ -57,7 +57,7 @@ const ALLOWED: Record<string, Row> = {
   demo: { may: ['core', 'facter', 'plan', 'plan/lint', 'render', 'render/verify', 'btrfs', 'provision', 'provision/doctor', 'snapshot', 'snapshot/retention', 'backup', 'repo', 'repo/backend', 'cost', 'drill', 'drill/verify'], why: 'the five hosts end to end: uses every stage, as the CLI does' },
   'drill/verify': { may: ['core'], spawns: true, why: 'compares a restored tree with its source; reads xattrs with one getfattr per tree (Node has no xattr API)' },
   'drill/databases': { may: ['core', 'snapshot/hooks'], types: ['drill'], spawns: true, why: 'starts PostgreSQL and Redis on a restored scratch copy (as the data\'s owner, through setpriv); reuses the RESP client and INFO parser of snapshot/hooks' },
-  serve: { may: ['core', 'plan', 'provision', 'locks', 'snapshot', 'backup', 'drill', 'cost', 'metrics', 'metrics/collect'], why: 'panther serve: the status API reads the host\'s state and changes snapshots through the engine, under the host lock; doctor\'s findings from provision; never the repository' },
+  serve: { may: ['core', 'plan', 'provision', 'locks', 'snapshot', 'backup', 'drill', 'cost', 'metrics', 'metrics/collect', 'history'], why: 'panther serve: the status API reads the host\'s state and changes snapshots through the engine, under the host lock; doctor\'s findings from provision; never the repository' },
   cli: { may: ['*'] },
   'cli/commands': { may: ['*'] },
   'cli/output': { may: ['*'] },

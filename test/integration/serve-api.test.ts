@@ -20,6 +20,7 @@ import { cachedExposition } from '../../src/metrics/collect/serve.ts';
 import { startServe, type RunningServer } from '../../src/serve/server.ts';
 import type { ServeContext } from '../../src/serve/route.ts';
 import { ROUTES } from '../../src/serve/routes.ts';
+import { History, historyPath } from '../../src/history/store.ts';
 import * as schemas from '../../src/serve/schemas.ts';
 import { cachedDoctor } from '../../src/serve/doctor.ts';
 
@@ -369,6 +370,13 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     assert.equal(await exited, 0, stderr);
     assert.match(stderr, /stopped by SIGTERM/);
     assert.ok(!stderr.includes(READ) && !stderr.includes(ADMIN), 'a token reached the log');
+    // It sampled the collector's gauges into the history at start (what the dashboard plots).
+    const history = History.open(historyPath(stateDir, 'yoga'));
+    try {
+      assert.ok(history.series('pantheros.disk.usage', 0).length >= 1, 'pool usage sampled');
+    } finally {
+      history.close();
+    }
   });
 
   test('no internal error was logged', () => {

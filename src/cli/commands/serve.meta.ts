@@ -21,7 +21,8 @@ ${METRICS_COLLECT_HELP}
 
 Token files hold one token on one line (openssl rand -hex 32); one any user may read is refused.
 Clients send Authorization: Bearer TOKEN; state-changing requests also send X-Panther-CSRF with the
-value GET /api/v1/session answers. GET /api/v1/openapi.json describes every route. Runs until
+value GET /api/v1/session answers. GET /api/v1/openapi.json describes every route. Every 5 minutes
+the collector's gauges go into the host's history (<state dir>/history-<host>.sqlite). Runs until
 SIGTERM or SIGINT, then closes its connections and exits 0.`,
   options: {
     ...METRICS_COLLECT_OPTIONS, listen: { type: 'string' }, 'allow-remote': { type: 'boolean' },

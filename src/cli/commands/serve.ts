@@ -5,6 +5,7 @@ import { cachedExposition } from '../../metrics/collect/serve.ts';
 import { checkTokens, readTokenFile } from '../../serve/auth.ts';
 import { cachedDoctor } from '../../serve/doctor.ts';
 import { readFleet } from '../../serve/fleet.ts';
+import { DEFAULT_SAMPLE_EVERY_MS, startSampler } from '../../serve/sampler.ts';
 import { DEFAULT_RATE_PER_MINUTE, DEFAULT_SERVE_LISTEN, serveListen, startServe } from '../../serve/server.ts';
 import { flag, str, type Command } from '../command.ts';
 import { wholeFlag } from '../flags.ts';
@@ -43,12 +44,15 @@ export const serve: Command = {
         metrics: async () => { const e = await exposition(); return { contentType: e.contentType, text: e.text }; },
       },
     });
+    // The dashboard's history: the collector's gauges every 5 minutes, beside the runs' own events.
+    const sampler = startSampler({ stateDir: stateDirOf(values), host: plan.host, gauges: collector.gauges, everyMs: DEFAULT_SAMPLE_EVERY_MS, now: () => new Date(), warn, signal: stop.signal });
     io.err(`serving the status API of ${plan.host} on ${server.url}/api/v1/ (${tokens.admin === null ? 'read-only: no admin token' : 'read and admin tokens'})${listen.loopback ? '' : ' (remote access allowed)'}; SIGTERM stops it`);
     const signal = await new Promise<string>((resolve) => {
       for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => resolve(s));
     });
     stop.abort(new Error(`stopped by ${signal}`));
     await server.close();
+    await sampler.stopped;
     io.err(`stopped by ${signal}`);
     return ExitCode.ok;
   },
