@@ -86,6 +86,17 @@ export function effectiveState(state: DrillState, alive: (r: RunningDrill) => bo
 }
 
 
+/**
+ * The drill state as every reader must see it (drill status, the collector, the API, the next
+ * drill): a recorded drill whose process is gone (killed, the machine went down) is an interrupted
+ * drill, never one still running or one that passed.
+ */
+export async function readDrill(dir: string, host: string, now: string, alive: (r: RunningDrill) => Promise<boolean> = isDrillAlive): Promise<DrillState> {
+  const state = await readDrillState(dir, host, now);
+  const running = state.running === null ? false : await alive(state.running);
+  return effectiveState(state, () => running, now);
+}
+
 /** Whether the recorded drill process still runs (same pid and same start time). */
 export async function isDrillAlive(running: RunningDrill): Promise<boolean> {
   const ticks = await processStartTicks(running.pid);

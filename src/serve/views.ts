@@ -7,7 +7,7 @@ import { readBackupStatus, type BackupStatus } from '../backup/status.ts';
 import { readPointRecord } from '../backup/point-record.ts';
 import { B2_PRICES, estimateCost, readLedger } from '../cost/index.ts';
 import { costBasis } from '../cost/host-basis.ts';
-import { readDrill } from '../metrics/collect/read.ts';
+import { readDrill } from '../drill/state.ts';
 import type { StoragePlan, SubvolumePlan } from '../plan/types.ts';
 import type { DrillState } from '../drill/types.ts';
 import type { backupsBody, snapshotsBody, statusBody } from './schemas.ts';

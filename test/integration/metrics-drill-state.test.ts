@@ -1,4 +1,4 @@
-// The collector's reading of the drill state file (metrics/collect/read.ts readDrill): a drill recorded
+// The collector's reading of the drill state file (drill/state.ts readDrill, which the collector uses): a drill recorded
 // as running whose process is gone reads as interrupted (not passed), one whose process still runs
 // leaves the last result standing, and a pid taken by another process (other start time) is not it.
 import { after, before, test } from 'node:test';
@@ -11,7 +11,7 @@ import { beginDrill, emptyDrillState, finishDrill, writeDrillState } from '../..
 import { processStartTicks } from '../../src/core/process-start.ts';
 import type { DrillResult } from '../../src/drill/types.ts';
 import { gauges } from '../../src/metrics/collect/gauges.ts';
-import { readDrill } from '../../src/metrics/collect/read.ts';
+import { readDrill } from '../../src/drill/state.ts';
 
 const NOW = '2026-12-03T12:00:00.000Z';
 let dir = '';

@@ -3,14 +3,13 @@
 // private mount namespace (drill/namespace.ts), and records what it reports, or, if it died, that it
 // was interrupted. It mounts nothing itself, so however the drill ends there is nothing to clean up here.
 import { ExitCode, usageError } from '../../core/errors.ts';
-import { redactUrl } from '../../core/redact-url.ts';
 import { defaultBudgetUsd } from '../../drill/budget.ts';
 import { runDrillProcess } from '../../drill/process.ts';
 import type { DrillRequest } from '../../drill/request.ts';
 import { DEFAULT_PERIOD_WEEKS } from '../../drill/rotation.ts';
 import { DEFAULT_SCRATCH_DIR } from '../../drill/scratch.ts';
 import { processStartTicks } from '../../core/process-start.ts';
-import { beginDrill, finishDrill, interruptedResult, isDrillAlive, readDrillState, writeDrillState } from '../../drill/state.ts';
+import { beginDrill, finishDrill, readDrill, readDrillState, writeDrillState } from '../../drill/state.ts';
 import type { DrillLevel, RunningDrill } from '../../drill/types.ts';
 import { emit, flag, str, type Command } from '../command.ts';
 import { amountFlag, wholeFlag } from '../flags.ts';
@@ -44,10 +43,8 @@ export function drillCommand(level: DrillLevel): Command {
         return ExitCode.ok;
       }
       const result = await withDrillLock(values, `drill ${level}`, async () => {
-        let state = await readDrillState(stateDir, location.host, now);
-        if (state.running !== null && !(await isDrillAlive(state.running))) {
-          state = finishDrill(state, interruptedResult(state.running, now, redactUrl(location.url), `the drill started ${state.running.since} (pid ${state.running.pid}) ended without recording a result: it was killed or the machine went down`));
-        }
+        // A drill that died without a result (we hold drill.lock: none runs) is written down as interrupted.
+        const state = await readDrill(stateDir, location.host, now);
         const running: RunningDrill = { level, pid: process.pid, startTicks: await processStartTicks(process.pid), since: now };
         await writeDrillState(stateDir, beginDrill(state, running));
         const done = await runDrillProcess({ ...request, lastRestoredAt: state.lastRestoredAt }, running);

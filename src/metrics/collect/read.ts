@@ -12,8 +12,7 @@ import { listAll } from '../../snapshot/store.ts';
 import { readBackupStatus } from '../../backup/status.ts';
 import { readPointRecord } from '../../backup/point-record.ts';
 import { B2_PRICES, estimateCost, readLedger } from '../../cost/index.ts';
-import { effectiveState, isDrillAlive, readDrillState } from '../../drill/state.ts';
-import type { DrillState } from '../../drill/types.ts';
+import { readDrill } from '../../drill/state.ts';
 import type { PoolPlan, StoragePlan } from '../../plan/types.ts';
 import type { BackupReading, CollectInputs, PoolReading, SubvolumeSnapshots } from './gauges.ts';
 
@@ -91,16 +90,6 @@ async function readBackup(o: ReadOptions): Promise<BackupReading | null> {
     backlogBytes: status?.forecast?.remainingBytes ?? 0,
     nightsNeeded: status === null || status.bandwidthBitsPerSecond === null ? null : (status.forecast?.nights ?? 0),
   };
-}
-
-/**
- * The drill state as every reader must see it: a recorded drill whose process is gone (killed, the
- * machine went down) is an interrupted drill, never one still running or one that passed.
- */
-export async function readDrill(stateDir: string, host: string, now: string, alive: (r: NonNullable<DrillState['running']>) => Promise<boolean> = isDrillAlive): Promise<DrillState> {
-  const state = await readDrillState(stateDir, host, now);
-  const running = state.running === null ? false : await alive(state.running);
-  return effectiveState(state, () => running, now);
 }
 
 export async function readInputs(o: ReadOptions): Promise<CollectInputs> {
