@@ -116,8 +116,56 @@ export const backupsBody = z.object({
 
 export const drillsBody = z.object({ state: drillState }).meta({ id: 'Drills' });
 
+/** One plot for uPlot: shared x values (Unix seconds, ascending) and one value array per series (null: no data there). */
+export const plot = z.object({
+  unit: z.string().meta({ description: 'percent, bytes, seconds, USD, 1' }),
+  x: z.array(z.number()),
+  series: z.array(z.object({ label: z.string(), values: z.array(z.number().nullable()) })),
+}).meta({ id: 'Plot' });
+
+export const historyQuery = z.object({
+  days: z.coerce.number().int().min(1).max(400).default(90).meta({ description: 'how far back, in days (1–400, default 90)' }),
+});
+
+export const historyBody = z.object({
+  host: z.string(),
+  now: z.string(),
+  since: z.string(),
+  plots: z.object({
+    poolUsage: plot.meta({ description: 'percent of each pool device used, over time (the collector\'s samples, bucketed)' }),
+    snapshotCount: plot.meta({ description: 'snapshots on disk by type, over time' }),
+    snapshotSize: plot.meta({ description: 'bytes exclusive to each subvolume\'s snapshots, over time' }),
+    backupSize: plot.meta({ description: 'bytes uploaded per night, by target' }),
+    backupDuration: plot.meta({ description: 'seconds the backup ran, per night' }),
+    cost: plot.meta({ description: 'the month\'s estimated storage bill (USD) per month, beside the budget' }),
+    failures: plot.meta({ description: 'failed snapshots, backups, hooks and drills per day' }),
+  }),
+}).meta({ id: 'History' });
+
+export const fleetHost = z.object({
+  host: z.string(),
+  url: z.string().meta({ description: 'its API, as the fleet file says' }),
+  state: z.enum(['ok', 'warning', 'failing', 'unreachable']).meta({ description: 'unreachable whenever the last attempt failed, whatever the data seen before said' }),
+  reasons: z.array(z.string()).meta({ description: 'why it is not ok (the failed request, the findings)' }),
+  checkedAt: z.string().meta({ description: 'when its API was last asked' }),
+  lastSeenAt: z.string().nullable().meta({ description: 'when its API last answered; null: never' }),
+  dataAgeMinutes: z.number().nullable(),
+  summary: z.object({
+    lastSnapshotAt: z.string().nullable().meta({ description: 'the oldest of the subvolumes\' newest snapshots (what is least protected)' }),
+    lastBackupAt: z.string().nullable().meta({ description: 'the oldest of the subvolumes\' newest offsite points' }),
+    backlogBytes: z.number().nullable(),
+    nightsNeeded: z.number().nullable(),
+    costUsd: z.number().nullable().meta({ description: 'this month\'s estimated bill' }),
+    budgetUsd: z.number().nullable(),
+    costShare: z.number().nullable().meta({ description: 'its share of the fleet\'s estimated bill, 0–1' }),
+    doctorErrors: z.number().nullable(),
+    doctorWarnings: z.number().nullable(),
+  }).nullable().meta({ description: 'from the last data seen (stale when unreachable); null when never seen' }),
+}).meta({ id: 'FleetHost' });
+
 export const fleetBody = z.object({
-  hosts: z.array(z.object({ host: z.string(), url: z.string().meta({ description: 'its API, as the fleet file says' }) })),
+  checkedAt: z.string(),
+  hosts: z.array(fleetHost),
 }).meta({ id: 'Fleet' });
 
 export const emptyObject = z.strictObject({});
