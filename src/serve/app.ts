@@ -10,6 +10,7 @@ import { parseBody, readBounded, validated } from './body.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { isLoopback } from '../metrics/collect/listen.ts';
 import type { Route, ServeContext, Text } from './route.ts';
+import { PAGES, WEB_CSP, type Asset, type WebAssets } from './web.ts';
 
 export interface AppOptions {
   ctx: ServeContext;
@@ -19,6 +20,8 @@ export interface AppOptions {
   maxBodyBytes: number;
   /** A reverse proxy on loopback (Caddy) forwards the clients: rate-limit by the address it appends to X-Forwarded-For. */
   trustProxy?: boolean;
+  /** The web UI's pages and files (loadWebAssets); without them only the API is served. */
+  web?: WebAssets;
 }
 
 const SECURITY_HEADERS: Record<string, string> = {
@@ -56,7 +59,8 @@ export function buildApp(o: AppOptions): Hono {
     const wait = o.limiter.take(clientOf(c, o.trustProxy ?? false), Date.now());
     if (wait > 0) throw new HttpError(429, 'rate-limited', 'too many requests from this client', `wait ${wait} s`, { 'retry-after': String(wait) });
     await next();
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
+    // The UI's pages set their own (less strict) CSP; everything else gets the API's.
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!c.res.headers.has(k)) c.res.headers.set(k, v);
   });
 
   app.onError((error, c) => {
@@ -68,6 +72,8 @@ export function buildApp(o: AppOptions): Hono {
   app.notFound(() => {
     throw new HttpError(404, 'not-found', 'no such route', 'GET /api/v1/openapi.json lists the routes');
   });
+
+  if (o.web !== undefined) serveWeb(app, o.web);
 
   for (const r of o.routes) {
     app.on(r.method.toUpperCase(), honoPath(r.path), async (c) => {
@@ -102,4 +108,15 @@ export function buildApp(o: AppOptions): Hono {
     });
   }
   return app;
+}
+
+function serveWeb(app: Hono, web: WebAssets): void {
+  const send = (c: Context, a: Asset): Response => c.body(a.body as Uint8Array<ArrayBuffer>, 200, { 'content-type': a.contentType, 'content-security-policy': WEB_CSP });
+  // The files hold no host data: no token needed, as for the OpenAPI document.
+  for (const path of PAGES) app.get(path, (c) => send(c, web.page));
+  app.get('/ui/*', (c) => {
+    const asset = web.files.get(c.req.path);
+    if (asset === undefined) throw new HttpError(404, 'not-found', 'no such file of the web UI', 'reload the page: the server may have been upgraded');
+    return send(c, asset);
+  });
 }

@@ -10,6 +10,7 @@ import { MAX_BODY_BYTES } from './body.ts';
 import { rateLimiter } from './rate-limit.ts';
 import type { ServeContext } from './route.ts';
 import { ROUTES } from './routes.ts';
+import { loadWebAssets } from './web.ts';
 
 export { DEFAULT_SERVE_LISTEN } from '../core/defaults.ts';
 export const DEFAULT_RATE_PER_MINUTE = 600;
@@ -50,6 +51,7 @@ export async function startServe(o: ServeOptions): Promise<RunningServer> {
   const app = buildApp({
     ctx: o.ctx, routes: ROUTES, auth: authenticator(o.tokens),
     limiter: rateLimiter(o.ratePerMinute ?? DEFAULT_RATE_PER_MINUTE), maxBodyBytes: o.maxBodyBytes ?? MAX_BODY_BYTES, trustProxy: o.trustProxy ?? false,
+    web: loadWebAssets(),
   });
   const server = createAdaptorServer({
     fetch: app.fetch,
