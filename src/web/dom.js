@@ -72,10 +72,15 @@ export function age(minutes) {
   return `${Math.floor(hours / 24)} d ${Math.round(hours % 24)} h`;
 }
 
+/** "3 h 20 min ago", "just now". @param {number | null | undefined} minutes */
+export function ago(minutes) {
+  if (minutes === null || minutes === undefined) return 'never';
+  return minutes < 1 ? 'just now' : `${age(minutes)} ago`;
+}
+
 /** @param {string | null | undefined} iso @param {number} [now] */
 export function ageOf(iso, now = Date.now()) {
-  if (iso === null || iso === undefined) return 'never';
-  return `${age((now - Date.parse(iso)) / 60_000)} ago`;
+  return iso === null || iso === undefined ? 'never' : ago((now - Date.parse(iso)) / 60_000);
 }
 
 /** "2026-11-24 02:00 UTC": times are shown in UTC, as the snapshot names have them. @param {string | null | undefined} iso */

@@ -1,7 +1,7 @@
 // The fleet side by side (GET /api/v1/fleet): each host's state, newest snapshot, newest offsite
 // backup, nights of backlog and share of the bill. The server asks every host's API; one that does
 // not answer is shown unreachable with the age of the last data seen (greyed), never as healthy.
-import { h, fill, age, ageOf, bytes, usd, when } from './dom.js';
+import { h, fill, ago, ageOf, bytes, usd, when } from './dom.js';
 import { request } from './api.js';
 
 export const title = 'Fleet';
@@ -23,7 +23,7 @@ function card(f, now) {
   const stale = f.state === 'unreachable';
   return h('article', { class: `host state-${f.state}`, 'data-host': f.host, 'data-state': f.state },
     h('header', {}, h('h2', {}, f.host), h('span', { class: `badge badge-${f.state}` }, f.state)),
-    stale ? h('p', { class: 'stale' }, f.lastSeenAt === null ? 'never answered' : `last data ${age(f.dataAgeMinutes)} old (seen ${when(f.lastSeenAt)})`) : null,
+    stale ? h('p', { class: 'stale' }, f.lastSeenAt === null ? 'never answered' : `unreachable; last data ${ago(f.dataAgeMinutes)} (${when(f.lastSeenAt)})`) : null,
     s === null ? h('p', { class: 'muted' }, 'no data') : h('dl', { class: stale ? 'stale' : '' },
       h('dt', {}, 'Newest snapshot'), h('dd', {}, ageOf(s.lastSnapshotAt, now)),
       h('dt', {}, 'Newest offsite backup'), h('dd', {}, ageOf(s.lastBackupAt, now)),

@@ -1,13 +1,13 @@
 // This host at a glance (GET /api/v1/status): per subvolume the newest snapshot, offsite backup and
 // drill with their ages, then the backlog, the month's cost and doctor's findings.
-import { h, fill, age, bytes, usd, when } from './dom.js';
+import { h, fill, ago, bytes, usd, when } from './dom.js';
 import { request } from './api.js';
 
 export const title = 'Status';
 
 /** @param {{ at: string | null, ageMinutes: number | null, overRpo: boolean | null }} a */
 function ageCell(a) {
-  return h('td', { class: a.overRpo === true ? 'bad' : a.at === null ? 'warn' : '' , title: when(a.at) }, a.at === null ? 'never' : `${age(a.ageMinutes)} ago`, a.overRpo === true ? ' (over RPO)' : null);
+  return h('td', { class: a.overRpo === true ? 'bad' : a.at === null ? 'warn' : '' , title: when(a.at) }, a.at === null ? 'never' : ago(a.ageMinutes), a.overRpo === true ? ' (over RPO)' : null);
 }
 
 /** @param {HTMLElement} main */
@@ -21,7 +21,7 @@ export async function render(main) {
     h('table', { class: 'grid', 'data-testid': 'status-subvolumes' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Subvolume'), h('th', {}, 'Newest snapshot'), h('th', {}, 'Newest offsite backup'), h('th', {}, 'Last drill'))),
       h('tbody', {}, s.subvolumes.map((/** @type {any} */ v) => h('tr', {},
-        h('td', {}, v.subvolume, v.critical ? h('span', { class: 'tag' }, 'critical') : null),
+        h('td', {}, v.subvolume, ' ', v.critical ? h('span', { class: 'tag' }, 'critical') : null),
         ageCell(v.snapshot), ageCell(v.backup), h('td', {}, when(v.drill.at)))))),
     h('section', { class: 'cards' },
       h('div', { class: 'card' }, h('h2', {}, 'Upload backlog'),
