@@ -131,10 +131,15 @@ export function historyPlots(input: PlotInput): Plots {
     samples(input.points[name], since, now, tag).map((x) => (label === undefined ? x : { ...x, label }));
   const step = bucketSeconds(input.days);
 
-  const cost = aligned('USD', [...pts('pantheros.backup.b2.cost', null, 'estimate')].sort((a, b) => a.t - b.t), monthOf, last);
-  if (input.budgetUsd !== null && Number.isFinite(input.budgetUsd)) {
-    cost.series.push({ label: 'budget', values: cost.x.map(() => input.budgetUsd) });
-  }
+  const estimate = aligned('USD', [...pts('pantheros.backup.b2.cost', null, 'estimate')].sort((a, b) => a.t - b.t), monthOf, last);
+  const budget = input.budgetUsd;
+  const cost: Plot = {
+    unit: 'USD', x: estimate.x,
+    series: [
+      { label: 'estimate', values: estimate.series[0]?.values ?? [] },
+      ...(budget !== null && Number.isFinite(budget) ? [{ label: 'budget', values: estimate.x.map(() => budget) }] : []),
+    ],
+  };
 
   const days = span([dayOf(since), dayOf(now)], DAY);
   const failures = aligned('1', [
