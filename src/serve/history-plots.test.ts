@@ -110,6 +110,15 @@ test('points outside the range, or with a time or value that is not finite, are 
   assert.deepEqual(r.poolUsage, { unit: 'percent', x: [], series: [] });
 });
 
+test('a full history (400 days of 5-minute samples of three pools, past the store\'s 250,000 rows) is shaped, not a stack overflow', () => {
+  const start = NOW - 400 * 86_400_000;
+  const many = Array.from({ length: 3 * 400 * 288 }, (_, i) => p(new Date(start + Math.floor(i / 3) * 300_000).toISOString(), i % 100, { device: `d${i % 3}` }));
+  const r = plots({ 'pantheros.disk.usage': many }, { days: 400 }).poolUsage;
+  assert.equal(r.x.length, 401, 'the first and last days are partial');
+  assert.equal(r.series.length, 3);
+  assert.ok(r.series.every((x) => x.values.every((v) => v !== null)));
+});
+
 // ---- properties -------------------------------------------------------------------------------------
 
 const DAY_MS = 86_400_000;

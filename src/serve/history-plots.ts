@@ -110,8 +110,13 @@ const last = (_held: number | undefined, v: number): number => v;
 /** Every step from the first key to the last: the gaps of a gauge stay visible as nulls. */
 function span(keys: readonly number[], step: number): number[] {
   if (keys.length === 0) return [];
-  const first = Math.min(...keys);
-  const end = Math.max(...keys);
+  // A loop, not Math.min(...keys): a year of 5-minute samples is more arguments than the stack holds.
+  let first = keys[0]!;
+  let end = keys[0]!;
+  for (const k of keys) {
+    if (k < first) first = k;
+    if (k > end) end = k;
+  }
   const xs: number[] = [];
   for (let x = first; x <= end; x += step) xs.push(x);
   return xs;
