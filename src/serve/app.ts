@@ -1,6 +1,6 @@
 // The Hono application: every route of the table behind the same gates, in this order: the rate
 // limit (429), the token (401, 403), for state-changing routes the CSRF check (403), the body (413,
-// 415, 400), the path parameters (400); then the handler, whose answer is checked against its schema
+// 415, 400), the path parameters and the query (400); then the handler, whose answer is checked against its schema
 // before it leaves (a mismatch is a bug: 500, logged).
 import { Hono, type Context } from 'hono';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -93,8 +93,9 @@ export function buildApp(o: AppOptions): Hono {
       }
       const body = r.method === 'get' ? undefined : parseBody(await readBounded(c.req.raw, o.maxBodyBytes), c.req.header('content-type'), r.body);
       const params = r.params === null ? undefined : validated(r.params, c.req.param(), 'the path');
+      const query = r.query === null ? undefined : validated(r.query, c.req.query(), 'the query');
       const csrf = authorization === undefined || role === null ? null : o.auth.csrfFor(authorization);
-      const result = await r.handle(o.ctx, { params, body, role, csrf });
+      const result = await r.handle(o.ctx, { params, query, body, role, csrf });
       if (r.response === 'text') {
         const t = result as Text;
         return c.body(t.text, r.status, { 'content-type': t.contentType });

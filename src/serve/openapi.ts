@@ -30,9 +30,15 @@ function schemaIn(components: Record<string, Json>, s: z.ZodType, io: 'input' | 
 }
 
 function parameters(schema: (s: z.ZodType, io: 'input' | 'output') => Json, r: Route): Json[] {
-  if (r.params === null) return [];
-  const obj = schema(r.params, 'input') as { properties?: Record<string, Json> };
-  return Object.entries(obj.properties ?? {}).map(([name, p]) => ({ name, in: 'path', required: true, schema: p }));
+  const path = r.params === null ? {} : (schema(r.params, 'input') as { properties?: Record<string, Json> }).properties ?? {};
+  const query: { properties?: Record<string, Json>; required?: string[] } = r.query === null ? {} : schema(r.query, 'input');
+  return [
+    ...Object.entries(path).map(([name, p]) => ({ name, in: 'path', required: true, schema: p })),
+    ...Object.entries(query.properties ?? {}).map(([name, p]) => ({
+      name, in: 'query', required: (query.required ?? []).includes(name), schema: p,
+      ...(typeof p['description'] === 'string' ? { description: p['description'] } : {}),
+    })),
+  ];
 }
 
 export function openApiDocument(routes: readonly Route[]): Json {

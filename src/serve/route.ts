@@ -24,9 +24,10 @@ export interface ServeContext {
   signal: AbortSignal;
 }
 
-export interface Input<P, B> {
+export interface Input<P, B, Q = unknown> {
   params: P;
   body: B;
+  query: Q;
   role: Role | null;
   /** The CSRF value of this request's token (GET /api/v1/session hands it out). */
   csrf: string | null;
@@ -43,6 +44,8 @@ export interface Route {
   /** null: no token needed. */
   role: Role | null;
   params: z.ZodType | null;
+  /** The query string's parameters (keys it does not name are ignored: browsers add cache busters). */
+  query: z.ZodType | null;
   body: z.ZodType | null;
   /** 'text': a text body (the Prometheus exposition), not JSON. */
   response: z.ZodType | 'text';
@@ -51,12 +54,12 @@ export interface Route {
 }
 
 /** A route whose handler is typed by its schemas (the table itself is untyped). */
-export function route<P extends z.ZodType | null, B extends z.ZodType | null, R extends z.ZodType | 'text'>(r: {
+export function route<P extends z.ZodType | null, B extends z.ZodType | null, R extends z.ZodType | 'text', Q extends z.ZodType | null = null>(r: {
   method: Route['method']; path: string; operationId: string; summary: string; role: Role | null;
-  params: P; body: B; response: R; status?: 200 | 201;
-  handle(ctx: ServeContext, input: Input<P extends z.ZodType ? z.output<P> : undefined, B extends z.ZodType ? z.output<B> : undefined>): Promise<R extends z.ZodType ? z.input<R> : Text>;
+  params: P; query?: Q; body: B; response: R; status?: 200 | 201;
+  handle(ctx: ServeContext, input: Input<P extends z.ZodType ? z.output<P> : undefined, B extends z.ZodType ? z.output<B> : undefined, Q extends z.ZodType ? z.output<Q> : undefined>): Promise<R extends z.ZodType ? z.input<R> : Text>;
 }): Route {
-  return { ...r, status: r.status ?? 200, handle: r.handle as Route['handle'] };
+  return { ...r, query: r.query ?? null, status: r.status ?? 200, handle: r.handle as Route['handle'] };
 }
 
 /** The statuses a route can answer with besides its success, for the document. */
@@ -65,6 +68,7 @@ export function errorStatuses(r: Route): number[] {
   if (r.role !== null) s.add(401);
   if (r.role === 'admin') for (const x of [403, 409]) s.add(x);
   if (r.params !== null) for (const x of [400, 404]) s.add(x);
+  if (r.query !== null) s.add(400);
   if (r.body !== null) for (const x of [400, 413, 415]) s.add(x);
   return [...s].sort((a, b) => a - b);
 }

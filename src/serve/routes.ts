@@ -9,7 +9,7 @@ import { restoreFile } from '../snapshot/restore-file.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import { route, type Route, type ServeContext } from './route.ts';
 import * as s from './schemas.ts';
-import { backupsView, drillsView, snapshotsView, statusView, type ReadContext } from './views.ts';
+import { backupsView, drillsView, historyView, snapshotsView, statusView, type ReadContext } from './views.ts';
 import { restoreTarget } from './restore-target.ts';
 import { openApiDocument } from './openapi.ts';
 
@@ -105,6 +105,11 @@ export const ROUTES: Route[] = [
     method: 'get', path: `${API}/drills`, operationId: 'getDrills', role: 'read', params: null, body: null, response: s.drillsBody,
     summary: 'the restore drills\' state: the newest result per level, a drill running now, the history',
     handle: async (c) => drillsView(read(c)),
+  }),
+  route({
+    method: 'get', path: `${API}/history`, operationId: 'getHistory', role: 'read', params: null, query: s.historyQuery, body: null, response: s.historyBody,
+    summary: 'the dashboard\'s plots over the last `days` days, from the host\'s history: pool usage, snapshot counts and sizes, backup size and duration per night, cost per month against the budget, failures per day',
+    handle: async (c, { query }) => historyView(read(c), query.days),
   }),
   route({
     method: 'get', path: `${API}/fleet`, operationId: 'getFleet', role: 'read', params: null, body: null, response: s.fleetBody,

@@ -1,6 +1,7 @@
 // What the read endpoints answer, read from the host's own state: the snapshot catalog, the backup
 // state and points record, the cost ledger and the drill state. Never the repository (listing B2
 // costs money). A state file that cannot be read becomes a warning in /status, never a failed answer.
+import { existsSync } from 'node:fs';
 import type { z } from 'zod';
 import { listAll } from '../snapshot/store.ts';
 import { readBackupStatus, type BackupStatus } from '../backup/status.ts';
@@ -10,7 +11,9 @@ import { costBasis } from '../cost/host-basis.ts';
 import { readDrill } from '../drill/state.ts';
 import type { StoragePlan, SubvolumePlan } from '../plan/types.ts';
 import type { DrillState } from '../drill/types.ts';
-import type { backupsBody, snapshotsBody, statusBody } from './schemas.ts';
+import { History, historyPath, type Point } from '../history/store.ts';
+import { historyPlots, PLOTTED, type PlottedMetric } from './history-plots.ts';
+import type { backupsBody, historyBody, snapshotsBody, statusBody } from './schemas.ts';
 import type { DoctorSummary } from './doctor.ts';
 
 export interface ReadContext {
@@ -136,4 +139,26 @@ export async function backupsView(c: ReadContext): Promise<z.input<typeof backup
 
 export async function drillsView(c: ReadContext): Promise<{ state: DrillState }> {
   return { state: await readDrill(c.stateDir, c.plan.host, c.now) };
+}
+
+/**
+ * The dashboard's plots over the last `days` days. The history is opened per request, as the sampler
+ * does (SQLite's WAL lets it read while a run or the sampler writes); without a history file yet the
+ * plots are empty, and no state directory is created just to read.
+ */
+export async function historyView(c: ReadContext, days: number): Promise<z.input<typeof historyBody>> {
+  const nowMs = Date.parse(c.now);
+  const sinceMs = nowMs - days * 86_400_000;
+  const path = historyPath(c.stateDir, c.plan.host);
+  const points: Partial<Record<PlottedMetric, Point[]>> = {};
+  if (existsSync(path)) {
+    const history = History.open(path);
+    try {
+      for (const name of PLOTTED) points[name] = history.series(name, sinceMs);
+    } finally {
+      history.close();
+    }
+  }
+  const budgetUsd = costBasis(c.plan.host, c.plan, [], undefined).budgetUsd;
+  return { host: c.plan.host, now: c.now, since: new Date(sinceMs).toISOString(), plots: historyPlots({ nowMs, days, budgetUsd, points }) };
 }

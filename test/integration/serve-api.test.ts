@@ -364,6 +364,18 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
       const pin = await call('POST', `/api/v1/snapshots/${s2}/pin`, { base: url, token: ADMIN });
       assert.equal(pin.status, 200, pin.text);
       assert.equal((await call('POST', `/api/v1/snapshots/${s2}/unpin`, { base: url, token: ADMIN })).status, 200);
+      // The dashboard's history: the sampler's first sample of the real pool, the backup run's events.
+      let plots: any = null;
+      for (let i = 0; i < 50 && !(plots?.poolUsage.series.length > 0); i += 1) {
+        const h = await call('GET', '/api/v1/history?days=400', { base: url });
+        assert.equal(h.status, 200, h.text);
+        plots = h.json().plots;
+        if (!(plots.poolUsage.series.length > 0)) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.deepEqual(plots.poolUsage.series.map((x: { label: string }) => x.label), p.plan.pools.map((x) => x.device).sort());
+      assert.ok(plots.poolUsage.series[0].values.some((v: number | null) => v !== null && v > 0 && v < 100), JSON.stringify(plots.poolUsage));
+      assert.equal(plots.backupSize.x.length, 1, JSON.stringify(plots.backupSize));
+      assert.deepEqual(plots.backupSize.series.map((x: { label: string }) => x.label), ['local']);
     } finally {
       child.kill('SIGTERM');
     }
