@@ -23,11 +23,12 @@ function formatter(unit) {
 }
 
 /**
- * Draws `plot` into a new figure; an empty plot says so instead of drawing empty axes.
+ * A figure for `plot`; `draw()` puts the chart in once the figure is on the page (uPlot needs its
+ * width). An empty plot says so instead of drawing empty axes.
  * @param {string} titleText
  * @param {Plot} plot
- * @param {{ bars?: boolean, width?: number }} [o]
- * @returns {HTMLElement}
+ * @param {{ bars?: boolean }} [o]
+ * @returns {{ figure: HTMLElement, draw: () => void }}
  */
 export function chart(titleText, plot, o = {}) {
   const figure = h('figure', { class: 'chart', 'data-chart': titleText });
@@ -35,23 +36,29 @@ export function chart(titleText, plot, o = {}) {
   const points = plot.series.reduce((n, s) => n + s.values.filter((v) => v !== null).length, 0);
   if (plot.x.length === 0 || points === 0) {
     figure.append(h('p', { class: 'muted empty' }, 'No data yet: runs and `panther serve` fill this in as time passes.'));
-    return figure;
+    return { figure, draw: () => {} };
   }
+  return { figure, draw: () => draw(figure, plot, o.bars === true) };
+}
+
+/** @param {HTMLElement} figure @param {Plot} plot @param {boolean} asBars */
+function draw(figure, plot, asBars) {
   const fmt = formatter(plot.unit);
-  const bars = o.bars === true ? uPlot.paths.bars?.({ size: [0.6, 40] }) : undefined;
+  const bars = asBars ? uPlot.paths.bars?.({ size: [0.6, 40] }) : undefined;
   /** @type {import('uplot').Options} */
   const opts = {
-    width: o.width ?? 560,
+    width: Math.max(280, figure.clientWidth - 20),
     height: 240,
-    scales: { x: { time: true } },
-    axes: [{}, { values: (_u, vals) => vals.map((v) => fmt(v)), size: 70 }],
+    // Bars start at zero: a bar cut off at its base would lie about its size.
+    scales: { x: { time: true }, ...(asBars ? { y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } } : {}) },
+    axes: [{}, { values: (_u, vals) => vals.map((v) => fmt(v)), size: 84, ...(plot.unit === '1' ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] } : {}) }],
     series: [
       {},
       ...plot.series.map((s, i) => ({
         label: s.label,
         stroke: COLORS[i % COLORS.length],
         width: 2,
-        ...(bars === undefined ? {} : { paths: bars, fill: `${COLORS[i % COLORS.length]}55` }),
+        ...(bars === undefined ? {} : { paths: bars, fill: `${COLORS[i % COLORS.length]}55`, points: { show: false } }),
         // A budget line is a limit, not a measurement: dashed.
         ...(s.label === 'budget' ? { dash: [6, 4], paths: undefined, fill: undefined } : {}),
         value: (/** @type {any} */ _u, /** @type {number | null} */ v) => fmt(v),
@@ -62,5 +69,4 @@ export function chart(titleText, plot, o = {}) {
   /** @type {import('uplot').AlignedData} */
   const data = [plot.x, ...plot.series.map((s) => s.values)];
   new uPlot(opts, data, figure);
-  return figure;
 }

@@ -15,17 +15,19 @@ export async function render(main) {
   /** @type {any} */
   const r = await request('GET', `/api/v1/history?days=${range}`);
   const p = r.plots;
-  const width = Math.max(320, Math.min(640, Math.floor((main.clientWidth || 1200) / 2) - 32));
+  const charts = [
+    chart('Pool usage', p.poolUsage),
+    chart('Snapshots', p.snapshotCount),
+    chart('Snapshot size', p.snapshotSize),
+    chart('Backup size per night', p.backupSize, { bars: true }),
+    chart('Backup duration per night', p.backupDuration, { bars: true }),
+    chart('Cost per month', p.cost, { bars: true }),
+    chart('Failures per day', p.failures, { bars: true }),
+  ];
   fill(main,
     h('h1', {}, `Storage · ${r.host}`),
     h('p', { class: 'muted' }, `${when(r.since)} to ${when(r.now)} · `,
       RANGES.flatMap((d) => [h('a', { href: `/dashboard?days=${d}`, 'data-page': 'dashboard', class: d === range ? 'active' : '' }, `${d} days`), ' '])),
-    h('div', { class: 'charts', 'data-testid': 'charts' },
-      chart('Pool usage', p.poolUsage, { width }),
-      chart('Snapshots', p.snapshotCount, { width }),
-      chart('Snapshot size', p.snapshotSize, { width }),
-      chart('Backup size per night', p.backupSize, { width, bars: true }),
-      chart('Backup duration per night', p.backupDuration, { width, bars: true }),
-      chart('Cost per month', p.cost, { width, bars: true }),
-      chart('Failures per day', p.failures, { width, bars: true })));
+    h('div', { class: 'charts', 'data-testid': 'charts' }, charts.map((c) => c.figure)));
+  for (const c of charts) c.draw();
 }

@@ -107,7 +107,7 @@ describe('the web UI in chromium', { skip, timeout: 10 * 60_000 }, () => {
   /** A page that records every console error and failed request as a problem of the test. */
   async function open(path: string, token: string | null = ADMIN): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()} (${m.location().url})`); });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     await page.goto(`${server.url}${path}`);
     if (token !== null) {
@@ -203,7 +203,7 @@ describe('the web UI in chromium', { skip, timeout: 10 * 60_000 }, () => {
     for (const title of ['Pool usage', 'Snapshots', 'Snapshot size', 'Backup size per night', 'Backup duration per night', 'Cost per month', 'Failures per day']) {
       const fig = page.locator(`figure.chart[data-chart="${title}"]`);
       await fig.locator('.uplot canvas').waitFor();
-      const inked = await fig.locator('.uplot canvas').evaluate((c: HTMLCanvasElement) => {
+      const inked = await fig.locator('.uplot canvas').evaluate((c: any) => {
         const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
         let n = 0;
         for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) n++;
