@@ -100,6 +100,17 @@ test('each warning rule: doctor warnings, a backlog of more than one night, cost
   assert.equal(none.summary?.lastBackupAt, null);
 });
 
+test('a subvolume the plan takes no snapshots of, or never backs up, is never missing them', () => {
+  const unplanned = { subvolume: '@nix', critical: false, planned: { snapshots: false, backup: false }, snapshot: { at: null, ageMinutes: null, overRpo: null }, backup: { at: null, ageMinutes: null, overRpo: null }, drill: { at: null } };
+  const h = hostHealth(seen(perfect({ subvolumes: [...perfect().subvolumes, unplanned] })), null, NOW);
+  assert.equal(h.state, 'ok', JSON.stringify(h.reasons));
+  assert.equal(h.summary?.lastSnapshotAt, '2026-12-03T10:00:00.000Z');
+  assert.equal(h.summary?.lastBackupAt, '2026-12-02T02:00:00.000Z');
+  // Planned but missing: the warning stands.
+  const missing = hostHealth(seen(perfect({ subvolumes: [...perfect().subvolumes, { ...unplanned, planned: { snapshots: true, backup: true } }] })), null, NOW);
+  assert.deepEqual(missing.reasons, ['@nix: no snapshot', '@nix: no backup point']);
+});
+
 test('failing outranks warning and keeps the warnings among its reasons', () => {
   const h = hostHealth(seen(perfect({ doctor: { counts: { error: 1, warning: 1, info: 0 }, findings: [] } })), null, NOW);
   assert.equal(h.state, 'failing');

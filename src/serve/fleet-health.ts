@@ -40,10 +40,15 @@ function oldest(times: ReadonlyArray<string | null>): string | null {
   return out;
 }
 
+// A subvolume the plan takes no snapshots of (or never backs up) is never missing them. Older servers
+// do not say (no `planned`): then every subvolume counts.
+const snapshotted = (v: StatusAnswer['subvolumes'][number]): boolean => v.critical || v.planned?.snapshots !== false;
+const backedUp = (v: StatusAnswer['subvolumes'][number]): boolean => v.planned?.backup !== false;
+
 function summarize(s: StatusAnswer): Summary {
   return {
-    lastSnapshotAt: oldest(s.subvolumes.map((v) => v.snapshot.at)),
-    lastBackupAt: oldest(s.subvolumes.map((v) => v.backup.at)),
+    lastSnapshotAt: oldest(s.subvolumes.filter(snapshotted).map((v) => v.snapshot.at)),
+    lastBackupAt: oldest(s.subvolumes.filter(backedUp).map((v) => v.backup.at)),
     backlogBytes: s.backup?.backlogBytes ?? null,
     nightsNeeded: s.backup?.nightsNeeded ?? null,
     costUsd: s.cost?.estimateUsd ?? null,
@@ -62,10 +67,10 @@ function findings(s: StatusAnswer): { failing: string[]; warning: string[] } {
   for (const v of s.subvolumes) {
     if (v.critical && v.snapshot.overRpo === true) {
       failing.push(v.snapshot.at === null ? `${v.subvolume}: no snapshot (critical)` : `${v.subvolume}: newest snapshot ${v.snapshot.ageMinutes ?? '?'} min old, over the RPO of ${s.rpoMinutes} min`);
-    } else if (v.snapshot.at === null) {
+    } else if (v.snapshot.at === null && snapshotted(v)) {
       warning.push(`${v.subvolume}: no snapshot`);
     }
-    if (v.backup.at === null) warning.push(`${v.subvolume}: no backup point`);
+    if (v.backup.at === null && backedUp(v)) warning.push(`${v.subvolume}: no backup point`);
   }
   const run = s.backup?.lastRun ?? null;
   if (run !== null && run.outcome === 'failed') failing.push(`the last backup run failed${run.message === '' ? '' : `: ${run.message}`}`);
