@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirements.ts';
@@ -228,5 +228,32 @@ describe('GET /api/v1/fleet over real HTTP: live, failing, down, wrong-token and
     assert.deepEqual(again.summary, gone.summary);
     assert.equal(after.find((h) => h.host === 'alpha')!.state, 'warning');
     assert.equal(after.find((h) => h.host === 'down')!.summary, null);
+  });
+});
+
+describe('panther serve --fleet-token-file: refused like the other token files, never shown', () => {
+  test('world-readable, a link, too short', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'panther-fleet-token-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const read = join(dir, 'read');
+    await writeFile(read, `${READ}\n`, { mode: 0o600 });
+    const fleetToken = join(dir, 'fleet');
+    await writeFile(fleetToken, `${OTHER}\n`);
+    await chmod(fleetToken, 0o644);
+    const serve = (file: string) => runCli('serve', '--listen', '127.0.0.1:0', '--read-token-file', read, '--fleet-token-file', file, '--plan', join(dir, 'no-plan.json'));
+    const open = await serve(fleetToken);
+    assert.equal(open.code, 2, open.stderr);
+    assert.match(open.stderr, /lets every user read it/);
+    assert.doesNotMatch(open.stderr + open.stdout, new RegExp(`${OTHER}|${READ}`));
+    await chmod(fleetToken, 0o600);
+    await symlink(fleetToken, join(dir, 'link'));
+    const link = await serve(join(dir, 'link'));
+    assert.equal(link.code, 2, link.stderr);
+    assert.match(link.stderr, /not a regular file/);
+    await writeFile(join(dir, 'short'), 'x!y\n', { mode: 0o600 });
+    const short = await serve(join(dir, 'short'));
+    assert.equal(short.code, 2, short.stderr);
+    assert.match(short.stderr, /fewer than 16/);
+    assert.doesNotMatch(short.stderr, /x!y/);
   });
 });

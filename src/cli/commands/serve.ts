@@ -30,12 +30,12 @@ export const serve: Command = {
       admin: adminFile === undefined ? null : await readTokenFile(adminFile, warn),
     };
     checkTokens(tokens); // before the plan: a missing token is the first thing to say
-    const plan = await readPlan(flagOrEnv(str(values, 'plan'), 'plan', DEFAULT_PLAN));
-    const fleetPath = str(values, 'fleet');
-    const fleet = fleetPath === undefined ? [] : await readFleet(fleetPath);
     // A fleet usually shares one read token: the serve's own is the default for asking the others.
     const fleetTokenFile = str(values, 'fleet-token-file');
     const fleetToken = fleetTokenFile === undefined ? tokens.read : await readTokenFile(fleetTokenFile, warn);
+    const plan = await readPlan(flagOrEnv(str(values, 'plan'), 'plan', DEFAULT_PLAN));
+    const fleetPath = str(values, 'fleet');
+    const fleet = fleetPath === undefined ? [] : await readFleet(fleetPath);
     if (fleet.length > 0 && fleetToken === null) warn('fleet: no read token to ask the fleet hosts with (--fleet-token-file or --read-token-file); they will answer 401');
     const now = (): string => new Date().toISOString();
     const { host, collector } = await collectorOf(values, io, now, 3600_000);
