@@ -111,6 +111,14 @@ test('a subvolume the plan takes no snapshots of, or never backs up, is never mi
   assert.deepEqual(missing.reasons, ['@nix: no snapshot', '@nix: no backup point']);
 });
 
+test('text from another host is bounded in the reasons: no control characters, long text clipped, many warnings counted', () => {
+  const h = hostHealth(seen(perfect({ warnings: ['a\u001b[31mred', 'x'.repeat(1000), ...Array.from({ length: 20 }, (_, i) => `w${i}`)] })), null, NOW);
+  assert.equal(h.reasons[0], 'a [31mred');
+  assert.equal(h.reasons[1]!.length, 301);
+  assert.equal(h.reasons.length, 11);
+  assert.equal(h.reasons[10], 'and 12 more warnings');
+});
+
 test('failing outranks warning and keeps the warnings among its reasons', () => {
   const h = hostHealth(seen(perfect({ doctor: { counts: { error: 1, warning: 1, info: 0 }, findings: [] } })), null, NOW);
   assert.equal(h.state, 'failing');

@@ -29,6 +29,13 @@ export interface Health {
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const MAX_WARNINGS = 10;
+
+/** Text from another host's answer, as a reason: no control characters, bounded. */
+function clip(text: string, max = 300): string {
+  const clean = text.replace(/[\x00-\x1f\x7f]/g, ' ');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
 
 /** The oldest of the times, or null when any is missing (then something has none at all). */
 function oldest(times: ReadonlyArray<string | null>): string | null {
@@ -66,16 +73,16 @@ function findings(s: StatusAnswer): { failing: string[]; warning: string[] } {
   if (s.doctor !== null && s.doctor.counts.error > 0) failing.push(`doctor: ${plural(s.doctor.counts.error, 'error')}`);
   for (const v of s.subvolumes) {
     if (v.critical && v.snapshot.overRpo === true) {
-      failing.push(v.snapshot.at === null ? `${v.subvolume}: no snapshot (critical)` : `${v.subvolume}: newest snapshot ${v.snapshot.ageMinutes ?? '?'} min old, over the RPO of ${s.rpoMinutes} min`);
+      failing.push(v.snapshot.at === null ? `${clip(v.subvolume, 200)}: no snapshot (critical)` : `${clip(v.subvolume, 200)}: newest snapshot ${v.snapshot.ageMinutes ?? '?'} min old, over the RPO of ${s.rpoMinutes} min`);
     } else if (v.snapshot.at === null && snapshotted(v)) {
-      warning.push(`${v.subvolume}: no snapshot`);
+      warning.push(`${clip(v.subvolume, 200)}: no snapshot`);
     }
-    if (v.backup.at === null && backedUp(v)) warning.push(`${v.subvolume}: no backup point`);
+    if (v.backup.at === null && backedUp(v)) warning.push(`${clip(v.subvolume, 200)}: no backup point`);
   }
   const run = s.backup?.lastRun ?? null;
-  if (run !== null && run.outcome === 'failed') failing.push(`the last backup run failed${run.message === '' ? '' : `: ${run.message}`}`);
+  if (run !== null && run.outcome === 'failed') failing.push(`the last backup run failed${run.message === '' ? '' : `: ${clip(run.message)}`}`);
   for (const d of s.drill?.last ?? []) {
-    if (d.outcome === 'failed') failing.push(`the last ${d.level} drill failed${d.reason === null ? '' : `: ${d.reason}`}`);
+    if (d.outcome === 'failed') failing.push(`the last ${clip(d.level, 40)} drill failed${d.reason === null ? '' : `: ${clip(d.reason)}`}`);
   }
   if (s.doctor !== null && s.doctor.counts.warning > 0) warning.push(`doctor: ${plural(s.doctor.counts.warning, 'warning')}`);
   const nights = s.backup?.nightsNeeded ?? null;
@@ -84,7 +91,8 @@ function findings(s: StatusAnswer): { failing: string[]; warning: string[] } {
   if (s.cost !== null && budget !== null && s.cost.estimateUsd > budget.budgetUsd) {
     warning.push(`this month's estimated cost $${s.cost.estimateUsd.toFixed(2)} is over the budget of $${budget.budgetUsd.toFixed(2)}`);
   }
-  for (const w of s.warnings) warning.push(w);
+  for (const w of s.warnings.slice(0, MAX_WARNINGS)) warning.push(clip(w));
+  if (s.warnings.length > MAX_WARNINGS) warning.push(`and ${s.warnings.length - MAX_WARNINGS} more warnings`);
   return { failing, warning };
 }
 
