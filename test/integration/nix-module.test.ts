@@ -589,10 +589,12 @@ describe('serve: storage.serve.* gives the unit `render systemd` gives and the b
 
   test('other listen address, remote, allowed ranges; a wildcard listen is reached over loopback', async () => {
     const plan = specPlan('ovh');
-    const result = await evaluate(await hostModules(plan, { serve: { enable: true, ...TOKENS, listen: '0.0.0.0:9800', allowRemote: true, caddy: { enable: true, domain: 'example.org', allow: ['10.0.0.0/8', '2001:db8::/32'] } } }));
+    const fleetTokenFile = '/run/agenix/panther-fleet-token';
+    const result = await evaluate(await hostModules(plan, { serve: { enable: true, ...TOKENS, fleetTokenFile, listen: '0.0.0.0:9800', allowRemote: true, caddy: { enable: true, domain: 'example.org', allow: ['10.0.0.0/8', '2001:db8::/32'] } } }));
     assert.deepEqual(result.failed, []);
-    assertUnitsAgree(result, [pantherServeUnit(plan, { listen: '0.0.0.0:9800', allowRemote: true, ...TOKENS, fleetFile: null })]);
-    assert.match(String(result.services['panther-serve']!.serviceConfig!['ExecStart']), / serve --listen 0\.0\.0\.0:9800 --state-dir \/var\/lib\/panther\/state --allow-remote --read-token-file /);
+    assertUnitsAgree(result, [pantherServeUnit(plan, { listen: '0.0.0.0:9800', allowRemote: true, ...TOKENS, fleetFile: null, fleetTokenFile })]);
+    assert.match(String(result.services['panther-serve']!.serviceConfig!['ExecStart']), / serve --listen 0\.0\.0\.0:9800 --state-dir \/var\/lib\/panther\/state --allow-remote --read-token-file .* --fleet-token-file %d\/fleet-token /);
+    assert.ok((result.services['panther-serve']!.serviceConfig!['LoadCredential'] as string[]).includes(`fleet-token:${fleetTokenFile}`));
     const sites = caddySites({ domain: 'example.org', upstream: '127.0.0.1:9800', allow: ['10.0.0.0/8', '2001:db8::/32'] });
     assert.deepEqual(Object.keys(result.caddy!.virtualHosts!), sites.map((s) => s.address));
     for (const site of sites) assert.equal(result.caddy!.virtualHosts![site.address]!.extraConfig, site.body.map((l) => l.slice(1)).join('\n'));
@@ -628,6 +630,7 @@ let caddy = (import (root + "/lib/storage") { lib = import lib; }).caddy; c = bu
     ['a range that is not one', { ...TOKENS, caddy: { enable: true, domain: 'x.org', allow: ['100.64.0.0/10', '0.0.0.0/0 { respond 200 }', '10.0.0.0/33', '300.0.0.1/8'] } },
       /caddy\.allow: \["0\.0\.0\.0\/0 \{ respond 200 \}","10\.0\.0\.0\/33","300\.0\.0\.1\/8"\] are not CIDR ranges/],
     ['a fleet URL with a space', { ...TOKENS, fleet: { yoga: 'http://a b' } }, /storage\.serve\.fleet: host names are lowercase/],
+    ['a fleet token in the Nix store', { ...TOKENS, fleetTokenFile: '/nix/store/0000-token' }, /storage\.serve\.fleetTokenFile = \/nix\/store\/0000-token is in the Nix store/],
   ];
   test('refused: Caddy without serve; nothing written', async () => {
     const result = await evaluate(await hostModules(specPlan('hetzner'), { serve: { caddy: { enable: true, domain: 'x.org' } } }));
