@@ -44,6 +44,8 @@ async function oddServer(): Promise<{ url: string; port: number; hits: Array<{ p
     } else if (path.startsWith('/away/')) { res.writeHead(302, { location: `http://localhost:${port}/stolen/api/v1/status` }); res.end(); }
     else if (path.startsWith('/same/')) { res.writeHead(302, { location: '/garbage/api/v1/status' }); res.end(); }
     else if (path.startsWith('/slow/')) { /* never answers */ }
+    else if (path.startsWith('/stall/')) { res.writeHead(200, { 'content-type': 'application/json' }); res.write('{"host":'); /* and nothing more */ }
+    else if (path.startsWith('/err/')) { res.writeHead(500, { 'content-type': 'application/json' }); res.end('{"error":{"code":"internal","message":"x"}}'); }
     else { res.writeHead(404); res.end(); }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -83,6 +85,7 @@ describe('fleet poller: what a status API must not get away with (real HTTP, no 
     const view = await poller([
       { host: 'garbage', url: `${odd.url}/garbage` }, { host: 'notjson', url: `${odd.url}/notjson` }, { host: 'huge', url: `${odd.url}/huge` },
       { host: 'away', url: `${odd.url}/away` }, { host: 'same', url: `${odd.url}/same` }, { host: 'slow', url: `${odd.url}/slow` },
+      { host: 'stall', url: `${odd.url}/stall` }, { host: 'err', url: `${odd.url}/err` },
     ], { timeoutMs: 700 }).view();
     assert.ok(schemas.fleetBody.safeParse(view).success);
     const reasons = Object.fromEntries(view.hosts.map((h) => [h.host, h.reasons[0]]));
@@ -93,6 +96,8 @@ describe('fleet poller: what a status API must not get away with (real HTTP, no 
     assert.match(reasons['away']!, /^HTTP 302: a redirect to another origin, not followed/);
     assert.match(reasons['same']!, /not a status/, 'a redirect within the same origin is followed');
     assert.match(reasons['slow']!, /no answer within 0.7 s \(timeout\)/);
+    assert.match(reasons['stall']!, /no answer within 0.7 s \(timeout\)/, 'the timeout holds while the body is read too');
+    assert.equal(reasons['err'], 'HTTP 500');
     assert.ok(!odd.hits.some((h) => h.path.startsWith('/stolen/')), 'the token went to another origin');
     assert.ok(odd.hits.filter((h) => h.path.startsWith('/garbage/')).every((h) => h.auth === `Bearer ${READ}`));
     assert.ok(!logged.some((l) => l.includes(READ)), 'the token was logged');
