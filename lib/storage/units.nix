@@ -150,6 +150,8 @@ let
     readTokenFile = "/etc/panther/serve-read-token";
     adminTokenFile = "/etc/panther/serve-admin-token";
     fleetFile = null;
+    fleetTokenFile = null;
+    trustProxy = false;
   };
   serveCapabilities = [ "CAP_SYS_ADMIN" "CAP_DAC_OVERRIDE" "CAP_DAC_READ_SEARCH" "CAP_FOWNER" "CAP_CHOWN" "CAP_FSETID" ];
   noSpecifiers = lib.replaceStrings [ "%" ] [ "%%" ];
@@ -174,10 +176,13 @@ let
       ExecStart = {
         pantherArgs = [ "serve" "--listen" options.listen "--state-dir" serveStateDir ]
           ++ lib.optional options.allowRemote "--allow-remote"
-          ++ lib.optionals (options.fleetFile != null) [ "--fleet" options.fleetFile ];
-        credentialArgs = [ [ "--read-token-file" "read-token" ] [ "--admin-token-file" "admin-token" ] ];
+          ++ lib.optionals (options.fleetFile != null) [ "--fleet" options.fleetFile ]
+          ++ lib.optional (options.trustProxy or false) "--trust-proxy";
+        credentialArgs = [ [ "--read-token-file" "read-token" ] [ "--admin-token-file" "admin-token" ] ]
+          ++ lib.optional ((options.fleetTokenFile or null) != null) [ "--fleet-token-file" "fleet-token" ];
       };
-      LoadCredential = [ "read-token:${noSpecifiers options.readTokenFile}" "admin-token:${noSpecifiers options.adminTokenFile}" ];
+      LoadCredential = [ "read-token:${noSpecifiers options.readTokenFile}" "admin-token:${noSpecifiers options.adminTokenFile}" ]
+        ++ lib.optional ((options.fleetTokenFile or null) != null) "fleet-token:${noSpecifiers options.fleetTokenFile}";
       Restart = "on-failure";
       RestartSec = "5s";
       StateDirectory = "panther";

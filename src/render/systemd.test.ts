@@ -343,6 +343,13 @@ test('serve options: remote listen, fleet file, token paths; unsafe values refus
   bad({ readTokenFile: '/run/x\nExecStartPre=/bin/sh' }, /readTokenFile/);
   bad({ readTokenFile: '/nix/store/0000-token' }, /Nix store/);
   bad({ fleetFile: 'fleet.json' }, /fleetFile/);
+  bad({ fleetTokenFile: '/run/a b' }, /fleetTokenFile/);
+  bad({ fleetTokenFile: '/nix/store/0000-token' }, /fleetTokenFile.*Nix store/);
+  // A fleet token of its own: one more credential and flag; without one the read token serves (no flag).
+  const own = parseUnit(renderSystemdUnits(plan, { serve: { ...options, fleetTokenFile: '/run/agenix/fleet' } }).find((u) => u.name === 'panther-serve.service')!.text);
+  assert.match(value(own, 'Service', 'ExecStart')!, / --admin-token-file %d\/admin-token --fleet-token-file %d\/fleet-token$/);
+  assert.ok((own.get('Service') ?? []).some(([k, v]) => k === 'LoadCredential' && v === 'fleet-token:/run/agenix/fleet'));
+  assert.doesNotMatch(value(unit, 'Service', 'ExecStart')!, /fleet-token/);
   assert.doesNotThrow(() => pantherServeUnit(plan, { ...DEFAULT_SERVE_OPTIONS, listen: '[::1]:9720' }));
 });
 

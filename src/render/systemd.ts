@@ -444,6 +444,10 @@ export interface ServeUnitOptions {
   adminTokenFile: string;
   /** The fleet file (`--fleet`): host name → API URL; null = no fleet view. */
   fleetFile: string | null;
+  /** The token sent to the fleet hosts (`--fleet-token-file`, the credential fleet-token); null or absent = the read token. */
+  fleetTokenFile?: string | null;
+  /** `--trust-proxy`: a reverse proxy on this host (Caddy) forwards the clients; rate-limit by the address it appends. */
+  trustProxy?: boolean;
 }
 
 export const SERVE_SERVICE = 'panther-serve.service';
@@ -467,7 +471,7 @@ function serveOptionsChecked(options: ServeUnitOptions): ServeUnitOptions {
   if (!options.allowRemote && !isLoopbackListen(options.listen)) {
     refuse('serve.listen', `${options.listen} is not a loopback address`, 'keep 127.0.0.1:PORT behind Caddy, or set allowRemote to serve off loopback on purpose');
   }
-  for (const [key, file] of [['readTokenFile', options.readTokenFile], ['adminTokenFile', options.adminTokenFile], ['fleetFile', options.fleetFile ?? '/']] as const) {
+  for (const [key, file] of [['readTokenFile', options.readTokenFile], ['adminTokenFile', options.adminTokenFile], ['fleetFile', options.fleetFile ?? '/'], ['fleetTokenFile', options.fleetTokenFile ?? '/']] as const) {
     // LoadCredential= takes NAME:PATH, one word: a ':' or space in the path would cut it.
     if (!file.startsWith('/') || /[\s:\x00-\x1f\x7f]/.test(file)) refuse(`serve.${key}`, `${JSON.stringify(file)} is not an absolute path without spaces or ':'`, 'give the path your secret manager decrypts to, e.g. /run/agenix/panther-read-token');
     if (file.startsWith('/nix/store/')) refuse(`serve.${key}`, `${file} is in the Nix store, which every user can read`, 'give the path your secret manager decrypts to');
@@ -488,6 +492,7 @@ export function serveWritablePaths(plan: StoragePlan): string[] {
 /** The long-running `panther serve` of a host (web UI, REST API, /metrics). */
 export function pantherServeUnit(plan: StoragePlan, options: ServeUnitOptions = DEFAULT_SERVE_OPTIONS): PantherUnit {
   const checked = serveOptionsChecked(options);
+  const fleetToken = checked.fleetTokenFile ?? null;
   return {
     name: SERVE_SERVICE,
     comment: [
@@ -507,11 +512,14 @@ export function pantherServeUnit(plan: StoragePlan, options: ServeUnitOptions = 
       ['Type', 'simple'],
       ['ExecStart', {
         pantherArgs: ['serve', '--listen', checked.listen, '--state-dir', DRILL_STATE_DIR,
-          ...(checked.allowRemote ? ['--allow-remote'] : []), ...(checked.fleetFile === null ? [] : ['--fleet', checked.fleetFile])],
-        credentialArgs: [['--read-token-file', 'read-token'], ['--admin-token-file', 'admin-token']],
+          ...(checked.allowRemote ? ['--allow-remote'] : []), ...(checked.fleetFile === null ? [] : ['--fleet', checked.fleetFile]),
+          ...(checked.trustProxy === true ? ['--trust-proxy'] : [])],
+        credentialArgs: [['--read-token-file', 'read-token'], ['--admin-token-file', 'admin-token'],
+          ...(fleetToken === null ? [] : [['--fleet-token-file', 'fleet-token'] as const])],
       }],
       ['LoadCredential', `read-token:${noSpecifiers(checked.readTokenFile)}`],
       ['LoadCredential', `admin-token:${noSpecifiers(checked.adminTokenFile)}`],
+      ...(fleetToken === null ? [] : [['LoadCredential', `fleet-token:${noSpecifiers(fleetToken)}`] as [string, string]]),
       ['Restart', 'on-failure'],
       ['RestartSec', '5s'],
       ['StateDirectory', 'panther'],

@@ -4,8 +4,7 @@ import type { z } from 'zod';
 import type { StoragePlan } from '../plan/types.ts';
 import type { Role } from './auth.ts';
 import type { DoctorSummary } from './doctor.ts';
-
-import type { FleetHost } from './fleet.ts';
+import type { FleetView } from './fleet-health.ts';
 
 export interface ServeContext {
   plan: StoragePlan;
@@ -19,8 +18,8 @@ export interface ServeContext {
   metrics: () => Promise<{ contentType: string; text: string }>;
   /** `panther doctor`'s findings (cachedDoctor). */
   doctor: () => Promise<DoctorSummary>;
-  /** The fleet view's hosts (--fleet); empty without a fleet file. */
-  fleet: readonly FleetHost[];
+  /** The fleet view: each --fleet host's health from its polled status (fleet-poll.ts); no hosts without a fleet file. */
+  fleet: () => Promise<FleetView>;
   signal: AbortSignal;
 }
 

@@ -113,8 +113,8 @@ export const ROUTES: Route[] = [
   }),
   route({
     method: 'get', path: `${API}/fleet`, operationId: 'getFleet', role: 'read', params: null, body: null, response: s.fleetBody,
-    summary: 'the hosts of the fleet view and where their APIs are (--fleet); empty without a fleet file',
-    handle: async (c) => ({ hosts: c.fleet.map((h) => ({ host: h.host, url: h.url })) }),
+    summary: 'each fleet host\'s health from its own GET /api/v1/status, asked at most every 30 s (--fleet); a host that did not answer is unreachable with its last data; no hosts without a fleet file',
+    handle: async (c) => c.fleet(),
   }),
   route({
     method: 'get', path: `${API}/openapi.json`, operationId: 'getOpenApi', role: null, params: null, body: null, response: z.record(z.string(), z.unknown()),

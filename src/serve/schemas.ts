@@ -34,6 +34,8 @@ export const statusBody = z.object({
   subvolumes: z.array(z.object({
     subvolume: z.string(),
     critical: z.boolean(),
+    planned: z.object({ snapshots: z.boolean(), backup: z.boolean() }).optional()
+      .meta({ description: 'whether the plan takes snapshots of it and backs it up (a subvolume it does not is never missing them); absent from older servers' }),
     snapshot: age,
     backup: age,
     drill: z.object({ at: z.string().nullable() }),

@@ -82,6 +82,7 @@ export async function statusView(c: ReadContext): Promise<z.input<typeof statusB
     return {
       subvolume: s.name,
       critical: s.critical,
+      planned: { snapshots: s.snapshots !== null, backup: s.backup !== 'never' },
       // The RPO is promised for critical subvolumes' snapshots (plan lint checks their tiers against it).
       snapshot: { at: snapAt, ageMinutes: snapAge, overRpo: s.critical ? (snapAge === null || snapAge > rpo) : null },
       backup: { at: backupAt, ageMinutes: minutesSince(backupAt, nowMs), overRpo: null },

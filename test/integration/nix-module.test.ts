@@ -567,11 +567,11 @@ describe('serve: storage.serve.* gives the unit `render systemd` gives and the b
       const fleet = { hetzner: 'https://backup-status.hbohlen.systems', yoga: 'http://100.64.0.12:9720' };
       const result = await evaluate(await hostModules(plan, { serve: { enable: true, ...TOKENS, fleet, caddy: { enable: true, domain: 'hbohlen.systems' } } }));
       assert.deepEqual([result.failed, result.warnings], [[], []], host);
-      const expected = pantherServeUnit(plan, { listen: '127.0.0.1:9720', allowRemote: false, ...TOKENS, fleetFile: '/etc/panther/fleet.json' });
+      const expected = pantherServeUnit(plan, { listen: '127.0.0.1:9720', allowRemote: false, ...TOKENS, fleetFile: '/etc/panther/fleet.json', trustProxy: true });
       assertUnitsAgree(result, [expected]);
       const serve = result.services['panther-serve']!;
       assert.equal(String(serve.serviceConfig!['ExecStart']),
-        `${pkg}/bin/panther serve --listen 127.0.0.1:9720 --state-dir /var/lib/panther/state --fleet /etc/panther/fleet.json --read-token-file %d/read-token --admin-token-file %d/admin-token --plan /etc/panther/plan.json`);
+        `${pkg}/bin/panther serve --listen 127.0.0.1:9720 --state-dir /var/lib/panther/state --fleet /etc/panther/fleet.json --trust-proxy --read-token-file %d/read-token --admin-token-file %d/admin-token --plan /etc/panther/plan.json`);
       assert.deepEqual(serve.serviceConfig!['LoadCredential'], ['read-token:/run/agenix/panther-read-token', 'admin-token:/run/agenix/panther-admin-token'],
         'the tokens only: the repository\'s key and the bucket credentials stay out of the API\'s reach');
       assert.equal(serve.environment?.['PANTHER_S3_CREDENTIALS_FILE'], undefined);
@@ -589,14 +589,24 @@ describe('serve: storage.serve.* gives the unit `render systemd` gives and the b
 
   test('other listen address, remote, allowed ranges; a wildcard listen is reached over loopback', async () => {
     const plan = specPlan('ovh');
-    const result = await evaluate(await hostModules(plan, { serve: { enable: true, ...TOKENS, listen: '0.0.0.0:9800', allowRemote: true, caddy: { enable: true, domain: 'example.org', allow: ['10.0.0.0/8', '2001:db8::/32'] } } }));
+    const fleetTokenFile = '/run/agenix/panther-fleet-token';
+    const result = await evaluate(await hostModules(plan, { serve: { enable: true, ...TOKENS, fleetTokenFile, listen: '0.0.0.0:9800', allowRemote: true, caddy: { enable: true, domain: 'example.org', allow: ['10.0.0.0/8', '2001:db8::/32'] } } }));
     assert.deepEqual(result.failed, []);
-    assertUnitsAgree(result, [pantherServeUnit(plan, { listen: '0.0.0.0:9800', allowRemote: true, ...TOKENS, fleetFile: null })]);
-    assert.match(String(result.services['panther-serve']!.serviceConfig!['ExecStart']), / serve --listen 0\.0\.0\.0:9800 --state-dir \/var\/lib\/panther\/state --allow-remote --read-token-file /);
+    assertUnitsAgree(result, [pantherServeUnit(plan, { listen: '0.0.0.0:9800', allowRemote: true, ...TOKENS, fleetFile: null, fleetTokenFile, trustProxy: true })]);
+    assert.match(String(result.services['panther-serve']!.serviceConfig!['ExecStart']), / serve --listen 0\.0\.0\.0:9800 --state-dir \/var\/lib\/panther\/state --allow-remote --trust-proxy --read-token-file .* --fleet-token-file %d\/fleet-token /);
+    assert.ok((result.services['panther-serve']!.serviceConfig!['LoadCredential'] as string[]).includes(`fleet-token:${fleetTokenFile}`));
     const sites = caddySites({ domain: 'example.org', upstream: '127.0.0.1:9800', allow: ['10.0.0.0/8', '2001:db8::/32'] });
     assert.deepEqual(Object.keys(result.caddy!.virtualHosts!), sites.map((s) => s.address));
     for (const site of sites) assert.equal(result.caddy!.virtualHosts![site.address]!.extraConfig, site.body.map((l) => l.slice(1)).join('\n'));
     assert.equal(result.etc['panther/fleet.json'], undefined, 'no fleet, no file');
+  });
+
+  test('without Caddy the service trusts no X-Forwarded-For (every client is its own peer)', async () => {
+    const plan = specPlan('yoga');
+    const result = await evaluate(await hostModules(plan, { serve: { enable: true, ...TOKENS } }));
+    assert.deepEqual(result.failed, []);
+    assertUnitsAgree(result, [pantherServeUnit(plan, { listen: '127.0.0.1:9720', allowRemote: false, ...TOKENS, fleetFile: null })]);
+    assert.doesNotMatch(String(result.services['panther-serve']!.serviceConfig!['ExecStart']), /--trust-proxy/);
   });
 
   test('lib/storage/caddy.nix accepts and refuses what src/render/caddy.ts does (domains, ranges, upstreams)', async () => {
@@ -628,6 +638,7 @@ let caddy = (import (root + "/lib/storage") { lib = import lib; }).caddy; c = bu
     ['a range that is not one', { ...TOKENS, caddy: { enable: true, domain: 'x.org', allow: ['100.64.0.0/10', '0.0.0.0/0 { respond 200 }', '10.0.0.0/33', '300.0.0.1/8'] } },
       /caddy\.allow: \["0\.0\.0\.0\/0 \{ respond 200 \}","10\.0\.0\.0\/33","300\.0\.0\.1\/8"\] are not CIDR ranges/],
     ['a fleet URL with a space', { ...TOKENS, fleet: { yoga: 'http://a b' } }, /storage\.serve\.fleet: host names are lowercase/],
+    ['a fleet token in the Nix store', { ...TOKENS, fleetTokenFile: '/nix/store/0000-token' }, /storage\.serve\.fleetTokenFile = \/nix\/store\/0000-token is in the Nix store/],
   ];
   test('refused: Caddy without serve; nothing written', async () => {
     const result = await evaluate(await hostModules(specPlan('hetzner'), { serve: { caddy: { enable: true, domain: 'x.org' } } }));

@@ -23,6 +23,7 @@ import { ROUTES } from '../../src/serve/routes.ts';
 import { History, historyPath } from '../../src/history/store.ts';
 import * as schemas from '../../src/serve/schemas.ts';
 import { cachedDoctor } from '../../src/serve/doctor.ts';
+import { fleetPoller } from '../../src/serve/fleet-poll.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS] });
 const T1 = '2026-09-01T02:00:00.000Z';
@@ -111,7 +112,8 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     const exposition = cachedExposition({ host: p.plan.host, collect: collector.all, cacheMs: 0, log });
     ctx = {
       plan: p.plan, root: p.root, stateDir, lockPath: lock, now, log, signal: new AbortController().signal, doctor: cachedDoctor(p.plan, p.root),
-      fleet: [{ host: 'hetzner', url: 'http://100.64.0.2:9720' }],
+      // The fleet view over real HTTP is serve-fleet.test.ts's; here: no fleet file, no hosts.
+      fleet: fleetPoller({ hosts: [], token: READ, self: p.plan.host, stateDir, now: () => new Date(), log }).view,
       metrics: async () => { const e = await exposition(); return { contentType: e.contentType, text: e.text }; },
     };
     const listen = { host: '127.0.0.1', port: 0, loopback: true };
@@ -202,10 +204,10 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     assert.deepEqual(st.warnings, []);
   });
 
-  test('GET /fleet: the fleet file\'s hosts', async () => {
+  test('GET /fleet without a fleet file: no hosts', async () => {
     const r = await call('GET', '/api/v1/fleet');
-    assert.equal(r.status, 200);
-    assert.deepEqual(r.json(), { hosts: [{ host: 'hetzner', url: 'http://100.64.0.2:9720' }] });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(schemas.fleetBody.parse(r.json()).hosts, []);
   });
 
   test('GET /snapshots, /backups, /drills, /metrics', async () => {

@@ -40,7 +40,7 @@ describe('panther serve: GET /api/v1/history over HTTP', () => {
       plan, root: join(dir, 'root'), stateDir, lockPath: join(dir, 'host.lock'), now: () => NOW, log: (l) => { logged.push(l); },
       metrics: async () => ({ contentType: 'text/plain', text: '' }),
       doctor: async () => { throw new Error('not used by the history'); },
-      fleet: [], signal: new AbortController().signal,
+      fleet: async () => ({ checkedAt: NOW, hosts: [] }), signal: new AbortController().signal,
     };
     server = await startServe({ ctx, listen: { host: '127.0.0.1', port: 0, loopback: true }, tokens: { read: READ, admin: ADMIN } });
   });

@@ -19,6 +19,7 @@ import { History, historyPath, type Sample } from '../../src/history/store.ts';
 import { cachedDoctor } from '../../src/serve/doctor.ts';
 import { startServe, type RunningServer } from '../../src/serve/server.ts';
 import type { ServeContext } from '../../src/serve/route.ts';
+import { fleetPoller, type FleetPoller } from '../../src/serve/fleet-poll.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS, 'chromium'] });
 const READ = 'r'.repeat(20) + '-read-token';
@@ -51,6 +52,8 @@ function historySamples(nowMs: number): Sample[] {
 describe('the web UI in chromium', { skip, timeout: 10 * 60_000 }, () => {
   let p: Provisioned;
   let server: RunningServer;
+  /** A second API in the fleet ("hetzner"): stopped halfway through the fleet test. */
+  let peer: RunningServer | undefined;
   let browser: Browser;
   let shots: string;
   let data: string;
@@ -83,6 +86,8 @@ describe('the web UI in chromium', { skip, timeout: 10 * 60_000 }, () => {
     const b = await runCli('snapshot', 'create', '@home', ...snap, '--now', new Date(nowMs - 3600_000).toISOString(), '--json');
     assert.equal(b.code, 0, b.stderr);
     s2 = b.json().name;
+    const root = await runCli('snapshot', 'create', '@', ...snap, '--json');
+    assert.equal(root.code, 0, root.stderr);
     const backup = await runCli('backup', 'run', ...snap, '--repo', repo, '--identity-file', key.identityFile, '--state-dir', stateDir, '--ignore-window', '--bandwidth', 'unlimited');
     assert.equal(backup.code, 0, backup.stderr + backup.stdout);
     const history = History.open(historyPath(stateDir, 'yoga'));
@@ -90,17 +95,29 @@ describe('the web UI in chromium', { skip, timeout: 10 * 60_000 }, () => {
     history.close();
 
     const now = (): string => new Date().toISOString();
+    // The fleet's addresses are known once the servers listen; every poll asks again (everyMs 0).
+    let poller: FleetPoller | undefined;
     const ctx: ServeContext = {
       plan: p.plan, root: p.root, stateDir, lockPath: lock, now, log: (l) => problems.push(`server: ${l}`), signal: new AbortController().signal,
-      doctor: cachedDoctor(p.plan, p.root), fleet: [],
+      doctor: cachedDoctor(p.plan, p.root), fleet: () => poller!.view(),
       metrics: async () => ({ contentType: 'text/plain', text: '' }),
     };
-    server = await startServe({ ctx, listen: { host: '127.0.0.1', port: 0, loopback: true }, tokens: { read: READ, admin: ADMIN } });
+    const listen = { host: '127.0.0.1', port: 0, loopback: true };
+    server = await startServe({ ctx, listen, tokens: { read: READ, admin: ADMIN } });
+    peer = await startServe({ ctx: { ...ctx, fleet: async () => ({ checkedAt: now(), hosts: [] }) }, listen, tokens: { read: READ, admin: ADMIN } });
+    // A port that was free a moment ago: nobody answers there.
+    const gone = await startServe({ ctx, listen, tokens: { read: READ, admin: ADMIN } });
+    await gone.close();
+    poller = fleetPoller({
+      hosts: [{ host: 'yoga', url: server.url }, { host: 'hetzner', url: peer.url }, { host: 'ovh', url: gone.url }],
+      token: READ, self: 'yoga', stateDir, now: () => new Date(), log: (l) => problems.push(`fleet: ${l}`), everyMs: 0, timeoutMs: 2_000,
+    });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   });
   after(async () => {
     await browser?.close();
     await server?.close();
+    await peer?.close();
     await p?.dispose();
   });
 
@@ -179,7 +196,7 @@ describe('the web UI in chromium', { skip, timeout: 10 * 60_000 }, () => {
   });
 
   test('the read token sees the snapshots but is offered no change', async () => {
-    const page = await open('/snapshots', READ);
+    const page = await open('/snapshots?subvolume=%40home', READ);
     await page.getByTestId('snapshots').locator(`tr[data-snapshot="${s2}"]`).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Pin' }).count(), 0);
     assert.equal(await page.getByRole('button', { name: /^Take a snapshot/ }).count(), 0);
@@ -213,6 +230,29 @@ describe('the web UI in chromium', { skip, timeout: 10 * 60_000 }, () => {
     }
     assert.match(await page.locator('figure.chart[data-chart="Pool usage"]').innerText(), /nvme0n1p2/, 'the legend names the device');
     await shot(page, 'dashboard');
+    await page.close();
+  });
+
+  test('fleet: every host side by side; one that stops answering is unreachable with the age of its last data, never healthy', async () => {
+    const page = await open('/fleet');
+    const card = (host: string) => page.getByTestId('fleet').locator(`article[data-host="${host}"]`);
+    await card('yoga').waitFor();
+    assert.equal(await page.getByTestId('fleet').locator('article').count(), 3);
+    for (const host of ['yoga', 'hetzner']) assert.notEqual(await card(host).getAttribute('data-state'), 'unreachable', host);
+    assert.equal(await card('ovh').getAttribute('data-state'), 'unreachable');
+    assert.match(await card('ovh').innerText(), /never answered/);
+    assert.match(await card('ovh').innerText(), /refused|connect/i, 'the reason is shown');
+    assert.match(await card('hetzner').innerText(), /Newest snapshot/);
+
+    await peer!.close();
+    peer = undefined;
+    await page.reload();
+    await card('hetzner').and(page.locator('[data-state="unreachable"]')).waitFor();
+    const text = await card('hetzner').innerText();
+    assert.match(text, /last data (just now|\d+ min ago)/, 'the age of the last data seen');
+    assert.match(text, /Newest snapshot/, 'its last data is still shown, greyed');
+    assert.doesNotMatch(text, /\bOK\b/);
+    await shot(page, 'fleet');
     await page.close();
   });
 

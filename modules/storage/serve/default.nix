@@ -32,12 +32,16 @@ let
   fleetOk = lib.all (n: builtins.match "[a-z0-9][a-z0-9.-]*" n != null) (lib.attrNames s.fleet)
     && lib.all (u: builtins.match "https?://[^[:space:][:cntrl:]]+" u != null) (lib.attrValues s.fleet);
   fleetFile = "/etc/panther/fleet.json";
-  unitOk = tokenOk s.readTokenFile && tokenOk s.adminTokenFile && (loopback || s.allowRemote) && listenParts != null;
+  unitOk = tokenOk s.readTokenFile && tokenOk s.adminTokenFile && (s.fleetTokenFile == null || tokenOk s.fleetTokenFile)
+    && (loopback || s.allowRemote) && listenParts != null;
   unit = storageLib.pantherServeUnit cfg.resolvedPlan {
     inherit (s) listen allowRemote;
     readTokenFile = toString s.readTokenFile;
     adminTokenFile = toString s.adminTokenFile;
     fleetFile = if s.fleet == { } then null else fleetFile;
+    fleetTokenFile = if s.fleetTokenFile == null then null else toString s.fleetTokenFile;
+    # Behind Caddy every client arrives from loopback: count them by the address Caddy appends.
+    trustProxy = s.caddy.enable;
   };
   badCidrs = lib.filter (c: !(caddyLib.cidrOk c)) s.caddy.allow;
   caddyOk = s.caddy.domain != null && caddyLib.domainOk s.caddy.domain && badCidrs == [ ] && caddyLib.upstreamOk upstream;
@@ -77,6 +81,12 @@ in
       example = { hetzner = "https://backup-status.hbohlen.systems"; yoga = "http://100.64.0.12:9720"; };
       description = "The fleet view's hosts: name → the URL of its API (over the VPN/tailnet), written to /etc/panther/fleet.json (`--fleet`).";
     };
+    fleetTokenFile = mkOption {
+      type = secretPath;
+      default = null;
+      example = "/run/agenix/panther-fleet-token";
+      description = "File holding the token sent to the fleet hosts' APIs (`--fleet-token-file`); null: the read token (a fleet usually shares one).";
+    };
     caddy = {
       enable = mkOption {
         type = types.bool;
@@ -111,7 +121,8 @@ in
   })
   (lib.mkIf (cfg.enable && s.enable) (lib.mkMerge [
     {
-      assertions = tokenAssertions "readTokenFile" s.readTokenFile ++ tokenAssertions "adminTokenFile" s.adminTokenFile ++ [
+      assertions = tokenAssertions "readTokenFile" s.readTokenFile ++ tokenAssertions "adminTokenFile" s.adminTokenFile
+        ++ secretFile.assertions "storage.serve.fleetTokenFile" "/run/agenix/panther-fleet-token" s.fleetTokenFile ++ [
         {
           assertion = loopback || s.allowRemote;
           message = "storage.serve.listen = \"${s.listen}\" is not a loopback address; keep 127.0.0.1:PORT and reach it through Caddy (storage.serve.caddy), or set storage.serve.allowRemote = true to serve there on purpose";

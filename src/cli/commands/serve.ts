@@ -5,6 +5,7 @@ import { cachedExposition } from '../../metrics/collect/serve.ts';
 import { checkTokens, readTokenFile } from '../../serve/auth.ts';
 import { cachedDoctor } from '../../serve/doctor.ts';
 import { readFleet } from '../../serve/fleet.ts';
+import { fleetPoller } from '../../serve/fleet-poll.ts';
 import { DEFAULT_SAMPLE_EVERY_MS, startSampler } from '../../serve/sampler.ts';
 import { DEFAULT_RATE_PER_MINUTE, DEFAULT_SERVE_LISTEN, serveListen, startServe } from '../../serve/server.ts';
 import { flag, str, type Command } from '../command.ts';
@@ -29,18 +30,24 @@ export const serve: Command = {
       admin: adminFile === undefined ? null : await readTokenFile(adminFile, warn),
     };
     checkTokens(tokens); // before the plan: a missing token is the first thing to say
+    // A fleet usually shares one read token: the serve's own is the default for asking the others.
+    const fleetTokenFile = str(values, 'fleet-token-file');
+    const fleetToken = fleetTokenFile === undefined ? tokens.read : await readTokenFile(fleetTokenFile, warn);
     const plan = await readPlan(flagOrEnv(str(values, 'plan'), 'plan', DEFAULT_PLAN));
     const fleetPath = str(values, 'fleet');
     const fleet = fleetPath === undefined ? [] : await readFleet(fleetPath);
+    if (fleet.length > 0 && fleetToken === null) warn('fleet: no read token to ask the fleet hosts with (--fleet-token-file or --read-token-file); they will answer 401');
     const now = (): string => new Date().toISOString();
     const { host, collector } = await collectorOf(values, io, now, 3600_000);
     const exposition = cachedExposition({ host, collect: collector.all, cacheMs: 5000, log: warn });
     const root = str(values, 'root') ?? '/';
     const stop = new AbortController();
+    const fleetView = fleetPoller({ hosts: fleet, token: fleetToken, self: plan.host, stateDir: stateDirOf(values), now: () => new Date(), log: warn });
     const server = await startServe({
       listen, tokens, ratePerMinute, trustProxy: flag(values, 'trust-proxy'),
       ctx: {
-        plan, root, doctor: cachedDoctor(plan, root), fleet, stateDir: stateDirOf(values), lockPath: hostLockPath(values), now, log: warn, signal: stop.signal,
+        plan, root, doctor: cachedDoctor(plan, root), stateDir: stateDirOf(values), lockPath: hostLockPath(values), now, log: warn, signal: stop.signal,
+        fleet: () => fleetView.view(),
         metrics: async () => { const e = await exposition(); return { contentType: e.contentType, text: e.text }; },
       },
     });
