@@ -1,5 +1,6 @@
 // Request bodies: JSON only, at most `max` bytes, read without ever holding more than that.
 import { checkSchema } from '../core/schema.ts';
+import { readAtMost } from '../core/read-at-most.ts';
 import type { z } from 'zod';
 import { HttpError } from './errors.ts';
 
@@ -11,21 +12,9 @@ const tooLarge = (max: number): HttpError => new HttpError(413, 'body-too-large'
 export async function readBounded(req: Request, max: number): Promise<Uint8Array> {
   const declared = Number(req.headers.get('content-length') ?? '0');
   if (Number.isFinite(declared) && declared > max) throw tooLarge(max);
-  if (req.body === null) return new Uint8Array(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = req.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(max);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  const bytes = await readAtMost(req.body, max);
+  if (bytes === null) throw tooLarge(max);
+  return bytes;
 }
 
 export function isJson(contentType: string | undefined): boolean {

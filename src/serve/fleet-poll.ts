@@ -4,6 +4,7 @@
 // is kept in memory and in <state dir>/fleet-<this host>.json (docs/FORMAT.md §5.9), so after a restart
 // a host that is down still shows how old its last data is. The fleet token is sent only to the
 // fleet file's origins and never appears in a log line or a reason.
+import { readAtMost } from '../core/read-at-most.ts';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../core/atomic-write.ts';
@@ -71,20 +72,8 @@ async function boundedText(res: Response, maxBytes: number): Promise<string | nu
     await res.body?.cancel().catch(() => undefined);
     return declared > maxBytes ? null : '';
   }
-  const reader = res.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    parts.push(value);
-  }
-  return Buffer.concat(parts).toString('utf8');
+  const bytes = await readAtMost(res.body, maxBytes);
+  return bytes === null ? null : Buffer.from(bytes).toString('utf8');
 }
 
 /** One host's GET /api/v1/status, never throwing: a good answer or why not. */
