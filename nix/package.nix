@@ -71,7 +71,7 @@ buildNpmPackage {
     else cp package.json $out/share/panther/package.json; fi
     cp -r src node_modules $out/share/panther/
     makeWrapper ${nodejs_24}/bin/node $out/bin/panther \
-      --add-flags $out/share/panther/src/cli/main.ts \
+      --add-flags $out/share/panther/src/cli/panther.js \
       --prefix PATH : ${lib.makeBinPath runtimeTools} \
       --suffix PATH : ${lib.makeBinPath [ systemd ]}
     runHook postInstall

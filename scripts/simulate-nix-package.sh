@@ -65,7 +65,7 @@ cat > "$out/bin/panther" <<EOF
 #!/bin/sh
 PATH='/usr/sbin:/usr/bin:/sbin:/bin'\${PATH:+':'}\$PATH
 export PATH
-exec '$node' '$out/share/panther/src/cli/main.ts' "\$@"
+exec '$node' '$out/share/panther/src/cli/panther.js' "\$@"
 EOF
 chmod +x "$out/bin/panther"
 

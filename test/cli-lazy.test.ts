@@ -9,30 +9,75 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { RECORDED_PLAN } from '../src/provision/recorded-plan.ts';
 import { DEFAULT_PLAN } from '../src/cli/options.ts';
+import { COMMANDS } from '../src/cli/commands/index.ts';
+import { COMMAND_TABLE } from '../src/cli/commands/table.ts';
+import { specPlan } from './support/plans.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MAIN = join(ROOT, 'src/cli/main.ts');
+/** The executable (package.json bin, the Nix wrapper): what users and timers start. */
+const BIN = join(ROOT, 'src/cli/panther.js');
 const HEAVY = ['/node_modules/@aws-sdk/', '/node_modules/fauxqs/', '/node_modules/pg/'];
 
-function loadedBy(args: string[]): { modules: string[]; status: number | null } {
+function loadedBy(args: string[], entry = MAIN): { modules: string[]; status: number | null; stdout: string } {
   const dir = mkdtempSync(join(tmpdir(), 'panther-lazy-'));
   try {
     const log = join(dir, 'modules.txt');
-    const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/support/module-log.ts'), MAIN, ...args], {
-      env: { ...process.env, PANTHER_MODULE_LOG: log }, encoding: 'utf8', timeout: 60_000,
+    const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/support/module-log.ts'), entry, ...args], {
+      // The executable's compile cache goes to this test's directory, not the machine's.
+      env: { ...process.env, PANTHER_MODULE_LOG: log, XDG_CACHE_HOME: dir }, encoding: 'utf8', timeout: 60_000,
     });
-    return { modules: readFileSync(log, 'utf8').split('\n'), status: r.status };
+    return { modules: readFileSync(log, 'utf8').split('\n'), status: r.status, stdout: r.stdout };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const inSrc = (modules: string[]): string[] => modules.filter((m) => m.startsWith(`file://${ROOT}/src/`)).map((m) => m.slice(`file://${ROOT}/`.length));
+const npmPackages = (modules: string[]): string[] => [...new Set(modules.filter((m) => m.includes('/node_modules/'))
+  .map((m) => m.slice(m.lastIndexOf('/node_modules/') + '/node_modules/'.length).split('/')).map((p) => p[0]!.startsWith('@') ? `${p[0]}/${p[1]}` : p[0]!))].sort();
+
+// Start-up is part of every command's cost (issue 16: at most 1.5× a bare `node -e 0`). Tests never
+// assert times; they hold what start-up loads instead. The bounds are the measured counts plus a little.
+test('panther --version loads the entry, the command table and nothing else', () => {
+  const { modules, status, stdout } = loadedBy(['--version'], BIN);
+  assert.equal(status, 0);
+  assert.match(stdout, /^\d+\.\d+\.\d+/);
+  const src = inSrc(modules);
+  assert.deepEqual(npmPackages(modules), [], 'no npm package');
+  assert.deepEqual(src.filter((m) => m.startsWith('src/cli/commands/') && m !== 'src/cli/commands/table.ts'), [], 'no command\'s meta or implementation');
+  assert.ok(src.length <= 8, `--version loaded ${src.length} source modules: ${src.join(' ')}`);
+});
+
+test('panther snapshot list loads its own command only, zod for the plan, and no S3, web, database or metrics package', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'panther-lazy-list-'));
+  try {
+    const plan = join(dir, 'plan.json');
+    writeFileSync(plan, JSON.stringify(specPlan('yoga')));
+    const { modules, status, stdout } = loadedBy(['snapshot', 'list', '--plan', plan, '--root', dir], BIN);
+    assert.equal(status, 0);
+    assert.equal(stdout.trim(), 'no snapshots');
+    assert.deepEqual(npmPackages(modules), ['zod'], 'zod (the plan\'s schema) is the one package');
+    const src = inSrc(modules);
+    assert.deepEqual(src.filter((m) => m.startsWith('src/cli/commands/') && !/\/(table|snapshot-list(\.meta)?)\.ts$/.test(m)), [], 'no other command\'s files');
+    assert.ok(!src.includes('src/btrfs/index.ts'), 'not the btrfs barrel (send streams, partitions, mkfs)');
+    assert.ok(!src.includes('src/cli/help.ts'), 'no help texts');
+    assert.ok(src.length <= 40, `snapshot list loaded ${src.length} source modules: ${src.join(' ')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the command table routing reads and the help texts name the same commands, in order, with the same positionals', () => {
+  assert.deepEqual(COMMAND_TABLE.map((e) => [e.name, e.positionals === true]), COMMANDS.map((c) => [c.name, c.positionals === true]));
+});
 
 test('snapshot list --help and --version load no command implementation and no npm package', () => {
   for (const args of [['snapshot', 'list', '--help'], ['--version']]) {
     const { modules, status } = loadedBy(args);
     assert.equal(status, 0);
     assert.deepEqual(modules.filter((m) => m.includes('/node_modules/')), [], `${args.join(' ')} loaded npm modules`);
-    assert.deepEqual(modules.filter((m) => /\/src\/cli\/commands\/[^/]+(?<!\.meta)\.ts$/.test(m) && !m.endsWith('/index.ts')), [], 'an implementation module was loaded');
+    assert.deepEqual(modules.filter((m) => /\/src\/cli\/commands\/[^/]+(?<!\.meta)\.ts$/.test(m) && !m.endsWith('/index.ts') && !m.endsWith('/table.ts')), [], 'an implementation module was loaded');
   }
 });
 
@@ -105,7 +150,8 @@ test('the demo is the one command that needs a devDependency, and the scan sees 
 test('no command imports another command: shared flags and helpers live in src/cli/', () => {
   const dir = join(ROOT, 'src/cli/commands');
   const problems: string[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts') && n !== 'index.ts')) {
+  // index.ts and table.ts are the registry: they import every command.
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.ts') && !n.endsWith('.test.ts') && n !== 'index.ts' && n !== 'table.ts')) {
     const own = name.replace(/(\.meta)?\.ts$/, '');
     for (const m of readFileSync(join(dir, name), 'utf8').matchAll(/(?:from\s+|import\()\s*['"]\.\/([^'"]+)['"]/g)) {
       if (m[1] !== `${own}.meta.ts` && m[1] !== `${own}.ts`) problems.push(`${name} imports ./${m[1]}`);

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { COMMANDS } from '../src/cli/commands/index.ts';
-import { commandHelp, topHelp } from '../src/cli/main.ts';
+import { commandHelp, topHelp } from '../src/cli/help.ts';
 import { commandGroups, groupHelp, route } from '../src/cli/route.ts';
 
 const SRC = resolve(import.meta.dirname, '..', 'src');

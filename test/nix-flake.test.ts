@@ -212,8 +212,8 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
     const outside = out.files.filter((f) => !f.startsWith('src/') && f !== 'package.json' && f !== 'package-lock.json');
     assert.deepEqual(outside, [], 'nothing but src/ and the npm manifests');
     assert.deepEqual(out.files.filter((f) => f.endsWith('.test.ts') || f.includes('/testdata/')), [], 'no tests or test data');
-    // Every module the CLI can load (static and lazy imports from src/cli/main.ts) is in the package.
-    const missing = [...importClosure(join(ROOT, 'src/cli/main.ts'))].map((f) => f.slice(ROOT.length + 1)).filter((f) => !files.has(f));
+    // Every module the CLI can load (static and lazy imports from the executable, src/cli/panther.js) is in the package.
+    const missing = [...importClosure(join(ROOT, 'src/cli/panther.js'))].map((f) => f.slice(ROOT.length + 1)).filter((f) => !files.has(f));
     assert.deepEqual(missing, [], 'files the CLI imports but the package leaves out');
 
     const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
@@ -258,7 +258,7 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
     const bin = (attr: string): string => `/nix/store/00000000000000000000000000000000-${attr}/bin`;
     assert.match(out.install, new RegExp(`--prefix PATH : ${out.tools.map(bin).join(':')} `), 'the tools first on PATH');
     assert.match(out.install, new RegExp(`--suffix PATH : ${bin('systemd')}\n`), 'systemd (udevadm) last');
-    assert.match(out.install, /makeWrapper \S+-nodejs_24\/bin\/node \$out\/bin\/panther \\\n\s+--add-flags \$out\/share\/panther\/src\/cli\/main\.ts/);
+    assert.match(out.install, /makeWrapper \S+-nodejs_24\/bin\/node \$out\/bin\/panther \\\n\s+--add-flags \$out\/share\/panther\/src\/cli\/panther\.js/);
     const onPath = new Set([...out.tools, 'systemd']);
     const spawned = spawnedPrograms();
     assert.ok(spawned.includes('btrfs') && spawned.includes('flock') && spawned.includes('mkfs.vfat'), spawned.join(' '));
@@ -369,7 +369,7 @@ function spawnedPrograms(): string[] {
   return [...found].sort();
 }
 
-/** The .ts files `entry` loads, following relative static and dynamic imports. */
+/** The .ts/.js files `entry` loads, following relative static and dynamic imports. */
 function importClosure(entry: string): Set<string> {
   const seen = new Set<string>();
   const queue = [entry];
@@ -380,7 +380,7 @@ function importClosure(entry: string): Set<string> {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)'(\.[^']+)'/g)) {
       const target = resolve(file, '..', m[1]!);
-      if (target.endsWith('.ts') || target.endsWith('.json')) queue.push(target);
+      if (target.endsWith('.ts') || target.endsWith('.js') || target.endsWith('.json')) queue.push(target);
     }
   }
   return seen;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT_CODES } from '../src/core/errors.ts';
-import { EXIT_TABLE } from '../src/cli/main.ts';
+import { EXIT_TABLE } from '../src/cli/help.ts';
 
 const README = readFileSync(resolve(import.meta.dirname, '..', 'README.md'), 'utf8');
 

@@ -1,60 +1,40 @@
-#!/usr/bin/env node
 // Entry point: find the command, parse its flags, run it, map errors to exit codes once.
+// Start-up is part of every command's cost (a timer runs `snapshot run` every 15 minutes): this file
+// loads only the command table; help texts, the command that runs and the secret scrubbing are
+// imported when needed. test/cli-lazy.test.ts holds the module sets of `--version` and `snapshot list`.
 import { parseArgs } from 'node:util';
 import { ENV, VERSION } from '../core/defaults.ts';
-import { EXIT_CODES, ExitCode, PantherError, isPantherError } from '../core/errors.ts';
+import { ExitCode, PantherError, isPantherError } from '../core/errors.ts';
 import type { Command, Io } from './command.ts';
-import { COMMANDS } from './commands/index.ts';
-import { commandGroups, groupHelp, route, subcommandTable } from './route.ts';
-import { scrubSecrets, urlSecrets } from '../core/redact-url.ts';
-import { SHOWN_PARAMETERS } from '../repo/backend/s3-url.ts';
-
-
-export const EXIT_TABLE = ['Exit codes:', ...EXIT_CODES.map((e) => `  ${String(e.code).padEnd(4)}${e.meaning}${e.detail === '' ? '' : ` (${e.detail})`}`)].join('\n');
-
-export function topHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return [
-    'panther — plan, snapshot, back up and prove btrfs storage for NixOS hosts',
-    '',
-    'Usage: panther <command> [options]   (panther <command> --help for details)',
-    '',
-    'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    'Every command that reports takes --json: one JSON document on stdout, logs on stderr.',
-    EXIT_TABLE,
-  ].join('\n');
-}
-
-/** A command's --help; a command that is also a group ("doctor") lists its subcommands too. */
-export function commandHelp(command: Command): string {
-  const subs = commandGroups(COMMANDS).has(command.name) ? `\n\nSubcommands:\n${subcommandTable(COMMANDS, command.name)}` : '';
-  return `Usage: ${command.usage}\n\n${command.summary}\n\n${command.help}${subs}\n\n${EXIT_TABLE}`;
-}
+import { COMMAND_TABLE } from './commands/table.ts';
+import { route } from './route.ts';
 
 export async function main(argv: string[], io: Io): Promise<number> {
+  if (argv[0] === '--version') { io.out(VERSION); return ExitCode.ok; }
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || (argv[0] === 'help' && argv.length === 1)) {
-    io.out(topHelp());
+    io.out((await import('./help.ts')).topHelp());
     return argv.length === 0 ? ExitCode.usage : ExitCode.ok;
   }
-  if (argv[0] === '--version') { io.out(VERSION); return ExitCode.ok; }
   // "panther help snapshot" is "panther snapshot --help".
   if (argv[0] === 'help') return main([...argv.slice(1), '--help'], io);
-  const found = route(COMMANDS, argv);
+  const found = route(COMMAND_TABLE, argv);
   if (found.kind === 'group') {
-    io.out(groupHelp(COMMANDS, found.group));
+    const help = await import('./help.ts');
+    io.out(help.groupHelp(help.COMMANDS, found.group));
     return found.help ? ExitCode.ok : ExitCode.usage;
   }
   if (found.kind === 'unknown') {
-    io.err(`panther: unknown command "${found.words}"\n\n${found.group === null ? topHelp() : groupHelp(COMMANDS, found.group)}`);
+    const help = await import('./help.ts');
+    io.err(`panther: unknown command "${found.words}"\n\n${found.group === null ? help.topHelp() : help.groupHelp(help.COMMANDS, found.group)}`);
     return ExitCode.usage;
   }
-  const { command, rest } = found;
+  const { rest } = found;
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(commandHelp(command));
+    const help = await import('./help.ts');
+    io.out(help.commandHelp(help.COMMANDS.find((c) => c.name === found.command.name)!));
     return ExitCode.ok;
   }
+  const command = await found.command.load();
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -67,20 +47,29 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.err(`panther ${command.name}: ${(error as Error).message}\nUsage: ${command.usage}  (--help for details)`);
     return ExitCode.usage;
   }
-  // Second line of defence: whatever a message prints, no secret-looking part of the repository
-  // location reaches stdout or stderr (and so journald). The messages themselves use redactUrl.
-  const location = typeof parsed.values['repo'] === 'string' ? parsed.values['repo'] : 'repo' in command.options ? process.env[ENV.repo] : undefined;
-  const secrets = location === undefined ? [] : urlSecrets(location, SHOWN_PARAMETERS);
-  const commandIo: Io = secrets.length === 0 ? { ...io, json: parsed.values['json'] === true } : {
-    ...io, json: parsed.values['json'] === true,
-    out: (text) => io.out(scrubSecrets(text, secrets)),
-    err: (text) => io.err(scrubSecrets(text, secrets)),
-  };
+  const commandIo = await scrubbed({ ...io, json: parsed.values['json'] === true }, command, parsed.values['repo']);
   try {
     return await command.run(parsed.values, parsed.positionals, commandIo);
   } catch (error) {
     return report(error, commandIo, command.name);
   }
+}
+
+/**
+ * Second line of defence: whatever a message prints, no secret-looking part of the repository
+ * location reaches stdout or stderr (and so journald). The messages themselves use redactUrl.
+ * Commands without a repository never load the URL code.
+ */
+async function scrubbed(io: Io, command: Command, repo: unknown): Promise<Io> {
+  const location = typeof repo === 'string' ? repo : 'repo' in command.options ? process.env[ENV.repo] : undefined;
+  if (location === undefined) return io;
+  const [{ scrubSecrets, urlSecrets }, { SHOWN_PARAMETERS }] = await Promise.all([import('../core/redact-url.ts'), import('../repo/backend/s3-url.ts')]);
+  const secrets = urlSecrets(location, SHOWN_PARAMETERS);
+  return secrets.length === 0 ? io : {
+    ...io,
+    out: (text) => io.out(scrubSecrets(text, secrets)),
+    err: (text) => io.err(scrubSecrets(text, secrets)),
+  };
 }
 
 function report(error: unknown, io: Io, name: string): number {

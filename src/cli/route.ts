@@ -2,15 +2,18 @@
 // mention in hints can be checked against the same rules the CLI dispatches by.
 import type { Command } from './command.ts';
 
-export type Route =
-  | { kind: 'command'; command: Command; rest: string[] }
+/** What routing reads of a command: its name, and whether it takes words after it. */
+export type Routable = Pick<Command, 'name' | 'positionals'>;
+
+export type Route<C extends Routable = Command> =
+  | { kind: 'command'; command: C; rest: string[] }
   /** A group like "snapshot": bare (`help` false, a usage error) or with --help/-h. */
   | { kind: 'group'; group: string; help: boolean }
   /** `words` is what was typed; `group` the group whose subcommands to list, or null for the top. */
   | { kind: 'unknown'; words: string; group: string | null };
 
 /** Every proper word prefix of a command name: "snapshot", "backup", "backup key", "doctor", "cost". */
-export function commandGroups(commands: readonly Command[]): Set<string> {
+export function commandGroups(commands: readonly Routable[]): Set<string> {
   const groups = new Set<string>();
   for (const c of commands) {
     const words = c.name.split(' ');
@@ -26,12 +29,12 @@ export function subcommandsOf(commands: readonly Command[], group: string): Comm
 
 const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h';
 
-export function route(commands: readonly Command[], argv: readonly string[]): Route {
+export function route<C extends Routable>(commands: readonly C[], argv: readonly string[]): Route<C> {
   const startsWith = (name: string): number => {
     const words = name.split(' ');
     return words.every((w, i) => argv[i] === w) ? words.length : 0;
   };
-  let command: Command | undefined;
+  let command: C | undefined;
   let commandWords = 0;
   for (const c of commands) {
     const n = startsWith(c.name);

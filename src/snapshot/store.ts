@@ -4,7 +4,8 @@
 // whose sidecar is missing is still listed (rebuilt from its name and btrfs).
 import { chmod, lstat, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { showSubvolume } from '../btrfs/index.ts';
+// Not the btrfs barrel: `snapshot list` runs on every status check and needs this one wrapper.
+import { showSubvolume } from '../btrfs/subvolume-show.ts';
 import { writeFileAtomic } from '../core/atomic-write.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import { VERSION } from '../core/defaults.ts';

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// The `panther` executable (package.json "bin", the Nix wrapper). Plain JavaScript on purpose: Node
+// strips the types of every .ts file it loads, and starting the stripper alone costs about twice a
+// bare `node -e 0`. Node's compile cache keeps the stripped and compiled code of every module, so a
+// command started again (a timer every 15 minutes, a script) skips both; it must be on before the
+// first .ts file is loaded, hence this file. Where the cache lives and why: docs/DECISIONS.md.
+import { lstatSync, mkdirSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
+import { dirname, isAbsolute, join } from 'node:path';
+
+/** Root's cache is root's alone; a user's under $XDG_CACHE_HOME or ~/.cache. undefined: none. */
+function cacheDir(env, uid) {
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'panther', 'node-compile-cache');
+  if (uid === 0) return '/var/cache/panther/node-compile-cache';
+  const home = env.HOME;
+  return home !== undefined && isAbsolute(home) ? join(home, '.cache', 'panther', 'node-compile-cache') : undefined;
+}
+
+/**
+ * Node runs cached code without asking where it came from: a directory another user can write to
+ * would let them run code as whoever runs panther (root, on a host). So the cache directory and its
+ * parent must belong to this user (or root) and be writable by nobody else; otherwise no cache.
+ */
+function private_(path, uid) {
+  const s = lstatSync(path);
+  return s.isDirectory() && (s.uid === uid || s.uid === 0) && (s.mode & 0o022) === 0;
+}
+
+function enableCache() {
+  // NODE_COMPILE_CACHE (already on) and NODE_DISABLE_COMPILE_CACHE are the user's word.
+  if (process.env.NODE_COMPILE_CACHE !== undefined || process.env.NODE_DISABLE_COMPILE_CACHE !== undefined) return;
+  const uid = process.getuid?.() ?? -1;
+  const dir = cacheDir(process.env, uid);
+  if (dir === undefined) return;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (private_(dir, uid) && private_(dirname(dir), uid)) enableCompileCache(dir);
+  } catch {
+    // A read-only or foreign cache directory costs speed, never the command.
+  }
+}
+
+enableCache();
+const { main, processIo } = await import('./main.ts');
+main(process.argv.slice(2), processIo()).then(
+  (code) => { process.exitCode = code; },
+  (error) => { process.stderr.write(`${String(error)}\n`); process.exitCode = 1; },
+);
