@@ -369,7 +369,7 @@ function spawnedPrograms(): string[] {
   return [...found].sort();
 }
 
-/** The .ts/.js files `entry` loads, following relative static and dynamic imports. */
+/** `entry` and the .ts files it loads, following relative static and dynamic imports. */
 function importClosure(entry: string): Set<string> {
   const seen = new Set<string>();
   const queue = [entry];
@@ -380,7 +380,7 @@ function importClosure(entry: string): Set<string> {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)'(\.[^']+)'/g)) {
       const target = resolve(file, '..', m[1]!);
-      if (target.endsWith('.ts') || target.endsWith('.js') || target.endsWith('.json')) queue.push(target);
+      if (target.endsWith('.ts') || target.endsWith('.json')) queue.push(target);
     }
   }
   return seen;
