@@ -52,6 +52,22 @@ test('a cache directory others can write to, or that another user owns, is not u
   }
 });
 
+// The sandboxed units (serve, drills: ProtectSystem=strict) see /var/cache read-only.
+test('a read-only cache directory is read, and writing to it fails silently', { skip: process.getuid?.() !== 0 && 'mount needs root' }, () => withDir((dir) => {
+  const cache = join(dir, 'panther', 'node-compile-cache');
+  mkdirSync(cache, { recursive: true, mode: 0o700 });
+  const mount = spawnSync('mount', ['--bind', '-o', 'ro', cache, cache], { encoding: 'utf8' });
+  assert.equal(mount.status, 0, mount.stderr);
+  try {
+    const r = version({ XDG_CACHE_HOME: dir });
+    assert.deepEqual([r.status, r.stderr], [0, '']);
+    assert.match(r.stdout, /^\d+\.\d+\.\d+/);
+  } finally {
+    spawnSync('umount', [cache]);
+  }
+  assert.deepEqual(files(cache), []);
+}));
+
 test('no usable cache directory (not creatable, or the cache disabled) costs nothing but speed', () => withDir((dir) => {
   const file = join(dir, 'a-file');
   writeFileSync(file, '');
