@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
 import { isPantherError } from './errors.ts';
-import { formatPath, parseWithSchema, record, shownValue, text, whole } from './schema.ts';
+import { checkSchema, formatPath, parseWithSchema, record, shownValue, text, whole } from './schema.ts';
 
 const opts = { code: 'x-invalid', what: 'an x file', hint: 'fix it', namedArrays: ['pools'] };
 
@@ -50,4 +50,18 @@ test('a valid value keeps the key order of the input', () => {
   const schema = z.strictObject({ a: z.number(), b: z.strictObject({ c: z.number(), d: z.number() }), e: z.number().default(5) });
   const value = parseWithSchema(schema, { b: { d: 1, c: 2 }, a: 3 }, 'f.json', opts);
   assert.equal(JSON.stringify(value), '{"b":{"d":1,"c":2},"a":3,"e":5}');
+});
+
+test('reading an input compiles no parser: zod\'s JIT costs more than the one parse of a file saves', () => {
+  const schema = z.object({ a: z.string(), b: z.object({ c: z.number() }).strict() }).strict();
+  const original = globalThis.Function;
+  let compiled = 0;
+  globalThis.Function = new Proxy(original, { construct: (target, args) => { compiled++; return Reflect.construct(target, args); } });
+  try {
+    assert.equal(checkSchema(schema, { a: 'x', b: { c: 1 } }).ok, true);
+    assert.equal(checkSchema(schema, { a: 'x', b: { c: 'no' } }).ok, false);
+  } finally {
+    globalThis.Function = original;
+  }
+  assert.equal(compiled, 0);
 });

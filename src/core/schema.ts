@@ -136,7 +136,9 @@ export interface SchemaProblem {
 /** Parses `data`; the value (with zod's defaults applied) or every problem with its path. */
 export function checkSchema<S extends z.ZodType>(schema: S, data: unknown, namedArrays: readonly string[] = []):
   { ok: true; value: z.output<S> } | { ok: false; problems: SchemaProblem[] } {
-  const result = schema.safeParse(data, { error: issueMessage });
+  // jitless: an input is parsed once per run, and compiling zod's fast parser (new Function per
+  // object schema) costs more than that one parse saves: ~10 ms of `panther snapshot list`'s plan.
+  const result = schema.safeParse(data, { error: issueMessage, jitless: true });
   if (result.success) return { ok: true, value: inputOrder(data, result.data) as z.output<S> };
   return { ok: false, problems: result.error.issues.map((issue) => ({ path: formatPath(issue.path, data, namedArrays), message: issue.message })) };
 }
