@@ -3,7 +3,7 @@
 import { parseWithSchema } from '../core/schema.ts';
 import type { ProfileDef } from './profile-types.ts';
 import profilesJson from './profiles.json' with { type: 'json' };
-import { builtinProfilesFile } from './schema.ts';
+import { builtinProfilesFile } from './input-schema.ts';
 
 let checked: ProfileDef[] | undefined;
 

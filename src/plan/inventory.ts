@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { PantherError } from '../core/errors.ts';
 import { parseWithSchema } from '../core/schema.ts';
 import type { Transport } from '../facter/types.ts';
-import { inventory as inventorySchema } from './schema.ts';
+import { inventory as inventorySchema } from './input-schema.ts';
 import type { BackupFrequency, CompressionAlgorithm, BackupPolicy } from './types.ts';
 
 export interface ExpectedDisk {

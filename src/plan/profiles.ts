@@ -6,7 +6,7 @@ import { PantherError } from '../core/errors.ts';
 import { checkSchema, parseWithSchema, schemaError, type SchemaProblem } from '../core/schema.ts';
 import { loadBuiltinProfiles } from './builtin-profiles.ts';
 import type { ProfileDef } from './profile-types.ts';
-import { profile as profileSchema, profilesFile } from './schema.ts';
+import { profile as profileSchema, profilesFile } from './input-schema.ts';
 
 export async function loadProfiles(userFile?: string): Promise<ProfileDef[]> {
   const builtin = loadBuiltinProfiles();

@@ -9,7 +9,7 @@ import { planHost } from './plan-host.ts';
 import { findProfile, loadProfiles } from './profiles.ts';
 import type { ProfileDef } from './profile-types.ts';
 import { readPlan } from './read-plan.ts';
-import { HOST_NAME } from './schema.ts';
+import { HOST_NAME } from './input-schema.ts';
 import type { ProfileSource, StoragePlan } from './types.ts';
 
 export interface PlanInputResult {

@@ -1,13 +1,12 @@
-// The declared shape of every plan-level input: storage plans (plan.json), inventories and profiles.
-// Shape, type, enum and range are checked here, when a file is read; lint judges whether a well-formed
-// plan can work. The TypeScript types stay in types.ts / inventory.ts / profile-types.ts, and the
+// The declared shape of storage plans (plan.json) and the parts inventories and profiles share
+// (input-schema.ts has those two: reading a plan, every `snapshot …` command, builds only this file's
+// schemas). Shape, type, enum and range are checked here, when a file is read; lint judges whether a
+// well-formed plan can work. The TypeScript types stay in types.ts / inventory.ts / profile-types.ts, and the
 // SameShape assertions at the end fail the type-check when a schema and its type drift apart.
 import { z } from 'zod';
 import { finite, isPrototypeKey, record, shownValue, text, whole, type SameShape } from '../core/schema.ts';
-import { MACHINE_KINDS, TRANSPORTS } from '../facter/types.ts';
+import { MACHINE_KINDS } from '../facter/types.ts';
 import { windowProblem } from './backup-window.ts';
-import type { Inventory, InventoryEntry } from './inventory.ts';
-import type { ProfileDef } from './profile-types.ts';
 import {
   BACKUP_FREQUENCIES, COMPRESSION_ALGORITHMS, WORKLOADS,
   type BackupPolicy, type HookConfig, type StoragePlan,
@@ -16,10 +15,10 @@ import {
 // ---- values ----------------------------------------------------------------------------------------
 
 /** Object keys that name things (hosts, subvolumes, rule ids): never a prototype key. */
-const key = (what: string) => text(what).refine((k) => !isPrototypeKey(k), { error: (i) => `${shownValue(i.input)} is a reserved word, not ${what}` });
+export const key = (what: string) => text(what).refine((k) => !isPrototypeKey(k), { error: (i) => `${shownValue(i.input)} is a reserved word, not ${what}` });
 
 /** One of a closed set; `instead` maps likely mistakes to the value meant ("uefi" → "esp"). */
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T, why = '', instead: Record<string, T[number]> = {}) =>
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T, why = '', instead: Record<string, T[number]> = {}) =>
   z.enum(values, {
     error: (issue) => {
       const listed = values.map((v) => JSON.stringify(v));
@@ -51,7 +50,7 @@ function frequencyProblem(value: unknown): string {
 
 export const workload = oneOf(WORKLOADS);
 export const compression = oneOf(COMPRESSION_ALGORITHMS, ' (the btrfs compression property)');
-const calendar = text('a systemd OnCalendar expression');
+export const calendar = text('a systemd OnCalendar expression');
 
 function knownTimeZone(zone: string): string | null {
   try {
@@ -79,9 +78,9 @@ export const windowText = z.string({ error: (i) => `${i.input === undefined ? 'm
     if (problem !== null) ctx.issues.push({ code: 'custom', input: ctx.value, message: problem });
   });
 
-const backupWindow = z.strictObject({ weekdays: windowText, weekends: windowText });
+export const backupWindow = z.strictObject({ weekdays: windowText, weekends: windowText });
 
-const backupPolicyShape = {
+export const backupPolicyShape = {
   window: backupWindow,
   staggerMinutes: whole(0, 1439, 'whole minutes from 0 to 1439'),
   bandwidthBitsPerSecond: finite(0, 1e15, 'bits per second ≥ 0 (0 = no cap)'),
@@ -89,7 +88,7 @@ const backupPolicyShape = {
 };
 export const backupPolicy = z.strictObject(backupPolicyShape);
 
-const objectives = z.strictObject({
+export const objectives = z.strictObject({
   rpoMinutes: whole(1, 525_600, 'whole minutes ≥ 1'),
   rtoMinutes: whole(1, 525_600, 'whole minutes ≥ 1'),
 });
@@ -106,12 +105,12 @@ export const hookConfig = z.discriminatedUnion('type', [
   z.strictObject({ ...hookBase, type: z.literal('command'), name: text('a hook name'), before: z.array(z.string()).min(1), after: z.array(z.string()).optional() }),
 ], { error: (i) => `hook type ${shownValue((i.input as { type?: unknown } | undefined)?.type)}: expected "postgres", "redis", "podman" or "command"` });
 
-const compressionLevel = whole(-15, 15, 'a compression level from -15 to 15').nullable();
-const options = z.array(text('a mount option'));
+export const compressionLevel = whole(-15, 15, 'a compression level from -15 to 15').nullable();
+export const options = z.array(text('a mount option'));
 
 // ---- the storage plan ----------------------------------------------------------------------------
 
-const count = whole(0, 1_000_000, 'a count ≥ 0');
+export const count = whole(0, 1_000_000, 'a count ≥ 0');
 const snapshotTiers = z.strictObject({
   frequentMinutes: whole(1, 1440, 'minutes from 1 to 1440').nullable(),
   frequent: count, hourly: count, daily: count, weekly: count, monthly: count, yearly: count,
@@ -133,7 +132,7 @@ const subvolumePlan = z.strictObject({
   hooks: z.array(hookConfig).optional(),
 });
 
-const bytes = whole(0, Number.MAX_SAFE_INTEGER, 'bytes ≥ 0');
+export const bytes = whole(0, Number.MAX_SAFE_INTEGER, 'bytes ≥ 0');
 const poolPlan = z.strictObject({
   name: text('a pool name'),
   device: text('a device path'),
@@ -164,132 +163,8 @@ export const storagePlan = z.strictObject({
   acknowledged: record(key('a lint rule id'), z.string()).default({}),
 });
 
-// ---- the inventory -------------------------------------------------------------------------------
-
-/** JSON has no comments; a top-level "$comment" string is the usual stand-in. */
-const comment = z.string().optional();
-
-const UNIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
-/** Host names become labels, unit names and repository prefixes. */
-export const HOST_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
-const subvolumeOverride = z.strictObject({
-  mountPoint: text('an absolute path').nullable().optional(),
-  cow: z.boolean().optional(),
-  compression: compression.optional(),
-  mountOptions: options.optional(),
-  snapshot: z.boolean().optional(),
-  backup: backupFrequency.optional(),
-  critical: z.boolean().optional(),
-});
-
-const size = text('a size such as "8G"').refine((s) => /^\s*\d+(\.\d+)?\s*([kmgt]i?b?|b)?\s*$/i.test(s), { error: (i) => `${shownValue(i.input)} is not a size; write a number with an optional unit: 512M, 8G, 2TiB` });
-
-const inventoryEntry = z.strictObject({
-  profile: text('a profile id (panther profiles)'),
-  user: z.string().regex(UNIX_USER, { error: (i) => `${shownValue(i.input)} is not a Unix user name ([a-z_][a-z0-9_-]{0,31})` }).optional(),
-  timezone: timeZone.optional(),
-  features: z.array(text('a feature name')).optional(),
-  disks: z.array(z.strictObject({
-    pool: text('a pool name').optional(),
-    device: text('a device path').refine((d) => d.startsWith('/dev/'), { error: (i) => `${shownValue(i.input)} is not a device path under /dev/` }).optional(),
-    sizeGB: finite(0.001, 1e6, 'decimal GB > 0').optional(),
-    transport: oneOf(TRANSPORTS).optional(),
-  }).refine((d) => d.device !== undefined || d.sizeGB !== undefined, {
-    error: 'give "device" or "sizeGB": without either the disk cannot be found in the report',
-  })).optional(),
-  overrides: z.strictObject({
-    subvolumes: record(key('a subvolume name'), subvolumeOverride).optional(),
-    acknowledge: record(key('a lint rule id'), z.string()).optional(),
-    swapSize: size.optional(),
-    backup: z.strictObject({ ...backupPolicyShape, window: backupWindow.partial() }).partial().optional(),
-    filesystemOptions: options.optional(),
-  }).optional(),
-});
-
-export const inventory = z.strictObject({
-  $comment: comment,
-  hosts: record(
-    z.string().regex(HOST_NAME, { error: (i) => `host name ${shownValue(i.input)}: use lower-case letters, digits and dashes (at most 63)` }),
-    inventoryEntry,
-  ),
-});
-
-// ---- profiles ------------------------------------------------------------------------------------
-
-/** A frequent tier must be expressible as one OnCalendar line (plan-host.ts everyMinutesCalendar). */
-const everyMinutes = whole(1, 1440, 'minutes from 1 to 1440').refine(
-  (m) => (m < 60 && 60 % m === 0) || (m % 60 === 0 && 24 % (m / 60) === 0),
-  { error: (i) => `every ${shownValue(i.input)} minutes cannot be a calendar; use a divisor of 60 (5, 10, 15, 20, 30) or of 24 hours (60, 120, 180, 240, 360, …)` },
-);
-
-const subvolumeDef = z.strictObject({
-  name: text('a subvolume name'),
-  mountPoint: text('an absolute path').nullable(),
-  workload,
-  cow: z.boolean().optional(),
-  compression: compression.optional(),
-  compressionLevel: compressionLevel.optional(),
-  mountOptions: options.optional(),
-  requestedMountOptions: options.optional(),
-  snapshot: z.boolean().optional(),
-  backup: backupFrequency.optional(),
-  critical: z.boolean().optional(),
-  feature: text('a feature name').optional(),
-  swapSize: size.optional(),
-  hooks: z.array(hookConfig).optional(),
-});
-
-const profileShape = {
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: (i) => `profile id ${shownValue(i.input)}: use lower-case letters, digits and dashes` }),
-  description: z.string(),
-  specHost: text('a host name').optional(),
-  extends: text('a profile id').optional(),
-  machine: oneOf(MACHINE_KINDS),
-  match: z.strictObject({
-    machine: z.array(oneOf(MACHINE_KINDS)),
-    disks: z.strictObject({
-      count: whole(1, 64, 'a disk count from 1 to 64'),
-      transports: z.array(oneOf(TRANSPORTS)),
-      minBytes: bytes,
-    }),
-    providers: z.array(text('a vendor name')).optional(),
-    nominalSizeGB: finite(0.001, 1e6, 'decimal GB > 0').optional(),
-  }),
-  objectives,
-  filesystemOptions: options,
-  pools: z.array(z.strictObject({
-    name: z.string().regex(/^[a-z][a-z0-9-]*$/, { error: (i) => `pool name ${shownValue(i.input)}: use lower-case letters, digits and dashes` }),
-    disk: whole(0, 63, 'a disk index (0 = the largest)'),
-    subvolumes: z.array(subvolumeDef),
-  })).min(1, { error: 'expected at least one pool' }),
-  retention: z.strictObject({ hourly: count.optional(), daily: count, weekly: count, monthly: count, yearly: count.optional() }),
-  frequent: z.strictObject({ everyMinutes, keep: whole(1, 1_000_000, 'a count ≥ 1'), subvolumes: z.array(text('a subvolume name')) }).nullable(),
-  schedule: z.strictObject({ daily: calendar, weekly: calendar, monthly: calendar }),
-  backup: backupPolicy,
-};
-
-/** Names a profile refers to must exist in it: a frequent tier for a missing subvolume would be lost. */
-function profileRefs(p: { pools: Array<{ subvolumes: Array<{ name: string }> }>; frequent: { subvolumes: string[] } | null }, ctx: z.core.$RefinementCtx): void {
-  const names = new Set(p.pools.flatMap((pool) => pool.subvolumes.map((s) => s.name)));
-  p.frequent?.subvolumes.forEach((name, i) => {
-    if (!names.has(name)) {
-      ctx.addIssue({ code: 'custom', path: ['frequent', 'subvolumes', i], input: name, message: `no subvolume ${shownValue(name)} in this profile; subvolumes: ${[...names].join(', ')}` });
-    }
-  });
-}
-
-export const profile = z.strictObject(profileShape).superRefine(profileRefs);
-/** A user file's entry: a whole profile, or `extends` plus the top-level keys it replaces. */
-export const profilePatch = z.strictObject(profileShape).partial().required({ id: true });
-export const profilesFile = z.strictObject({ $comment: comment, profiles: z.array(profilePatch) });
-export const builtinProfilesFile = z.strictObject({ $comment: comment, profiles: z.array(profile) });
-
 // ---- schemas and types agree ---------------------------------------------------------------------
 
 export const PLAN_SCHEMA_MATCHES: SameShape<z.output<typeof storagePlan>, StoragePlan> = true;
-export const INVENTORY_SCHEMA_MATCHES: SameShape<z.output<typeof inventory>, Inventory> = true;
-export const INVENTORY_ENTRY_SCHEMA_MATCHES: SameShape<z.output<typeof inventoryEntry>, InventoryEntry> = true;
-export const PROFILE_SCHEMA_MATCHES: SameShape<z.output<typeof profile>, ProfileDef> = true;
 export const BACKUP_SCHEMA_MATCHES: SameShape<z.output<typeof backupPolicy>, BackupPolicy> = true;
 export const HOOK_SCHEMA_MATCHES: SameShape<z.output<typeof hookConfig>, HookConfig> = true;
