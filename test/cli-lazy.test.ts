@@ -62,6 +62,7 @@ test('panther snapshot list loads its own command only, zod for the plan, and no
     assert.deepEqual(src.filter((m) => m.startsWith('src/cli/commands/') && !/\/(table|snapshot-list(\.meta)?)\.ts$/.test(m)), [], 'no other command\'s files');
     assert.ok(!src.includes('src/btrfs/index.ts'), 'not the btrfs barrel (send streams, partitions, mkfs)');
     assert.ok(!src.includes('src/cli/help.ts'), 'no help texts');
+    assert.ok(!src.includes('src/plan/input-schema.ts'), 'the plan\'s schemas only, not the inventory\'s and profiles\'');
     assert.ok(src.length <= 40, `snapshot list loaded ${src.length} source modules: ${src.join(' ')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
