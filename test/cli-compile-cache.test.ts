@@ -11,11 +11,12 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'src/cli/panther.js');
 
-function version(env: Record<string, string | undefined>): { status: number | null; stdout: string; stderr: string } {
+/** `panther --help`: loads modules (every command's help) but touches nothing. */
+function help(env: Record<string, string | undefined>): { status: number | null; stdout: string; stderr: string } {
   const clean = { ...process.env };
   delete clean['NODE_COMPILE_CACHE'];
   delete clean['NODE_DISABLE_COMPILE_CACHE'];
-  return spawnSync(process.execPath, [BIN, '--version'], { env: { ...clean, ...env }, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [BIN, '--help'], { env: { ...clean, ...env }, encoding: 'utf8', timeout: 60_000 });
 }
 
 function files(dir: string): string[] {
@@ -28,14 +29,14 @@ function withDir(fn: (dir: string) => void): void {
 }
 
 test('panther keeps its compiled code under $XDG_CACHE_HOME/panther, private to the user', () => withDir((dir) => {
-  const r = version({ XDG_CACHE_HOME: dir });
+  const r = help({ XDG_CACHE_HOME: dir });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
   const cache = join(dir, 'panther', 'node-compile-cache');
   assert.ok(files(cache).length > 0, 'the first run wrote the cache');
   assert.equal(statSync(cache).mode & 0o777, 0o700);
   assert.equal(statSync(join(dir, 'panther')).mode & 0o777, 0o700);
-  const again = version({ XDG_CACHE_HOME: dir });
+  const again = help({ XDG_CACHE_HOME: dir });
   assert.deepEqual([again.status, again.stdout, again.stderr], [0, r.stdout, ''], 'a run from the cache answers the same');
 }));
 
@@ -45,7 +46,7 @@ test('a cache directory others can write to, or that another user owns, is not u
       const cache = join(dir, 'panther', 'node-compile-cache');
       mkdirSync(cache, { recursive: true, mode: 0o700 });
       spoil(cache);
-      const r = version({ XDG_CACHE_HOME: dir });
+      const r = help({ XDG_CACHE_HOME: dir });
       assert.deepEqual([r.status, r.stderr], [0, '']);
       assert.deepEqual(files(cache), [], 'nothing cached there');
     });
@@ -59,9 +60,9 @@ test('a read-only cache directory is read, and writing to it fails silently', { 
   const mount = spawnSync('mount', ['--bind', '-o', 'ro', cache, cache], { encoding: 'utf8' });
   assert.equal(mount.status, 0, mount.stderr);
   try {
-    const r = version({ XDG_CACHE_HOME: dir });
+    const r = help({ XDG_CACHE_HOME: dir });
     assert.deepEqual([r.status, r.stderr], [0, '']);
-    assert.match(r.stdout, /^\d+\.\d+\.\d+/);
+    assert.match(r.stdout, /^panther — /);
   } finally {
     spawnSync('umount', [cache]);
   }
@@ -71,10 +72,10 @@ test('a read-only cache directory is read, and writing to it fails silently', { 
 test('no usable cache directory (not creatable, or the cache disabled) costs nothing but speed', () => withDir((dir) => {
   const file = join(dir, 'a-file');
   writeFileSync(file, '');
-  const blocked = version({ XDG_CACHE_HOME: file });
+  const blocked = help({ XDG_CACHE_HOME: file });
   assert.deepEqual([blocked.status, blocked.stderr], [0, ''], 'a cache path below a file');
-  assert.match(blocked.stdout, /^\d+\.\d+\.\d+/);
-  const disabled = version({ XDG_CACHE_HOME: dir, NODE_DISABLE_COMPILE_CACHE: '1' });
+  assert.match(blocked.stdout, /^panther — /);
+  const disabled = help({ XDG_CACHE_HOME: dir, NODE_DISABLE_COMPILE_CACHE: '1' });
   assert.deepEqual([disabled.status, disabled.stderr], [0, '']);
   assert.ok(!existsSync(join(dir, 'panther')), 'NODE_DISABLE_COMPILE_CACHE is respected');
 }));

@@ -4,7 +4,7 @@
 // bare `node -e 0`. Node's compile cache keeps the stripped and compiled code of every module, so a
 // command started again (a timer every 15 minutes, a script) skips both; it must be on before the
 // first .ts file is loaded, hence this file. Where the cache lives and why: docs/DECISIONS.md.
-import { lstatSync, mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
 
@@ -41,9 +41,15 @@ function enableCache() {
   }
 }
 
-enableCache();
-const { main, processIo } = await import('./main.ts');
-main(process.argv.slice(2), processIo()).then(
-  (code) => { process.exitCode = code; },
-  (error) => { process.stderr.write(`${String(error)}\n`); process.exitCode = 1; },
-);
+// The one answer that needs no module: `panther --version` (main.ts answers it the same way, from the
+// same package.json, for `node src/cli/main.ts` and the in-process tests).
+if (process.argv[2] === '--version') {
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  enableCache();
+  const { main, processIo } = await import('./main.ts');
+  main(process.argv.slice(2), processIo()).then(
+    (code) => { process.exitCode = code; },
+    (error) => { process.stderr.write(`${String(error)}\n`); process.exitCode = 1; },
+  );
+}
