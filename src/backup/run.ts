@@ -38,6 +38,16 @@ import {
 } from './window-progress.ts';
 
 export { PARENT_HOLD, UPLOAD_HOLD } from './holds.ts';
+/**
+ * How backups send. Protocol 2: holes travel as holes (fallocate punch), so sparse files stay sparse
+ * after restore. Compressed data: extents btrfs stores compressed (pools mount compress=zstd) go
+ * into the stream as they are on disk (ENCODED_WRITE), so there is less to read, chunk, hash,
+ * compress and encrypt; `btrfs receive` writes them back
+ * compressed, or decompresses itself where the target cannot take encoded writes.
+ */
+export const BACKUP_SEND = { protocol2: true, compressedData: true } as const;
+/** What the manifest's `extra` says about the stream, so a reader knows which receive can take it. */
+export const BACKUP_SEND_EXTRA = { sendProtocol: 2, sendCompressedData: true } as const;
 /** Every btrfs send stream starts with this magic (docs/knowledge/send-stream.md). */
 const SEND_MAGIC = Buffer.from('btrfs-stream\0', 'latin1');
 
@@ -397,8 +407,7 @@ async function upload(ctx: RunContext, loc: Located, points: SizedPoint[], targe
     stopAt = decision.stopAt;
   }
 
-  // Protocol 2: holes travel as holes (fallocate punch), so sparse files stay sparse after restore.
-  const sender = sendStream(path, { protocol2: true, ...(choice.kind === 'incremental' ? { parent: `${loc.dir}/${choice.parentSnapshot}` } : {}) });
+  const sender = sendStream(path, { ...BACKUP_SEND, ...(choice.kind === 'incremental' ? { parent: `${loc.dir}/${choice.parentSnapshot}` } : {}) });
   const stop = stopWhen(ctx.clock, stopAt);
   const signal = opts.signal === undefined ? stop.signal : AbortSignal.any([opts.signal, stop.signal]);
   let last: BackupProgress | undefined;
@@ -407,7 +416,7 @@ async function upload(ctx: RunContext, loc: Located, points: SizedPoint[], targe
       subvolume: s.name,
       snapshot: { name: target.name, uuid: target.uuid, time: target.time },
       parent: choice.kind === 'incremental' ? choice.parentPoint : null,
-      extra: { sendProtocol: 2, send: choice.kind, sendParent: choice.kind === 'incremental' ? choice.parentSnapshot : null, host: engine.plan.host },
+      extra: { ...BACKUP_SEND_EXTRA, send: choice.kind, sendParent: choice.kind === 'incremental' ? choice.parentSnapshot : null, host: engine.plan.host },
     }, {
       signal,
       onProgress: (p) => { last = { ...p }; opts.onProgress?.(s.name, p); },
