@@ -42,8 +42,9 @@ export { PARENT_HOLD, UPLOAD_HOLD } from './holds.ts';
  * How backups send. Protocol 2: holes travel as holes (fallocate punch), so sparse files stay sparse
  * after restore. Compressed data: extents btrfs stores compressed (pools mount compress=zstd) go
  * into the stream as they are on disk (ENCODED_WRITE), so there is less to read, chunk, hash,
- * compress and encrypt; `btrfs receive` writes them back
- * compressed, or decompresses itself where the target cannot take encoded writes.
+ * compress and encrypt (bench dataset: stream −29 %, CPU −31 %; but +9 % stored, since btrfs
+ * compresses 128 KiB extents alone). `btrfs receive` writes them back compressed, or decompresses
+ * itself where the target refuses encoded writes (test/integration/backup-compressed-send.test.ts).
  */
 export const BACKUP_SEND = { protocol2: true, compressedData: true } as const;
 /** What the manifest's `extra` says about the stream, so a reader knows which receive can take it. */
