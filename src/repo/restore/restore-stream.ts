@@ -1,7 +1,7 @@
 // restoreStream: a backup point's stream, in order. Reads manifest → index → packs (the reverse of
 // the write order). Consecutive chunks stored back to back in one pack are fetched with one ranged
-// GET of up to 16 MiB (a full backup is mostly laid out that way, and B2 bills per GET); two such
-// reads run ahead of the consumer. Every blob is authenticated, decompressed to its recorded size
+// GET of up to 16 MiB from S3 (a full backup is mostly laid out that way, and B2 bills per GET; 4 MiB
+// from a local repository, where a read costs nothing but memory); two such reads run ahead. Every blob is authenticated, decompressed to its recorded size
 // and checked against its chunk id; the whole stream against its SHA-256 at the end.
 //
 // A pipeline, so the stages overlap: reads run ahead of opening, and several blobs open at once on
@@ -18,7 +18,7 @@ import { corrupt, interrupted } from '../errors.ts';
 
 export interface RestoreOptions {
   signal?: AbortSignal;
-  /** Largest single ranged read. Default 16 MiB. */
+  /** Largest single ranged read. Default 16 MiB from S3 (billed per GET), 4 MiB otherwise (memory). */
   maxRequestBytes?: number;
   /** Reads running ahead of the consumer. Default 2. */
   readAhead?: number;
@@ -74,7 +74,8 @@ export async function* restoreStream(repo: Repository, manifestId: string, optio
   const manifest = await repo.manifests.read(manifestId);
   const index = await repo.index();
   const manifestName = `${repo.host}/manifests/${manifestId}`;
-  const maxBytes = options.maxRequestBytes ?? 16 * 1024 * 1024;
+  // A local read costs nothing per request, and its bytes sit in memory until opened: smaller there.
+  const maxBytes = options.maxRequestBytes ?? (repo.backend.properties.kind === 's3' ? 16 : 4) * 1024 * 1024;
   const fetchRun = async (run: Run): Promise<Uint8Array> => {
     const name = repo.store.name('packs', run.packId);
     let bytes: Uint8Array;
