@@ -2,6 +2,7 @@
 // files, partly duplicated binaries, incompressible data, a database of 8 KiB pages) snapshotted as
 // s1, "one day of changes", snapshotted as s2; and `@tiny` (many files of a few bytes) snapshotted
 // as t1, 100 files changed, t2. Sizes scale with --size-gb; 1 gives about 1 GiB.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSubvolume, snapshotSubvolume } from '../src/btrfs/index.ts';
@@ -92,47 +93,63 @@ export interface DayOfChanges {
   addedBinaryBytes: number;
 }
 
-/** Edit 1 % of the text files, delete 0.5 %, add 0.5 %, rewrite 2 % of the pages, add one binary. */
-export async function applyDayOfChanges(root: string, shape: DataShape): Promise<DayOfChanges> {
-  const rng = new Rng('day-1');
+/** Reads a file, or null when an earlier day deleted it. */
+async function readIfThere(path: string): Promise<Buffer | null> {
+  try { return await readFile(path); } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/**
+ * Edit 1 % of the text files, delete 0.5 %, add 0.5 %, rewrite 2 % of the pages, add one binary of a
+ * quarter of a base binary's size. `day` picks the seed and the names of what is added (day 1 is the
+ * s1 → s2 day); `scale` shrinks every share (the month scenario's days are smaller). A file an
+ * earlier day deleted is not edited and not deleted again.
+ */
+export async function applyDayOfChanges(root: string, shape: DataShape, day = 1, scale = 1): Promise<DayOfChanges> {
+  const rng = new Rng(`day-${day}`);
   const n = shape.textFiles;
-  const touched = rng.sample(n, Math.round(n * 0.015));
+  const touched = rng.sample(n, Math.round(n * 0.015 * scale));
   const edited = touched.filter((_, k) => k % 3 !== 2);
   const deleted = touched.filter((_, k) => k % 3 === 2);
+  let editedFiles = 0;
   for (const i of edited) {
-    const old = await readFile(textPath(root, i));
+    const old = await readIfThere(textPath(root, i));
+    if (old === null) continue;
     const from = rng.int(0, Math.floor(old.length * 0.8));
     const length = rng.int(64, Math.max(64, Math.floor(old.length * 0.2)));
     await writeFile(textPath(root, i), Buffer.concat([old.subarray(0, from), text(rng, length), old.subarray(Math.min(old.length, from + length))]));
+    editedFiles += 1;
   }
-  for (const i of deleted) await rm(textPath(root, i));
-  const added = Math.round(n * 0.005);
-  await mkdir(join(root, 'text', 'new'));
-  for (let i = 0; i < added; i++) await writeFile(join(root, 'text', 'new', `n${String(i).padStart(5, '0')}.txt`), text(rng, rng.int(1024, 8192)));
+  for (const i of deleted) await rm(textPath(root, i), { force: true });
+  const added = Math.round(n * 0.005 * scale);
+  const newDir = join(root, 'text', day === 1 ? 'new' : `new-${String(day).padStart(2, '0')}`);
+  await mkdir(newDir);
+  for (let i = 0; i < added; i++) await writeFile(join(newDir, `n${String(i).padStart(5, '0')}.txt`), text(rng, rng.int(1024, 8192)));
 
-  const pages = rng.sample(shape.dbPages, Math.round(shape.dbPages * 0.02));
+  const pages = rng.sample(shape.dbPages, Math.round(shape.dbPages * 0.02 * scale));
   const handle = await open(join(root, 'db', 'main.db'), 'r+');
-  try { for (const p of pages) await handle.write(dbPage(rng, p, 2), 0, PAGE, p * PAGE); } finally { await handle.close(); }
+  try { for (const p of pages) await handle.write(dbPage(rng, p, day + 1), 0, PAGE, p * PAGE); } finally { await handle.close(); }
 
   const pool = segments(new Rng('pool'), Math.round(shape.binaryBytes * 0.6), 4, 12);
-  const newBinary = Math.round(shape.binaryBytes / 4);
-  await writeParts(join(root, 'bin', 'bin3.bin'), partlyShared('bin3', newBinary, 0.1, pool));
-  return { editedFiles: edited.length, deletedFiles: deleted.length, addedFiles: added, rewrittenPages: pages.length, addedBinaryBytes: newBinary };
+  const newBinary = Math.max(MiB, Math.round(shape.binaryBytes / 4 * scale));
+  const binName = day === 1 ? 'bin3' : `day${String(day).padStart(2, '0')}`;
+  await writeParts(join(root, 'bin', `${binName}.bin`), partlyShared(binName, newBinary, 0.1, pool));
+  return { editedFiles, deletedFiles: deleted.length, addedFiles: added, rewrittenPages: pages.length, addedBinaryBytes: newBinary };
 }
 
 const TINY_PER_DIR = 1000;
 const tinyPath = (root: string, i: number): string => join(root, `d${String(Math.floor(i / TINY_PER_DIR)).padStart(3, '0')}`, `f${String(i).padStart(6, '0')}`);
 
-/** `count` files of a few bytes each, 1,000 per directory. */
+/**
+ * `count` files of a few bytes each, 1,000 per directory. Synchronous writes in one tight loop: for a
+ * million files the promise machinery of fs/promises costs more than the writes themselves.
+ */
 export async function buildTiny(root: string, count: number): Promise<void> {
   await createSubvolume(root);
-  for (let d = 0; d * TINY_PER_DIR < count; d++) await mkdir(join(root, `d${String(d).padStart(3, '0')}`));
-  const writeBatch = async (from: number): Promise<void> => {
-    const jobs: Array<Promise<void>> = [];
-    for (let i = from; i < Math.min(count, from + 256); i++) jobs.push(writeFile(tinyPath(root, i), `${i} v1\n`));
-    await Promise.all(jobs);
-  };
-  for (let i = 0; i < count; i += 256) await writeBatch(i);
+  for (let d = 0; d * TINY_PER_DIR < count; d++) mkdirSync(join(root, `d${String(d).padStart(3, '0')}`));
+  for (let i = 0; i < count; i++) writeFileSync(tinyPath(root, i), `${i} v1\n`);
 }
 
 /** Rewrites `changes` of the tiny files. */

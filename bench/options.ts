@@ -1,4 +1,5 @@
 // Command-line flags of `npm run bench`.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TOOL_NAMES, type ToolName } from './tools.ts';
 
@@ -9,6 +10,12 @@ export interface BenchOptions {
   rssSizesGb: number[];
   tinyFiles: number;
   tinyChanges: number;
+  /** Files in the large tiny-change tree (same shape, panther vs restic); 0: skipped. */
+  tinyFilesLarge: number;
+  /** Simulated days of the month scenario; 0: skipped. */
+  monthDays: number;
+  /** Where `node --cpu-prof` writes a profile of panther's initial backup; undefined: not profiled. */
+  cpuProfileDir?: string;
   json: boolean;
   keep: boolean;
 }
@@ -21,6 +28,12 @@ export const USAGE = `Usage: npm run bench -- [options]   (root; btrfs, loop dev
                      checks that RSS stays flat, adding ~4 min; "none" skips the check)
   --tiny-files N     files in the tiny-change tree (default 100000); --tiny-files 0 skips it
   --tiny-changes N   files changed in it (default 100)
+  --tiny-files-large N  the large tiny-change tree, panther vs restic and raw (default 1000000;
+                     0 skips it)
+  --month-days N     days of the month scenario: daily changes, one backup a day (default 30;
+                     0 skips it)
+  --cpu-profile DIR  also back up s1 once more under node --cpu-prof (not timed) and print the
+                     top functions by self time; the .cpuprofile stays in DIR
   --json             one JSON document on stdout instead of the tables
   --keep             leave the loop filesystem, repositories and restores in place`;
 
@@ -29,7 +42,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     args: [...argv],
     options: {
       'size-gb': { type: 'string' }, tools: { type: 'string' }, 'rss-sizes': { type: 'string' },
-      'tiny-files': { type: 'string' }, 'tiny-changes': { type: 'string' },
+      'tiny-files': { type: 'string' }, 'tiny-changes': { type: 'string' }, 'tiny-files-large': { type: 'string' },
+      'month-days': { type: 'string' }, 'cpu-profile': { type: 'string' },
       json: { type: 'boolean' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -51,6 +65,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     rssSizesGb: rss === 'none' ? [] : rss.split(',').map((s) => number(s, 0, '--rss-sizes')).filter((n) => n > 0),
     tinyFiles: Math.round(number(values['tiny-files'], 100_000, '--tiny-files')),
     tinyChanges: Math.round(number(values['tiny-changes'], 100, '--tiny-changes')),
+    tinyFilesLarge: Math.round(number(values['tiny-files-large'], 1_000_000, '--tiny-files-large')),
+    monthDays: Math.round(number(values['month-days'], 30, '--month-days')),
+    ...(values['cpu-profile'] === undefined ? {} : { cpuProfileDir: resolve(values['cpu-profile']) }),
     json: values.json === true,
     keep: values.keep === true,
   };

@@ -1,7 +1,7 @@
 // The panther side of the benchmark, run as its own process so GNU time sees its CPU and RSS.
 // It makes the library calls `panther backup init|run` and `panther restore` make, minus the plan:
 //   init            initRepo (src/backup/open.ts), master key wrapped for an age recipient
-//   backup          btrfs send [-p parent] → repo.backup, as backupOne in src/backup/run.ts does
+//   backup          btrfs send [-p parent] (BACKUP_SEND_OPTIONS) → repo.backup, as backupOne in src/backup/run.ts does
 //   backup-stdin    stdin → repo.backup (the RSS check's synthetic stream)
 //   restore         restorePoint (src/backup/restore.ts): chain → verified → btrfs receive → moved
 //   restore-stdout  streamPoint: the verified stream to stdout (`panther restore --stdout`)
@@ -16,6 +16,7 @@ import { restorePoint, streamPoint } from '../src/backup/restore.ts';
 import { sendStream, showSubvolume } from '../src/btrfs/index.ts';
 import type { Repository } from '../src/repo/index.ts';
 import { checkedStream } from '../src/backup/run.ts';
+import { BACKUP_SEND_OPTIONS } from '../src/backup/send-options.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -48,7 +49,8 @@ async function backup(): Promise<unknown> {
     parentPoint = found.id;
   }
   const { uuid } = await showSubvolume(path);
-  const sender = sendStream(path, parentPath === undefined ? {} : { parent: parentPath });
+  // The same send options as `panther backup run` (src/backup/send-options.ts).
+  const sender = sendStream(path, { ...BACKUP_SEND_OPTIONS, ...(parentPath === undefined ? {} : { parent: parentPath }) });
   const result = await repo.backup(checkedStream(sender.stdout, sender.done, sender.kill), {
     subvolume, snapshot: { name: basename(path), uuid, time: new Date().toISOString() }, parent: parentPoint,
     extra: { send: parentPoint === null ? 'full' : 'incremental', host: repo.host },

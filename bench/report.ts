@@ -1,6 +1,7 @@
 // Markdown tables of one run: per scenario wall, CPU, peak RSS and panther's ratio to each tool;
 // stored bytes; the RSS check; every target with PASS/MISS and its numbers.
-import { evaluateTargets, SCENARIO_TITLES, SCENARIOS, type BenchResults } from './results.ts';
+import type { ProfileSummary } from './profile.ts';
+import { bestRaw, evaluateTargets, SCENARIO_TITLES, SCENARIOS, type BenchResults } from './results.ts';
 import type { ToolName } from './tools.ts';
 
 const MiB = 1024 * 1024;
@@ -29,7 +30,8 @@ export function renderReport(r: BenchResults): string {
   const d = r.dataset;
   parts.push(`Dataset (--size-gb ${r.options.sizeGb}): s1 ${d.s1.files} files, ${(d.s1.bytes / MiB).toFixed(0)} MiB; s2 ${d.s2.files} files, ${(d.s2.bytes / MiB).toFixed(0)} MiB `
     + `(${d.changes.editedFiles} edited, ${d.changes.deletedFiles} deleted, ${d.changes.addedFiles} added text files, ${d.changes.rewrittenPages} of ${d.shape.dbPages} database pages rewritten, `
-    + `a ${(d.changes.addedBinaryBytes / MiB).toFixed(0)} MiB binary added); tiny tree ${r.options.tinyFiles} files, ${r.options.tinyChanges} changed. Built in ${d.buildSeconds.toFixed(0)} s.`);
+    + `a ${(d.changes.addedBinaryBytes / MiB).toFixed(0)} MiB binary added); tiny tree ${r.options.tinyFiles} files, large tiny tree ${r.options.tinyFilesLarge} files, ${r.options.tinyChanges} changed in each; `
+    + `month ${r.options.monthDays} days. Built in ${d.buildSeconds.toFixed(0)} s${d.tinyLargeWriteSeconds === undefined ? '' : ` (writing the large tiny tree's files: ${d.tinyLargeWriteSeconds.toFixed(1)} s)`}.`);
   parts.push(`Machine: ${r.machine.cpus} CPUs, ${r.machine.memGiB} GiB, kernel ${r.machine.kernel}; load average ${r.machine.loadBefore.map((x) => x.toFixed(1)).join(' ')} before, ${r.machine.loadAfter.map((x) => x.toFixed(1)).join(' ')} after. `
     + `Versions: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   for (const scenario of SCENARIOS) {
@@ -41,6 +43,7 @@ export function renderReport(r: BenchResults): string {
     parts.push(`### Stored bytes after s1 and s2\n\n${table(['tool', 'stored MiB', 'panther ÷ tool', 'restore verified'],
       stored.map(([tool, bytes]) => [tool, (bytes / MiB).toFixed(1), ratio(r.stored.panther, bytes), r.restoreVerified[tool] === undefined ? '–' : r.restoreVerified[tool] ? 'yes' : 'NO'])) }`);
   }
+  if (r.month !== undefined) parts.push(monthTable(r));
   if (r.rss.length > 0) {
     parts.push(`### panther peak RSS against stream size (synthetic stream from stdin; restore to /dev/null)\n\n${table(
       ['stream GB', 'backup wall s', 'backup MB/s', 'panther CPU s', 'backup peak RSS MiB', 'restore wall s', 'restore peak RSS MiB'],
@@ -50,8 +53,38 @@ export function renderReport(r: BenchResults): string {
   if (r.pantherFixed !== undefined) {
     parts.push(`panther's fixed cost per run, measured apart (start Node 24, load the modules, open the repository with an age identity, load the index and the points; no data): wall ${r.pantherFixed.wallS.toFixed(2)} s, CPU ${r.pantherFixed.cpuS.toFixed(2)} s, peak RSS ${r.pantherFixed.peakRssMiB.toFixed(0)} MiB.`);
   }
+  if (r.cli !== undefined) {
+    const c = r.cli;
+    parts.push(`### CLI start-up (median wall of ${c.runs} runs, same Node)\n\n${table(['command', 'wall s', '÷ node -e 0'],
+      [['node -e 0', c.nodeS.toFixed(3), '1.00'], ['panther --version', c.versionS.toFixed(3), (c.versionS / c.nodeS).toFixed(2)], ['panther snapshot list', c.snapshotListS.toFixed(3), (c.snapshotListS / c.nodeS).toFixed(2)]])}`);
+  }
+  for (const p of r.profile ?? []) parts.push(profileTables(p));
   parts.push(`### Targets\n\n${table(['target', 'result', 'numbers'], evaluateTargets(r).map((t) => [t.target, `**${t.verdict}**`, t.detail]), true)}`);
   if (r.notes.length > 0) parts.push(r.notes.map((n) => `- ${n}`).join('\n'));
   parts.push(`Total run time ${(r.totalSeconds / 60).toFixed(1)} min.`);
   return parts.join('\n\n');
+}
+
+function monthTable(r: BenchResults): string {
+  const m = r.month!;
+  const p = m.stored.panther;
+  const rows = (Object.keys(m.stored) as ToolName[]).map((tool) => {
+    const u = m.total[tool];
+    return [tool, (m.stored[tool]! / MiB).toFixed(1), ratio(p, m.stored[tool]), u === undefined ? '–' : u.wallS.toFixed(1), u === undefined ? '–' : u.cpuS.toFixed(1), u === undefined ? '–' : u.peakRssMiB.toFixed(0)];
+  });
+  const best = bestRaw(m.stored);
+  const streams = m.pantherStreamBytes;
+  const daily = streams.slice(1);
+  return `### A month of daily backups (day 0 full, then ${m.days} daily incrementals; each day ${m.scale} of the s1 → s2 day)\n\n`
+    + `${table(['tool', 'stored MiB', 'panther ÷ tool', 'wall s (all days)', 'CPU s (all days)', 'peak RSS MiB'], rows)}\n\n`
+    + `raw and raw2 store a monthly full plus one incremental file a day${best === undefined ? '' : ` (the smaller: ${best.tool})`}. `
+    + (daily.length === 0 ? '' : `panther's send streams: day 0 ${(streams[0]! / MiB).toFixed(1)} MiB, daily ${(Math.min(...daily) / MiB).toFixed(1)}–${(Math.max(...daily) / MiB).toFixed(1)} MiB. `)
+    + `Days built in ${m.buildSeconds.toFixed(0)} s.`;
+}
+
+function profileTables(p: ProfileSummary & { file: string }): string {
+  const rows = (list: ProfileSummary['functions']): string[][] => list.map((f) => [f.name, f.location === '' ? '–' : `\`${f.location}\``, f.selfMs.toFixed(0), f.selfPct.toFixed(1)]);
+  return `### CPU profile of panther's initial backup (${(p.totalMs / 1000).toFixed(2)} s profiled; ${p.file})\n\n`
+    + `Top ${p.functions.length} functions by self time:\n\n${table(['function', 'where', 'self ms', 'self %'], rows(p.functions), true)}\n\n`
+    + `Self time by file:\n\n${table(['file', 'self ms', 'self %'], p.files.map((f) => [f.name, f.selfMs.toFixed(0), f.selfPct.toFixed(1)]), true)}`;
 }

@@ -1,4 +1,4 @@
-// `npm run bench`: panther against restic, borg and `btrfs send | zstd -3 -T0 | age` on the same
+// `npm run bench`: panther against restic, borg and `btrfs send [--proto 2 --compressed-data] | zstd -3 -T0 | age` on the same
 // deterministic data on a loop btrfs, in one run; prints tables, ratios and the issue's targets.
 // Needs root. Everything it makes lives below one temp directory and is removed at the end, on
 // failure and on Ctrl-C (unless --keep). See docs/BENCHMARK.md.
@@ -21,6 +21,8 @@ import { findOnPath } from '../src/core/find-on-path.ts';
 import { treeDigest } from './verify.ts';
 
 const t0 = performance.now();
+/** Each simulated day of the month makes this share of the s1 → s2 day's changes. */
+const MONTH_DAY_SCALE = 0.25;
 const log = (line: string): void => { process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}\n`); };
 
 function executable(path: string): boolean {
@@ -56,7 +58,7 @@ async function makeSecrets(dir: string): Promise<Secrets> {
 
 async function run(opts: BenchOptions): Promise<BenchResults> {
   const shape = shapeFor(opts.sizeGb);
-  const imageMiB = Math.max(8192, Math.ceil(opts.sizeGb * 6 * 1024));
+  const imageMiB = Math.max(8192, Math.ceil(opts.sizeGb * 6 * 1024)) + Math.ceil(opts.tinyFilesLarge / 250);
   const loadBefore = loadavg();
   log(`loop btrfs of ${imageMiB} MiB (sparse), tools: ${opts.tools.join(', ')}`);
   const fs = await createBenchFs(imageMiB);
@@ -80,6 +82,34 @@ async function run(opts: BenchOptions): Promise<BenchResults> {
       await snapshot(join(fs.mnt, '@tiny'), at('t2'));
       tiny = { t1: at('t1'), t2: at('t2') };
     }
+    let tinyLarge: { tl1: string; tl2: string } | null = null;
+    let tinyLargeWriteSeconds: number | undefined;
+    if (opts.tinyFilesLarge > 0) {
+      log(`building @tinyL (${opts.tinyFilesLarge} files)`);
+      const started = performance.now();
+      await buildTiny(join(fs.mnt, '@tinyL'), opts.tinyFilesLarge);
+      tinyLargeWriteSeconds = (performance.now() - started) / 1000;
+      log(`wrote ${opts.tinyFilesLarge} files in ${tinyLargeWriteSeconds.toFixed(1)} s`);
+      await snapshot(join(fs.mnt, '@tinyL'), at('tl1'));
+      await changeTiny(join(fs.mnt, '@tinyL'), opts.tinyFilesLarge, opts.tinyChanges);
+      await snapshot(join(fs.mnt, '@tinyL'), at('tl2'));
+      tinyLarge = { tl1: at('tl1'), tl2: at('tl2') };
+    }
+    // The month: day 0 is @data as s2 left it, then one smaller day of changes per day.
+    const month: World['month'] = { snapshots: [], scale: MONTH_DAY_SCALE, buildSeconds: 0 };
+    if (opts.monthDays > 0) {
+      log(`the month: ${opts.monthDays} days of changes (each ${MONTH_DAY_SCALE} of a full day)`);
+      const started = performance.now();
+      const day = (d: number): string => at(`m${String(d).padStart(2, '0')}`);
+      await snapshot(join(fs.mnt, '@data'), day(0));
+      month.snapshots.push(day(0));
+      for (let d = 1; d <= opts.monthDays; d++) {
+        await applyDayOfChanges(join(fs.mnt, '@data'), shape, d + 1, MONTH_DAY_SCALE);
+        await snapshot(join(fs.mnt, '@data'), day(d));
+        month.snapshots.push(day(d));
+      }
+      month.buildSeconds = (performance.now() - started) / 1000;
+    }
     execFileSync('sync', ['-f', fs.mnt]);
     // Reading both snapshots once also warms the page cache, so no tool pays for the first read.
     const d1 = await treeDigest(at('s1'));
@@ -87,9 +117,10 @@ async function run(opts: BenchOptions): Promise<BenchResults> {
     const buildSeconds = (performance.now() - buildStart) / 1000;
     log(`dataset ready in ${buildSeconds.toFixed(0)} s: s1 ${d1.files} files ${(d1.bytes / 2 ** 20).toFixed(0)} MiB, s2 ${s2.files} files`);
 
-    const world: World = { dir: fs.dir, mnt: fs.mnt, secrets: await makeSecrets(join(fs.dir, 'secrets')), snapshots: { s1: at('s1'), s2: at('s2'), t1: tiny?.t1 ?? null, t2: tiny?.t2 ?? null }, s2 };
+    const world: World = { dir: fs.dir, mnt: fs.mnt, secrets: await makeSecrets(join(fs.dir, 'secrets')), snapshots: { s1: at('s1'), s2: at('s2'), t1: tiny?.t1 ?? null, t2: tiny?.t2 ?? null, tl1: tinyLarge?.tl1 ?? null, tl2: tinyLarge?.tl2 ?? null }, month, s2 };
     const measured = await runScenarios(world, opts, log);
     const notes: string[] = [];
+    if (opts.tools.includes('borg') && (opts.monthDays > 0 || opts.tinyFilesLarge > 0)) notes.push('borg is left out of the month and the large tiny tree (run time); raw2 is left out of the large tiny tree.');
     if (loadBefore[0]! > cpus().length * 0.5) notes.push(`The machine was busy (load average ${loadBefore[0]!.toFixed(1)} on ${cpus().length} CPUs at the start): wall times are noisy; CPU seconds are the steadier comparison.`);
     let rss: BenchResults['rss'] = [];
     if (!opts.tools.includes('panther') || opts.rssSizesGb.length === 0) notes.push('RSS check against stream size skipped.');
@@ -105,7 +136,7 @@ async function run(opts: BenchOptions): Promise<BenchResults> {
         node: process.version, restic: version('restic', ['version']).split(' ')[1] ?? '?', borg: version('borg', ['--version']).split(' ')[1] ?? '?',
         zstd: version('zstd', ['--version']).match(/v[\d.]+/)?.[0] ?? '?', age: version('age', ['--version']), btrfs: version('btrfs', ['--version']).split(' ')[1] ?? '?',
       },
-      dataset: { shape, changes, s1: { files: d1.files, bytes: d1.bytes }, s2: { files: s2.files, bytes: s2.bytes }, buildSeconds },
+      dataset: { shape, changes, s1: { files: d1.files, bytes: d1.bytes }, s2: { files: s2.files, bytes: s2.bytes }, buildSeconds, ...(tinyLargeWriteSeconds === undefined ? {} : { tinyLargeWriteSeconds }) },
       ...measured, rss, notes, totalSeconds: (performance.now() - t0) / 1000,
     };
   } finally {

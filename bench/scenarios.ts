@@ -1,11 +1,15 @@
 // The measured part: every selected tool on the same snapshots, one scenario after the other —
-// initial backup, incremental, stored bytes, restore (verified against s2), then the tiny-file tree.
-import { mkdir } from 'node:fs/promises';
+// initial backup, incremental, stored bytes, restore (verified against s2), the tiny-file tree, the
+// large tiny-file tree, the month of daily backups; then (not timed against the tools) panther's
+// CPU profile of the initial backup and the CLI's start-up.
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cliStartup } from './cli-startup.ts';
 import { removeTarget } from './fsutil.ts';
 import type { BenchOptions } from './options.ts';
-import type { BenchResults, Scenario } from './results.ts';
-import { measure } from './measure.ts';
+import { summariseProfile, type CpuProfile } from './profile.ts';
+import type { BenchResults, MonthResult, Scenario } from './results.ts';
+import { measure, type Usage } from './measure.ts';
 import { createTool, type Measured as ToolMeasured, type Secrets, type Tool, type ToolContext, type ToolName } from './tools.ts';
 import { pantherStep } from './tools/panther.ts';
 import { treeDigest, type TreeDigest } from './verify.ts';
@@ -14,24 +18,29 @@ export interface World {
   dir: string;
   mnt: string;
   secrets: Secrets;
-  snapshots: { s1: string; s2: string; t1: string | null; t2: string | null };
+  snapshots: { s1: string; s2: string; t1: string | null; t2: string | null; tl1: string | null; tl2: string | null };
+  /** The month scenario's snapshots, day 0 first (empty: skipped). */
+  month: { snapshots: string[]; scale: number; buildSeconds: number };
   s2: TreeDigest;
 }
 
 type Log = (line: string) => void;
-type Measured = Pick<BenchResults, 'runs' | 'stored' | 'restoreVerified' | 'pantherFixed'>;
+type Measured = Pick<BenchResults, 'runs' | 'stored' | 'restoreVerified' | 'pantherFixed' | 'month' | 'cli' | 'profile'>;
+type Set = 'data' | 'tiny' | 'tinyLarge' | 'month' | 'profile';
 
-function contextFor(world: World, name: ToolName, set: 'data' | 'tiny'): ToolContext {
+const SUBVOLUME: Record<Set, string> = { data: '@data', tiny: '@tiny', tinyLarge: '@tinyL', month: '@data', profile: '@data' };
+
+function contextFor(world: World, name: ToolName, set: Set): ToolContext {
   return {
     repoDir: join(world.dir, 'repos', set, name),
     scratch: join(world.dir, 'scratch', `${name}-${set}`),
     secrets: world.secrets,
     viewDir: join(world.dir, `view-${set}`),
-    subvolume: set === 'data' ? '@data' : '@tiny',
+    subvolume: SUBVOLUME[set],
   };
 }
 
-async function toolsFor(world: World, names: readonly ToolName[], set: 'data' | 'tiny'): Promise<Tool[]> {
+async function toolsFor(world: World, names: readonly ToolName[], set: Set): Promise<Tool[]> {
   const tools: Tool[] = [];
   for (const name of names) {
     const ctx = contextFor(world, name, set);
@@ -43,13 +52,16 @@ async function toolsFor(world: World, names: readonly ToolName[], set: 'data' | 
   return tools;
 }
 
+/** Tools of the month and the large tiny tree: borg is left out to keep the run short. */
+const withoutBorg = (tools: readonly ToolName[]): ToolName[] => tools.filter((t) => t !== 'borg');
+
 export async function runScenarios(world: World, opts: BenchOptions, log: Log): Promise<Measured> {
   const out: Measured = { runs: {}, stored: {}, restoreVerified: {} };
   const record = (scenario: Scenario, tool: ToolName, u: ToolMeasured): void => {
     (out.runs[scenario] ??= {})[tool] = u;
     log(`${scenario} ${tool}: wall ${u.wallS.toFixed(2)} s, CPU ${u.cpuS.toFixed(2)} s, peak RSS ${u.peakRssMiB.toFixed(0)} MiB${u.detail === undefined ? '' : ` (${u.detail})`}`);
   };
-  const { s1, s2, t1, t2 } = world.snapshots;
+  const { s1, s2, t1, t2, tl1, tl2 } = world.snapshots;
 
   const data = await toolsFor(world, opts.tools, 'data');
   for (const tool of data) record('initial', tool.name, await tool.backup({ snapshot: s1 }));
@@ -76,6 +88,65 @@ export async function runScenarios(world: World, opts: BenchOptions, log: Log): 
       out.pantherFixed = await measure([pantherStep(ctx, 'open', [])], { scratch: ctx.scratch });
       log(`panther fixed cost (start, open, load index and points): ${out.pantherFixed.wallS.toFixed(2)} s`);
     }
+  }
+
+  if (tl1 !== null && tl2 !== null) {
+    const large = await toolsFor(world, withoutBorg(opts.tools).filter((t) => t !== 'raw2'), 'tinyLarge');
+    for (const tool of large) record('tinyLargeInitial', tool.name, await tool.backup({ snapshot: tl1 }));
+    for (const tool of large) record('tinyLargeIncremental', tool.name, await tool.backup({ snapshot: tl2, parent: tl1 }));
+  }
+
+  if (world.month.snapshots.length > 1) out.month = await runMonth(world, opts, log);
+  if (opts.cpuProfileDir !== undefined && opts.tools.includes('panther')) out.profile = await profileInitial(world, opts.cpuProfileDir, log);
+  log('CLI start-up: node -e 0, panther --version, panther snapshot list (10 rounds)');
+  out.cli = await cliStartup(join(world.dir, 'cli'), world.mnt, 10);
+  log(`CLI start-up medians: node -e 0 ${out.cli.nodeS.toFixed(3)} s, --version ${out.cli.versionS.toFixed(3)} s, snapshot list ${out.cli.snapshotListS.toFixed(3)} s`);
+  return out;
+}
+
+const addUsage = (a: Usage | undefined, b: Usage): Usage => a === undefined ? { ...b, processes: [] } : {
+  wallS: a.wallS + b.wallS, userS: a.userS + b.userS, sysS: a.sysS + b.sysS, cpuS: a.cpuS + b.cpuS, peakRssMiB: Math.max(a.peakRssMiB, b.peakRssMiB), processes: [],
+};
+
+/** Day 0 a full backup, then each day on top of the day before: one repository (raw: one file a day). */
+async function runMonth(world: World, opts: BenchOptions, log: Log): Promise<MonthResult> {
+  const snaps = world.month.snapshots;
+  const tools = await toolsFor(world, withoutBorg(opts.tools), 'month');
+  const result: MonthResult = { days: snaps.length - 1, scale: world.month.scale, buildSeconds: world.month.buildSeconds, stored: {}, total: {}, pantherStreamBytes: [] };
+  for (let day = 0; day < snaps.length; day++) {
+    const line: string[] = [];
+    for (const tool of tools) {
+      const u = await tool.backup(day === 0 ? { snapshot: snaps[0]! } : { snapshot: snaps[day]!, parent: snaps[day - 1]! });
+      result.total[tool.name] = addUsage(result.total[tool.name], u);
+      if (tool.name === 'panther' && u.streamBytes !== undefined) result.pantherStreamBytes.push(u.streamBytes);
+      line.push(`${tool.name} ${u.wallS.toFixed(2)} s`);
+    }
+    log(`month day ${day}: ${line.join(', ')}`);
+  }
+  for (const tool of tools) result.stored[tool.name] = await tool.storedBytes();
+  log(`month stored: ${Object.entries(result.stored).map(([t, b]) => `${t} ${(b / 2 ** 20).toFixed(1)} MiB`).join(', ')}`);
+  return result;
+}
+
+/** s1 backed up once more into a fresh repository under `node --cpu-prof`; every new profile summarised. */
+async function profileInitial(world: World, dir: string, log: Log): Promise<NonNullable<Measured['profile']>> {
+  await mkdir(dir, { recursive: true });
+  const before = new Set(await readdir(dir));
+  const ctx = contextFor(world, 'panther', 'profile');
+  for (const d of [ctx.repoDir, ctx.scratch]) await mkdir(d, { recursive: true });
+  await createTool('panther', ctx).init();
+  const step = pantherStep(ctx, 'backup', ['--subvolume', ctx.subvolume, '--snapshot', world.snapshots.s1]);
+  log(`profiling panther's initial backup into ${dir}`);
+  const u = await measure([{ ...step, args: ['--cpu-prof', '--cpu-prof-dir', dir, ...step.args] }], { scratch: ctx.scratch });
+  log(`profiled run: wall ${u.wallS.toFixed(2)} s, CPU ${u.cpuS.toFixed(2)} s (with the profiler's overhead)`);
+  const root = new URL('..', import.meta.url).pathname;
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile') && !before.has(f)).sort();
+  const out: NonNullable<Measured['profile']> = [];
+  for (const f of files) {
+    const path = join(dir, f);
+    const summary = summariseProfile(JSON.parse(await readFile(path, 'utf8')) as CpuProfile, root, 15);
+    out.push({ ...summary, file: path });
+    log(`profile ${path} (${((await stat(path)).size / 2 ** 20).toFixed(1)} MiB): ${(summary.totalMs / 1000).toFixed(2)} s profiled`);
   }
   return out;
 }

@@ -1,5 +1,8 @@
-// The raw pipeline a user could script: `btrfs send [-p parent] | zstd -3 -T0 | age -r RECIPIENT > file`;
-// restore: `age -d -i IDENTITY file | zstd -d | btrfs receive` for the full stream, then each incremental.
+// The raw pipelines a user could script, as three processes joined by kernel pipes (no shell):
+//   raw   `btrfs send [-p parent] | zstd -3 -T0 | age -r RECIPIENT > file`
+//   raw2  the same with `btrfs send --proto 2 --compressed-data`: extents btrfs already compressed
+//         travel as they are on disk, so zstd mostly sees (and cannot shrink) compressed data.
+// Restore: `age -d -i IDENTITY file | zstd -d | btrfs receive` for the full stream, then each incremental.
 import { basename, join } from 'node:path';
 import { measureDurable, measureFsynced, type Usage } from '../measure.ts';
 import { treeBytes } from '../fsutil.ts';
@@ -7,14 +10,14 @@ import type { BackupPoint, Restored, Tool, ToolContext } from './types.ts';
 
 const fileOf = (ctx: ToolContext, snapshot: string): string => join(ctx.repoDir, `${basename(snapshot)}.btrfs.zst.age`);
 
-export function raw(ctx: ToolContext): Tool {
+function pipelineTool(name: 'raw' | 'raw2', sendOptions: readonly string[], ctx: ToolContext): Tool {
   return {
-    name: 'raw',
+    name,
     async init() { /* the directory is the repository */ },
     backup(point: BackupPoint) {
       const parent = point.parent === undefined ? [] : ['-p', point.parent];
       return measureFsynced([
-        { cmd: 'btrfs', args: ['send', '-q', ...parent, '--', point.snapshot] },
+        { cmd: 'btrfs', args: ['send', '-q', ...sendOptions, ...parent, '--', point.snapshot] },
         { cmd: 'zstd', args: ['-3', '-T0', '-q', '-c'] },
         { cmd: 'age', args: ['-r', ctx.secrets.recipient] },
       ], { scratch: ctx.scratch, stdoutFile: fileOf(ctx, point.snapshot) }, fileOf(ctx, point.snapshot));
@@ -35,3 +38,6 @@ export function raw(ctx: ToolContext): Tool {
     storedBytes: () => treeBytes(ctx.repoDir),
   };
 }
+
+export const raw = (ctx: ToolContext): Tool => pipelineTool('raw', [], ctx);
+export const raw2 = (ctx: ToolContext): Tool => pipelineTool('raw2', ['--proto', '2', '--compressed-data'], ctx);

@@ -1,13 +1,13 @@
 // What every tool runner does: the same four operations, measured the same way.
 import type { Usage } from '../measure.ts';
 
-export const TOOL_NAMES = ['panther', 'restic', 'borg', 'raw'] as const;
+export const TOOL_NAMES = ['panther', 'restic', 'borg', 'raw', 'raw2'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
 export interface Secrets {
   /** restic and borg: their repository passphrase. */
   passwordFile: string;
-  /** panther and raw: an age X25519 identity and its recipient. */
+  /** panther, raw and raw2: an age X25519 identity and its recipient. */
   identityFile: string;
   recipient: string;
 }

@@ -11,6 +11,10 @@ import type { RepositoryReader } from '../repo/index.ts';
 import { chainOf } from './chain.ts';
 import { loadPoints } from './points.ts';
 
+// Bytes, not objects: in object mode Readable.from would hold 16 chunks (up to 8 MiB each) ahead of
+// the consumer; restoreStream already opens a few ahead, so one chunk waiting here is enough.
+const AS_BYTES = { objectMode: false } as const;
+
 export interface RestoreReport {
   point: string;
   snapshot: string;
@@ -75,7 +79,7 @@ export async function restorePoint(repo: RepositoryReader, ref: string, to: stri
   try {
     for (const [i, pointId] of chain.entries()) {
       log(`receiving ${i + 1}/${chain.length}: ${pointId.slice(0, 12)}…`);
-      await receiveStream(staging, Readable.from(repo.restoreStream(pointId, signal === undefined ? {} : { signal })));
+      await receiveStream(staging, Readable.from(repo.restoreStream(pointId, signal === undefined ? {} : { signal }), AS_BYTES));
       // Each incremental needs only its parent: drop the one before as soon as its child is in.
       if (i > 0) await deleteSubvolume(join(staging, names[i - 1]!));
     }
@@ -99,6 +103,6 @@ async function receivedSubvolumes(dir: string): Promise<string[]> {
 /** The verified stream of one point to a writable (stdout). An incremental needs its parent at the receiver. */
 export async function streamPoint(repo: RepositoryReader, ref: string, out: Writable, signal?: AbortSignal): Promise<{ point: string; snapshot: string; parent: string | null }> {
   const { id, chain, snapshot } = await findPoint(repo, ref);
-  await pipeline(Readable.from(repo.restoreStream(id, signal === undefined ? {} : { signal })), out, { end: false });
+  await pipeline(Readable.from(repo.restoreStream(id, signal === undefined ? {} : { signal }), AS_BYTES), out, { end: false });
   return { point: id, snapshot, parent: chain.length > 1 ? chain.at(-2)! : null };
 }

@@ -17,6 +17,7 @@
 // `exclusive` (the host lock); the snapshot being sent and its parent are held ("backup:upload")
 // meanwhile, so the pruning of those snapshot runs keeps them.
 import { deleteSubvolume, sendStream } from '../btrfs/index.ts';
+import { BACKUP_SEND_EXTRA, BACKUP_SEND_OPTIONS } from './send-options.ts';
 import { formatBytes } from '../core/bytes.ts';
 import type { StoragePlan } from '../plan/types.ts';
 import type { BackupProgress, RepositoryReader, RepositoryWriter } from '../repo/index.ts';
@@ -397,8 +398,8 @@ async function upload(ctx: RunContext, loc: Located, points: SizedPoint[], targe
     stopAt = decision.stopAt;
   }
 
-  // Protocol 2: holes travel as holes (fallocate punch), so sparse files stay sparse after restore.
-  const sender = sendStream(path, { protocol2: true, ...(choice.kind === 'incremental' ? { parent: `${loc.dir}/${choice.parentSnapshot}` } : {}) });
+  // The options live in send-options.ts, shared with the benchmark's panther entry.
+  const sender = sendStream(path, { ...BACKUP_SEND_OPTIONS, ...(choice.kind === 'incremental' ? { parent: `${loc.dir}/${choice.parentSnapshot}` } : {}) });
   const stop = stopWhen(ctx.clock, stopAt);
   const signal = opts.signal === undefined ? stop.signal : AbortSignal.any([opts.signal, stop.signal]);
   let last: BackupProgress | undefined;
@@ -407,7 +408,7 @@ async function upload(ctx: RunContext, loc: Located, points: SizedPoint[], targe
       subvolume: s.name,
       snapshot: { name: target.name, uuid: target.uuid, time: target.time },
       parent: choice.kind === 'incremental' ? choice.parentPoint : null,
-      extra: { sendProtocol: 2, send: choice.kind, sendParent: choice.kind === 'incremental' ? choice.parentSnapshot : null, host: engine.plan.host },
+      extra: { ...BACKUP_SEND_EXTRA, send: choice.kind, sendParent: choice.kind === 'incremental' ? choice.parentSnapshot : null, host: engine.plan.host },
     }, {
       signal,
       onProgress: (p) => { last = { ...p }; opts.onProgress?.(s.name, p); },

@@ -148,7 +148,8 @@ describe(`kill -9 during backup run (${TRIALS} trials, seed ${SEED})`, { skip, t
     assert.equal(item.choice.kind, 'full');
     const u = await usage(loc.url, loc.host);
     clean = { total: u.total, storedBytes: item.progress.storedBytes, ms: r.ms, firstWriteMs: r.firstWriteMs!, packs: item.progress.packsUploaded };
-    assert.ok(item.progress.bytesRead > 150 * MiB, `stream of ${item.progress.bytesRead} bytes`);
+    // The text files travel compressed as btrfs stores them (--compressed-data): ~147 MiB of stream.
+    assert.ok(item.progress.bytesRead > 140 * MiB, `stream of ${item.progress.bytesRead} bytes`);
     assert.ok(clean.packs >= 4, `${clean.packs} packs: enough for kills to land between them`);
     assert.equal(u.tempFiles, 0);
     t.diagnostic(`clean run: stream ${(item.progress.bytesRead / MiB).toFixed(1)} MiB, ${clean.packs} packs, repository ${(u.total / MiB).toFixed(1)} MiB, ${r.ms} ms, of which ${r.firstWriteMs} ms before the first pack write (process start, send start, first pack filled)`);

@@ -4,7 +4,7 @@
 // files by hash), and verifiable after decryption.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ObjectType } from '../crypto/envelope.ts';
-import { openPayload, sealPayloadAsync } from '../crypto/sealed.ts';
+import { openPayload, openPayloadAsync, sealPayloadAsync } from '../crypto/sealed.ts';
 import type { RepoKeys } from '../crypto/keys.ts';
 
 export const CHUNK_ID_BYTES = 32;
@@ -17,12 +17,25 @@ export function sealBlob(keys: RepoKeys, plain: Uint8Array, level: number): Prom
   return sealPayloadAsync(keys.objectRoot, ObjectType.blob, plain, level);
 }
 
-/** Opens a sealed blob and proves it is the chunk `id`; throws with the reason otherwise. */
-export function openBlob(keys: RepoKeys, sealed: Uint8Array, id: Uint8Array, rawLength?: number): Buffer {
-  const plain = openPayload(keys.objectRoot, ObjectType.blob, sealed, rawLength);
-  const actual = chunkId(keys, plain);
+function assertId(actual: Uint8Array, id: Uint8Array): void {
   if (actual.length !== id.length || !timingSafeEqual(actual, id)) {
     throw new Error(`content does not match chunk id ${Buffer.from(id).toString('hex').slice(0, 16)}…`);
   }
+}
+
+/** Opens a sealed blob and proves it is the chunk `id`; throws with the reason otherwise. */
+export function openBlob(keys: RepoKeys, sealed: Uint8Array, id: Uint8Array, rawLength?: number): Buffer {
+  const plain = openPayload(keys.objectRoot, ObjectType.blob, sealed, rawLength);
+  assertId(chunkId(keys, plain), id);
+  return plain;
+}
+
+/**
+ * openBlob with the same checks and errors, decompressing on the libuv thread pool: restore opens
+ * several blobs at once while its own thread feeds the consumer.
+ */
+export async function openBlobAsync(keys: RepoKeys, sealed: Uint8Array, id: Uint8Array, rawLength?: number): Promise<Buffer> {
+  const plain = await openPayloadAsync(keys.objectRoot, ObjectType.blob, sealed, rawLength);
+  assertId(chunkId(keys, plain), id);
   return plain;
 }

@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import fc from 'fast-check';
+import { inOrder } from './in-order.ts';
+
+async function* items(n: number, log?: { pulled: number }, failAt?: number): AsyncGenerator<number> {
+  for (let i = 0; i < n; i++) {
+    if (i === failAt) throw new Error(`source failed at ${i}`);
+    if (log !== undefined) log.pulled = i + 1;
+    yield i;
+  }
+}
+
+/** A step that finishes after a per-item delay, counting how many are started and not yet taken. */
+function tracked(delays: number[], limit: number) {
+  const state = { live: 0, maxLive: 0, started: 0 };
+  const step = async (i: number): Promise<number> => {
+    state.started += 1;
+    state.live += 1;
+    state.maxLive = Math.max(state.maxLive, state.live);
+    assert.ok(state.live <= limit, `${state.live} items live with limit ${limit}`);
+    await sleep(delays[i % delays.length]!);
+    return i * 10;
+  };
+  return { state, step, taken: () => { state.live -= 1; } };
+}
+
+test('property: results come out in the items\' order whatever order the steps finish in, and at most `limit` are ever live', async () => {
+  await fc.assert(fc.asyncProperty(
+    fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 6 }), fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 12 }),
+    fc.integer({ min: 0, max: 3 }),
+    async (n, limit, delays, consumerDelay) => {
+      const { state, step, taken } = tracked(delays, limit);
+      const out: number[] = [];
+      for await (const r of inOrder(items(n), step, limit)) {
+        out.push(r);
+        // A slow consumer: the slot of the result it holds stays taken until it asks for the next.
+        await sleep(consumerDelay);
+        taken();
+      }
+      assert.deepEqual(out, Array.from({ length: n }, (_, i) => i * 10));
+      assert.ok(state.maxLive <= limit);
+    }), { numRuns: 60 });
+});
+
+test('steps run ahead of a slow consumer, up to the limit and no further', async () => {
+  const log = { pulled: 0 };
+  let started = 0;
+  const gen = inOrder(items(100, log), async (i) => { started += 1; return i; }, 4);
+  assert.deepEqual(await gen.next(), { value: 0, done: false });
+  await sleep(20);
+  // The consumer holds item 0; items 1..3 are opened meanwhile, nothing beyond.
+  assert.equal(started, 4);
+  assert.equal(log.pulled, 4);
+  await gen.return(undefined);
+});
+
+test('a step failing in the middle: every item before it is handed on, then its error, nothing after', async () => {
+  const delays = [5, 0, 3, 1];
+  const out: number[] = [];
+  const gen = inOrder(items(20), async (i) => {
+    await sleep(delays[i % 4]!);
+    if (i === 7) throw new Error('blob 7 is damaged');
+    return i;
+  }, 4);
+  await assert.rejects(async () => { for await (const r of gen) out.push(r); }, /blob 7 is damaged/);
+  assert.deepEqual(out, [0, 1, 2, 3, 4, 5, 6]);
+});
+
+test('a failing source: the items before are handed on first, then its error', async () => {
+  const out: number[] = [];
+  await assert.rejects(async () => {
+    for await (const r of inOrder(items(10, undefined, 6), async (i) => { await sleep(i % 2); return i; }, 3)) out.push(r);
+  }, /source failed at 6/);
+  assert.deepEqual(out, [0, 1, 2, 3, 4, 5]);
+});
+
+test('a consumer stopping early: the source is closed and steps failing later are no unhandled rejections', async () => {
+  let closed = false;
+  async function* source(): AsyncGenerator<number> {
+    try { for (let i = 0; ; i++) yield i; } finally { closed = true; }
+  }
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    for await (const r of inOrder(source(), async (i) => { await sleep(5); if (i > 0) throw new Error(`late failure ${i}`); return i; }, 4)) {
+      assert.equal(r, 0);
+      break;
+    }
+    await sleep(30);
+    assert.equal(closed, true);
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
+
+test('no items: ends at once; a limit below 1 is refused', async () => {
+  const out: number[] = [];
+  for await (const r of inOrder(items(0), async (i) => i, 2)) out.push(r);
+  assert.deepEqual(out, []);
+  await assert.rejects(inOrder(items(1), async (i) => i, 0).next(), /limit must be at least 1/);
+});

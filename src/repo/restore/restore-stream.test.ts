@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MemoryBackend } from '../backend/memory.ts';
+import type { ByteRange } from '../backend/backend.ts';
+import { chunkCount, chunkRef } from '../manifest/manifest.ts';
+import { backupBytes, makeRepo } from '../testing/repos.ts';
+import { compressible, pseudoRandom } from '../testing/pseudo-random.ts';
+
+/** Counts ranged reads started and not yet consumed by the restore. */
+class CountingBackend extends MemoryBackend {
+  reads = 0;
+  override async get(name: string, range?: ByteRange): Promise<Uint8Array> {
+    if (name.includes('/packs/')) this.reads += 1;
+    return super.get(name, range);
+  }
+}
+
+async function stored(backend = new MemoryBackend()) {
+  const { repo } = await makeRepo({ backend });
+  // Half text (compressed blobs), half random (stored raw): both kinds of blob open in the pipeline.
+  const data = Buffer.concat([compressible(300_000, 'restore'), pseudoRandom(300_000, 'restore')]);
+  const { manifestId } = await backupBytes(repo, data);
+  return { repo, backend, data, manifestId };
+}
+
+test('the stream comes back whole and in order, chunk by chunk, for every openAhead and readAhead', async () => {
+  const { repo, data, manifestId } = await stored();
+  const manifest = await repo.readManifest(manifestId);
+  for (const [openAhead, readAhead] of [[1, 1], [2, 1], [4, 2], [16, 4]] as const) {
+    const chunks: Buffer[] = [];
+    for await (const c of repo.restoreStream(manifestId, { openAhead, readAhead })) chunks.push(c);
+    assert.equal(chunks.length, chunkCount(manifest));
+    chunks.forEach((c, i) => assert.equal(c.length, chunkRef(manifest, i).rawLength, `chunk ${i}`));
+    assert.ok(Buffer.concat(chunks).equals(data), `openAhead ${openAhead} readAhead ${readAhead}`);
+  }
+});
+
+test('a damaged blob in the middle: every chunk before it is yielded, then the error naming pack, offset and chunk, nothing after', async () => {
+  const { repo, backend, data, manifestId } = await stored();
+  const manifest = await repo.readManifest(manifestId);
+  const n = chunkCount(manifest);
+  const victim = Math.floor(n / 2);
+  const where = (await repo.index()).lookup(chunkRef(manifest, victim).id)!;
+  const pack = `${repo.host}/packs/${where.packId}`;
+  const raw = backend.raw(pack)!;
+  raw[where.offset + 60] = raw[where.offset + 60]! ^ 0x01;
+  const before = Array.from({ length: victim }, (_, i) => chunkRef(manifest, i).rawLength).reduce((a, b) => a + b, 0);
+  const got: Buffer[] = [];
+  await assert.rejects(async () => {
+    for await (const c of repo.restoreStream(manifestId, { openAhead: 8 })) got.push(c);
+  }, (error: { code: string; subject: string; message: string; details: { manifests: string[] } }) => {
+    assert.equal(error.code, 'corrupt');
+    assert.equal(error.subject, pack);
+    assert.match(error.message, new RegExp(`blob at offset ${where.offset} \\(chunk ${victim} of the stream\\): authentication failed`));
+    assert.deepEqual(error.details.manifests, [manifestId]);
+    return true;
+  });
+  assert.equal(got.length, victim);
+  assert.ok(Buffer.concat(got).equals(data.subarray(0, before)));
+});
+
+test('abort mid-stream: the restore stops with interrupted, and nothing is left unhandled', async () => {
+  const { repo, manifestId } = await stored();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const controller = new AbortController();
+    let got = 0;
+    await assert.rejects(async () => {
+      for await (const _ of repo.restoreStream(manifestId, { signal: controller.signal })) {
+        got += 1;
+        if (got === 3) controller.abort();
+      }
+    }, { code: 'interrupted' });
+    assert.equal(got, 3);
+    await sleep(50);
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+});
+
+test('memory stays bounded under a slow consumer: reads stop readAhead runs past the blobs being opened', async () => {
+  const backend = new CountingBackend();
+  // Small ranged reads (one per ~2 chunks) make many runs, so an unbounded read-ahead would show.
+  const { repo, manifestId } = await stored(backend);
+  const manifest = await repo.readManifest(manifestId);
+  assert.ok(chunkCount(manifest) > 20);
+  backend.reads = 0;
+  const gen = repo.restoreStream(manifestId, { maxRequestBytes: 40_000, openAhead: 3, readAhead: 2 });
+  await gen.next();
+  await sleep(50);
+  // Held: 1 chunk; opening: 2 more; their runs (at most 3, one chunk each at worst) and 2 runs ahead.
+  assert.ok(backend.reads <= 3 + 2, `${backend.reads} ranged reads while the consumer holds the first chunk`);
+  await gen.return(undefined);
+});

@@ -1,0 +1,108 @@
+// The benchmark's target evaluation (bench/results.ts): raw-pipeline targets take the best of raw
+// and raw2 and name it; restic targets are speed-ups; the month, the large tiny tree and the CLI
+// start-up each have a target; a target whose tools did not run says n/a.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bestRaw, evaluateTargets, pantherPeaks, type BenchResults } from '../bench/results.ts';
+import { parseOptions, type BenchOptions } from '../bench/options.ts';
+import type { Usage } from '../bench/measure.ts';
+import { median } from '../bench/cli-startup.ts';
+
+const MiB = 1024 * 1024;
+const u = (wallS: number, peakRssMiB = 100): Usage => ({ wallS, userS: wallS, sysS: 0, cpuS: wallS, peakRssMiB });
+
+function results(over: Partial<BenchResults> = {}): BenchResults {
+  const options = parseOptions([]) as BenchOptions;
+  return {
+    options, machine: { cpus: 2, memGiB: 24, kernel: 'k', loadBefore: [0], loadAfter: [0] }, versions: {},
+    dataset: { shape: { textFiles: 1, binaryBytes: 1, randomBytes: 1, dbPages: 1 }, changes: { editedFiles: 0, deletedFiles: 0, addedFiles: 0, rewrittenPages: 0, addedBinaryBytes: 0 }, s1: { files: 1, bytes: 1 }, s2: { files: 1, bytes: 1 }, buildSeconds: 1 },
+    runs: {}, stored: {}, restoreVerified: {}, rss: [], notes: [], totalSeconds: 1, ...over,
+  };
+}
+
+const find = (r: BenchResults, start: string) => {
+  const t = evaluateTargets(r).find((x) => x.target.startsWith(start));
+  assert.ok(t, `no target starting "${start}"`);
+  return t;
+};
+
+test('bestRaw picks the smaller of raw and raw2 and ignores the other tools', () => {
+  assert.deepEqual(bestRaw({ panther: 1, raw: 8, raw2: 5, restic: 0.5 }), { tool: 'raw2', value: 5 });
+  assert.deepEqual(bestRaw({ raw: 4, raw2: 5 }), { tool: 'raw', value: 4 });
+  assert.deepEqual(bestRaw({ raw2: 3 }), { tool: 'raw2', value: 3 });
+  assert.equal(bestRaw({ panther: 1, restic: 2 }), undefined);
+  assert.equal(bestRaw(undefined), undefined);
+});
+
+test('initial and incremental compare with the faster raw pipeline and name it', () => {
+  // 12 s is within 1.25× of raw (10 s) but not of raw2 (8 s): the best one decides.
+  const r = results({ runs: { initial: { panther: u(12), raw: u(10), raw2: u(8) }, incremental: { panther: u(1.4), raw: u(1), raw2: u(2) } } });
+  const initial = find(r, 'initial backup');
+  assert.equal(initial.verdict, 'MISS');
+  assert.match(initial.detail, /raw2 8\.00 s = 1\.50×/);
+  const incremental = find(r, 'incremental backup');
+  assert.equal(incremental.verdict, 'PASS');
+  assert.match(incremental.detail, /vs raw 1\.00 s/);
+  assert.equal(find(results({ runs: { initial: { panther: u(1), restic: u(2) } } }), 'initial backup').verdict, 'n/a');
+});
+
+test('restore and the tiny trees are speed-ups over restic with their own factors', () => {
+  const r = results({ runs: {
+    restore: { panther: u(10), restic: u(15) },
+    tinyIncremental: { panther: u(0.3), restic: u(6) },
+    tinyLargeIncremental: { panther: u(0.6), restic: u(59) },
+  } });
+  assert.equal(find(r, 'restore').verdict, 'PASS'); // 1.5× exactly
+  assert.equal(find(r, 'tiny-change incremental (100,000').verdict, 'PASS'); // 20×
+  const large = find(r, 'tiny-change incremental (1,000,000');
+  assert.equal(large.verdict, 'MISS'); // 98×
+  assert.match(large.detail, /98\.3× \(needs ≥ 100×\)/);
+  assert.equal(find(results({ runs: { restore: { panther: u(10), restic: u(14.9) } } }), 'restore').verdict, 'MISS');
+});
+
+test('stored bytes: s1+s2 against the smaller of the best raw and restic; the month 20 % below the best raw and at most restic', () => {
+  const r = results({
+    stored: { panther: 100 * MiB, raw: 120 * MiB, raw2: 110 * MiB, restic: 99 * MiB },
+    month: { days: 30, scale: 0.25, buildSeconds: 1, stored: { panther: 80 * MiB, raw: 100 * MiB, raw2: 105 * MiB, restic: 81 * MiB }, total: {}, pantherStreamBytes: [] },
+  });
+  const s = find(r, 'stored bytes after s1+s2');
+  assert.equal(s.verdict, 'MISS');
+  assert.match(s.detail, /vs restic/);
+  const month = find(r, 'stored bytes after the month ≥ 20 %');
+  assert.equal(month.verdict, 'PASS'); // 0.80× of raw
+  assert.match(month.detail, /vs raw 100\.0 MiB/);
+  assert.equal(find(r, 'stored bytes after the month ≤ restic').verdict, 'PASS');
+  assert.equal(find(results(), 'stored bytes after the month ≥ 20 %').verdict, 'n/a');
+});
+
+test('peak RSS counts the month and the RSS check; CLI start-up is at most 1.5× node -e 0', () => {
+  const r = results({
+    runs: { initial: { panther: u(1, 120), restic: u(1, 300) } },
+    month: { days: 1, scale: 1, buildSeconds: 1, stored: {}, total: { panther: u(5, 129) }, pantherStreamBytes: [] },
+    cli: { runs: 10, nodeS: 0.1, versionS: 0.15, snapshotListS: 0.16 },
+  });
+  assert.deepEqual(pantherPeaks(r), [120, 129]);
+  assert.equal(find(r, 'panther peak RSS ≤ 128').verdict, 'MISS');
+  assert.equal(find(r, 'CLI start-up (panther --version)').verdict, 'PASS');
+  assert.equal(find(r, 'CLI start-up (panther snapshot list)').verdict, 'MISS');
+  assert.equal(find(results(), 'CLI start-up (panther --version)').verdict, 'n/a');
+});
+
+test('median of odd and even counts', () => {
+  assert.equal(median([3, 1, 2]), 2);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.throws(() => median([]));
+});
+
+test('the new flags: defaults, 0 skips, --cpu-profile resolves its directory', () => {
+  const d = parseOptions([]) as BenchOptions;
+  assert.equal(d.tinyFilesLarge, 1_000_000);
+  assert.equal(d.monthDays, 30);
+  assert.equal(d.cpuProfileDir, undefined);
+  assert.deepEqual(d.tools, ['panther', 'restic', 'borg', 'raw', 'raw2']);
+  const o = parseOptions(['--tiny-files-large', '0', '--month-days', '0', '--cpu-profile', 'prof']) as BenchOptions;
+  assert.equal(o.tinyFilesLarge, 0);
+  assert.equal(o.monthDays, 0);
+  assert.equal(o.cpuProfileDir, `${process.cwd()}/prof`);
+  assert.throws(() => parseOptions(['--month-days=-1']), /non-negative/);
+});
