@@ -13,6 +13,9 @@ export function pantherStep(ctx: ToolContext, mode: string, args: readonly strin
   return {
     cmd: process.execPath,
     args: [CHILD, mode, '--repo', ctx.repoDir, '--host', HOST, '--identity-file', ctx.secrets.identityFile, ...args],
+    // As the `panther` executable (src/cli/panther.js) runs every command: with Node's compile cache,
+    // so a run started again does not strip and compile its modules anew (the first run fills it).
+    env: { NODE_COMPILE_CACHE: join(ctx.scratch, 'node-compile-cache') },
   };
 }
 
