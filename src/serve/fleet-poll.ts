@@ -120,6 +120,15 @@ export async function askStatus(base: string, token: string | null, timeoutMs: n
   }
 }
 
+/**
+ * Another host's answer is no answer: a fleet file with a copied or swapped URL would otherwise show
+ * that host's health under this name, and the host really named would go unwatched.
+ */
+export function sameHost(h: FleetHost, a: Asked): Asked {
+  if (!a.ok || a.status.host === h.host) return a;
+  return { ok: false, reason: `the API at ${h.url} answers for host ${JSON.stringify(shown(a.status.host, 63))}, not ${JSON.stringify(h.host)}: fix the fleet file's URL for ${h.host}` };
+}
+
 export function fleetPoller(o: FleetPollerOptions): FleetPoller {
   const everyMs = o.everyMs ?? FLEET_POLL_EVERY_MS;
   const path = fleetCachePath(o.stateDir, o.self);
@@ -163,7 +172,7 @@ export function fleetPoller(o: FleetPollerOptions): FleetPoller {
   };
 
   const poll = async (): Promise<void> => {
-    const answers = await Promise.all(o.hosts.map(async (h) => ({ h, a: await askStatus(h.url, o.token, o.timeoutMs ?? FLEET_TIMEOUT_MS, o.maxBytes ?? FLEET_MAX_ANSWER_BYTES), at: o.now().toISOString() })));
+    const answers = await Promise.all(o.hosts.map(async (h) => ({ h, a: sameHost(h, await askStatus(h.url, o.token, o.timeoutMs ?? FLEET_TIMEOUT_MS, o.maxBytes ?? FLEET_MAX_ANSWER_BYTES)), at: o.now().toISOString() })));
     for (const { h, a, at } of answers) {
       const before = records.get(h.host)!;
       records.set(h.host, a.ok

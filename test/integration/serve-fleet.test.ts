@@ -171,12 +171,15 @@ describe('GET /api/v1/fleet over real HTTP: live, failing, down, wrong-token and
     await mkdir(aggDir);
     baseCtx = { plan: p.plan, root: p.root, stateDir, lockPath: lock, now: () => new Date().toISOString(), log, signal: new AbortController().signal, doctor: cachedDoctor(p.plan, p.root), metrics: async () => ({ contentType: 'text/plain', text: '' }) };
     const tightPlan: StoragePlan = { ...p.plan, objectives: { ...p.plan.objectives, rpoMinutes: 1 } };
-    alpha = await startServe({ listen, tokens: { read: READ, admin: null }, ctx: { ...baseCtx, fleet: noFleet } });
-    bravo = await startServe({ listen, tokens: { read: READ, admin: null }, ctx: { ...baseCtx, plan: tightPlan, fleet: noFleet } });
+    // Each answers under the name the fleet file gives it (the same disks under three names).
+    alpha = await startServe({ listen, tokens: { read: READ, admin: null }, ctx: { ...baseCtx, plan: { ...p.plan, host: 'alpha' }, fleet: noFleet } });
+    bravo = await startServe({ listen, tokens: { read: READ, admin: null }, ctx: { ...baseCtx, plan: { ...tightPlan, host: 'bravo' }, fleet: noFleet } });
     locked = await startServe({ listen, tokens: { read: OTHER, admin: null }, ctx: { ...baseCtx, fleet: noFleet } });
     hosts = [
       { host: 'alpha', url: alpha.url }, { host: 'bravo', url: bravo.url }, { host: 'down', url: `http://127.0.0.1:${await deadPort()}` },
       { host: 'garbage', url: `${odd.url}/garbage` }, { host: 'locked', url: locked.url },
+      // A copied line: alpha's URL under another name must not make "swapped" look watched.
+      { host: 'swapped', url: alpha.url },
     ];
   });
   after(async () => {
@@ -189,7 +192,10 @@ describe('GET /api/v1/fleet over real HTTP: live, failing, down, wrong-token and
     aggregator = await aggregate();
     const view = await fleetOf(aggregator);
     const by = Object.fromEntries(view.hosts.map((h) => [h.host, h]));
-    assert.deepEqual(view.hosts.map((h) => h.host), ['alpha', 'bravo', 'down', 'garbage', 'locked']);
+    assert.deepEqual(view.hosts.map((h) => h.host), ['alpha', 'bravo', 'down', 'garbage', 'locked', 'swapped']);
+    assert.equal(by['swapped']!.state, 'unreachable', JSON.stringify(by['swapped']));
+    assert.equal(by['swapped']!.summary, null, 'another host\'s data is never shown as this one\'s');
+    assert.match(by['swapped']!.reasons.join(' '), /answers for host "alpha", not "swapped": fix the fleet file/);
     // alpha: fresh snapshots, clean doctor, but no backup yet (nothing was uploaded): a warning, not a failure.
     assert.equal(by['alpha']!.state, 'warning', JSON.stringify(by['alpha']));
     assert.ok(by['alpha']!.reasons.some((r) => /no backup point/.test(r)), JSON.stringify(by['alpha']!.reasons));

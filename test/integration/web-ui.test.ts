@@ -104,7 +104,8 @@ describe('the web UI in chromium', { skip, timeout: 10 * 60_000 }, () => {
     };
     const listen = { host: '127.0.0.1', port: 0, loopback: true };
     server = await startServe({ ctx, listen, tokens: { read: READ, admin: ADMIN } });
-    peer = await startServe({ ctx: { ...ctx, fleet: async () => ({ checkedAt: now(), hosts: [] }) }, listen, tokens: { read: READ, admin: ADMIN } });
+    // The same disks answering as hetzner: the fleet view takes an answer only from the host it names.
+    peer = await startServe({ ctx: { ...ctx, plan: { ...p.plan, host: 'hetzner' }, fleet: async () => ({ checkedAt: now(), hosts: [] }) }, listen, tokens: { read: READ, admin: ADMIN } });
     // A port that was free a moment ago: nobody answers there.
     const gone = await startServe({ ctx, listen, tokens: { read: READ, admin: ADMIN } });
     await gone.close();
