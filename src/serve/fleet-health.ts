@@ -31,9 +31,9 @@ export interface Health {
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 const MAX_WARNINGS = 10;
 
-/** Text from another host's answer, as a reason: no control characters, bounded. */
-function clip(text: string, max = 300): string {
-  const clean = text.replace(/[\x00-\x1f\x7f]/g, ' ');
+/** Text from another host's answer, as a reason: no control characters (each becomes `control`), bounded. */
+export function clip(text: string, max = 300, control = ' '): string {
+  const clean = text.replace(/[\x00-\x1f\x7f]/g, control);
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 

@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../core/atomic-write.ts';
 import { readStateJson } from '../core/read-state-json.ts';
 import { record } from '../core/schema.ts';
 import type { FleetHost } from './fleet.ts';
-import { fleetView, type FleetView, type HostRecord, type StatusAnswer } from './fleet-health.ts';
+import { clip, fleetView, type FleetView, type HostRecord, type StatusAnswer } from './fleet-health.ts';
 import { statusBody } from './schemas.ts';
 
 export const FLEET_POLL_EVERY_MS = 30_000;
@@ -51,10 +51,7 @@ const cacheSchema = z.object({
 export const fleetCachePath = (stateDir: string, self: string): string => join(stateDir, `fleet-${self}.json`);
 
 /** Hostile text (a host's JSON) made safe for a reason: printable, short. */
-const shown = (text: string, max = 120): string => {
-  const clean = text.replace(/[\x00-\x1f\x7f]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
-};
+const shown = (text: string, max = 120): string => clip(text, max, '?');
 
 function networkReason(error: unknown, timeoutMs: number): string {
   const e = error as { name?: string; message?: string; cause?: { code?: string; name?: string } };

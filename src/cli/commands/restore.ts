@@ -1,5 +1,5 @@
 import { openRepoReader } from '../../backup/open.ts';
-import { assertRestoreTarget, restorePoint, streamPoint } from '../../backup/restore.ts';
+import { restorePoint, streamPoint } from '../../backup/restore.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, flag, str, type Command } from '../command.ts';
