@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../core/atomic-write.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import { VERSION } from '../core/defaults.ts';
 import type { PoolPlan, StoragePlan, SubvolumePlan } from '../plan/types.ts';
-import { parseSidecar } from './meta-schema.ts';
+import { parseSidecar } from './sidecar.ts';
 import { parseSnapshotName } from './naming.ts';
 import type { SnapshotMeta } from './types.ts';
 

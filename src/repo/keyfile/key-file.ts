@@ -3,7 +3,11 @@
 //   age -d -o key.json <host>/keys/<id>            (passphrase, asked on the terminal)
 //   age -d -i identity.txt -o key.json <host>/keys/<id>
 // One file per passphrase or recipient, so one of them can be revoked by deleting its file.
-import { Decrypter, Encrypter } from 'age-encryption';
+//
+// age-encryption is loaded only to make a key file and to open one that age-x25519.ts cannot: a run
+// that opens a repository with an identity file needs neither (loading it cost more than the rest of
+// opening the repository).
+import { openAgeX25519 } from './age-x25519.ts';
 
 export const KEY_FORMAT = 'panther-key';
 export const KEY_VERSION = 1;
@@ -26,6 +30,7 @@ export type Unwrapping = { passphrase: string } | { identity: string };
 export type KeyKind = 'passphrase' | 'x25519' | 'other';
 
 export async function wrapKey(content: KeyFileContent, wrapping: Wrapping): Promise<Uint8Array> {
+  const { Encrypter } = await import('age-encryption');
   const encrypter = new Encrypter();
   if ('passphrase' in wrapping) {
     encrypter.setScryptWorkFactor(wrapping.scryptLogN ?? DEFAULT_SCRYPT_LOG_N);
@@ -53,18 +58,30 @@ export class KeyFileDamaged extends Error {}
  * Throws KeyFileDamaged when the file matched but its header MAC, payload or JSON is bad.
  */
 export async function unwrapKey(file: Uint8Array, unwrapping: Unwrapping): Promise<KeyFileContent | null> {
+  const native = 'identity' in unwrapping ? openAgeX25519(file, unwrapping.identity) : undefined;
+  if (native === null) return null;
+  const text = native === undefined ? await decrypt(file, unwrapping) : native.toString('utf8');
+  return parseContent(text);
+}
+
+/** The plaintext through age-encryption; null when the file is not for this key. */
+async function decrypt(file: Uint8Array, unwrapping: Unwrapping): Promise<string | null> {
+  const { Decrypter } = await import('age-encryption');
   const decrypter = new Decrypter();
   if ('passphrase' in unwrapping) decrypter.addPassphrase(unwrapping.passphrase);
   else decrypter.addIdentity(unwrapping.identity);
-  let text: string;
   try {
-    text = await decrypter.decrypt(file, 'text');
+    return await decrypter.decrypt(file, 'text');
   } catch (error) {
     const message = (error as Error).message;
     if (/no identity matched/.test(message)) return null;
     if (/unrecognized identity type|invalid identity/.test(message)) throw error;
     throw new KeyFileDamaged(message);
   }
+}
+
+function parseContent(text: string | null): KeyFileContent | null {
+  if (text === null) return null;
   let content: KeyFileContent;
   try {
     content = JSON.parse(text) as KeyFileContent;
