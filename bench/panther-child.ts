@@ -12,11 +12,9 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initRepo, openRepo } from '../src/backup/open.ts';
 import { loadPoints } from '../src/backup/points.ts';
-import { restorePoint, streamPoint } from '../src/backup/restore.ts';
-import { sendStream, showSubvolume } from '../src/btrfs/index.ts';
 import type { Repository } from '../src/repo/index.ts';
-import { checkedStream } from '../src/backup/run.ts';
-import { BACKUP_SEND_OPTIONS } from '../src/backup/send-options.ts';
+// Each mode loads what it uses, as each panther command does (src/cli/commands/table.ts): the
+// fixed cost measured is the repository's, not the rest of the program's.
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -37,6 +35,9 @@ const open = (): Promise<Repository> => openRepo({ url: need('repo'), host: need
 
 
 async function backup(): Promise<unknown> {
+  const [{ sendStream }, { showSubvolume }, { checkedStream }, { BACKUP_SEND_OPTIONS }] = await Promise.all([
+    import('../src/btrfs/send.ts'), import('../src/btrfs/subvolume-show.ts'), import('../src/backup/checked-stream.ts'), import('../src/backup/send-options.ts'),
+  ]);
   const repo = await open();
   const subvolume = need('subvolume');
   const path = need('snapshot');
@@ -74,12 +75,12 @@ async function main(): Promise<void> {
     result = { repository: repo.config.id };
   } else if (mode === 'backup') result = await backup();
   else if (mode === 'backup-stdin') result = await backupStdin();
-  else if (mode === 'restore') result = await restorePoint(await open(), need('point'), need('to'), () => undefined);
+  else if (mode === 'restore') result = await (await import('../src/backup/restore.ts')).restorePoint(await open(), need('point'), need('to'), () => undefined);
   else if (mode === 'open') {
     const repo = await open();
     await repo.index();
     result = { points: (await loadPoints(repo)).length };
-  } else if (mode === 'restore-stdout') result = await streamPoint(await open(), need('point'), process.stdout);
+  } else if (mode === 'restore-stdout') result = await (await import('../src/backup/restore.ts')).streamPoint(await open(), need('point'), process.stdout);
   else throw new Error(`panther-child: unknown mode ${String(mode)}`);
   if (values.result !== undefined) await writeFile(values.result, JSON.stringify(result));
 }

@@ -18,6 +18,7 @@
 // meanwhile, so the pruning of those snapshot runs keeps them.
 import { deleteSubvolume, sendStream } from '../btrfs/index.ts';
 import { BACKUP_SEND_EXTRA, BACKUP_SEND_OPTIONS } from './send-options.ts';
+import { checkedStream } from './checked-stream.ts';
 import { formatBytes } from '../core/bytes.ts';
 import type { StoragePlan } from '../plan/types.ts';
 import type { BackupProgress, RepositoryReader, RepositoryWriter } from '../repo/index.ts';
@@ -31,7 +32,6 @@ import { describeForecast, forecastFor, poolUsedBytes, type SizedPoint } from '.
 import { stopWhen } from './window-stop.ts';
 import { windowState, type WindowSchedule, type WindowState } from '../plan/backup-window.ts';
 import { uploadDecision, type StopMarginInput } from './window.ts';
-import { PantherError } from '../core/errors.ts';
 import { recordPoint, type RecordedPointEntry } from './point-record.ts';
 import {
   beginRun, finishRun, readBackupState, recordItem, writeBackupState,
@@ -39,8 +39,7 @@ import {
 } from './window-progress.ts';
 
 export { PARENT_HOLD, UPLOAD_HOLD } from './holds.ts';
-/** Every btrfs send stream starts with this magic (docs/knowledge/send-stream.md). */
-const SEND_MAGIC = Buffer.from('btrfs-stream\0', 'latin1');
+export { checkedStream } from './checked-stream.ts';
 
 export interface BackupWindowOption {
   /** Tonight's window: `--window` (what the timers pass) or the plan's. */
@@ -504,33 +503,6 @@ async function notePoint(ctx: RunContext, point: RecordedPointEntry): Promise<vo
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-/**
- * The send stream, failing if btrfs send fails: a stream that merely ends early must never become
- * a backup point, so the writer only sees the end after the process exited 0.
- */
-export async function* checkedStream(stdout: AsyncIterable<Uint8Array>, done: Promise<void>, kill: () => void): AsyncGenerator<Uint8Array> {
-  let finished = false;
-  let seen = 0;
-  let head = Buffer.alloc(0);
-  try {
-    for await (const chunk of stdout) {
-      if (head.length < SEND_MAGIC.length) head = Buffer.concat([head, Buffer.from(chunk)]).subarray(0, SEND_MAGIC.length);
-      seen += chunk.length;
-      yield chunk;
-    }
-    await done;
-    // Belt and braces: never let an empty or foreign stream become a backup point.
-    if (seen < SEND_MAGIC.length || !head.equals(SEND_MAGIC)) {
-      throw new PantherError('send-stream-invalid', `btrfs send produced ${seen === 0 ? 'no data' : 'a stream that is not a send stream'}`, {
-        hint: 'nothing was committed; run the backup again and report this if it repeats',
-      });
-    }
-    finished = true;
-  } finally {
-    if (!finished) { kill(); await done.catch(() => undefined); }
-  }
-}
 
 async function moveParentHold(engine: EngineContext, stored: StoredSnapshot[], newest: string): Promise<void> {
   await setHold(engine, newest, PARENT_HOLD, true);

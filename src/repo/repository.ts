@@ -25,14 +25,12 @@ import type { ManifestEntry } from './manifest/catalog.ts';
 import type { Manifest } from './manifest/manifest.ts';
 import type { BackupMeta, BackupOptions, BackupResult } from './writer/backup-writer.ts';
 import { BackupWriter } from './writer/backup-writer.ts';
+// Restore, check, prune and repair are loaded when called: every run opens a repository, and most
+// runs (a backup, a listing) use none of them.
 import type { RestoreOptions } from './restore/restore-stream.ts';
-import { restoreDownloadBytes, restoreStream } from './restore/restore-stream.ts';
 import type { CheckOptions, CheckReport } from './check/check.ts';
-import { checkRepository } from './check/check.ts';
 import type { PruneOptions, PruneReport } from './prune/prune.ts';
-import { prune } from './prune/prune.ts';
 import type { RepairOptions, RepairReport } from './index/repair-index.ts';
-import { repairIndex } from './index/repair-index.ts';
 
 export interface InitOptions {
   host: string;
@@ -111,13 +109,14 @@ export class Repository implements RepositoryWriter, RepositoryLocking {
   }
 
   /** The stream of a backup point, verified chunk by chunk and as a whole. */
-  restoreStream(manifestId: string, options: RestoreOptions = {}): AsyncGenerator<Buffer> {
-    return restoreStream(this, manifestId, options);
+  async *restoreStream(manifestId: string, options: RestoreOptions = {}): AsyncGenerator<Buffer> {
+    const { restoreStream } = await import('./restore/restore-stream.ts');
+    return yield* restoreStream(this, manifestId, options);
   }
 
   /** Bytes restoreStream reads from the backend for this point (its chunks' stored sizes), and the packs holding them. */
-  restoreDownloadBytes(manifestId: string): Promise<{ bytes: number; packs: string[] }> {
-    return restoreDownloadBytes(this, manifestId);
+  async restoreDownloadBytes(manifestId: string): Promise<{ bytes: number; packs: string[] }> {
+    return (await import('./restore/restore-stream.ts')).restoreDownloadBytes(this, manifestId);
   }
 
   listManifests(): Promise<ManifestEntry[]> {
@@ -133,18 +132,18 @@ export class Repository implements RepositoryWriter, RepositoryLocking {
     return this.manifests.delete(id);
   }
 
-  check(options: CheckOptions = {}): Promise<CheckReport> {
-    return checkRepository(this, options);
+  async check(options: CheckOptions = {}): Promise<CheckReport> {
+    return (await import('./check/check.ts')).checkRepository(this, options);
   }
 
   /** Rebuilds the index from the pack trailers: new segments first, then the old ones go. Needs the exclusive lock. */
-  repairIndex(options: RepairOptions = {}): Promise<RepairReport> {
-    return repairIndex(this, options);
+  async repairIndex(options: RepairOptions = {}): Promise<RepairReport> {
+    return (await import('./index/repair-index.ts')).repairIndex(this, options);
   }
 
   /** Deletes backup points not in `keep` and data nothing kept uses. Needs the exclusive lock. */
-  prune(keep: Iterable<string>, options: PruneOptions = {}): Promise<PruneReport> {
-    return prune(this, keep, options);
+  async prune(keep: Iterable<string>, options: PruneOptions = {}): Promise<PruneReport> {
+    return (await import('./prune/prune.ts')).prune(this, keep, options);
   }
 }
 
