@@ -38,10 +38,11 @@ async function backup(): Promise<unknown> {
   const [{ sendStream }, { showSubvolume }, { checkedStream }, { BACKUP_SEND_OPTIONS }] = await Promise.all([
     import('../src/btrfs/send.ts'), import('../src/btrfs/subvolume-show.ts'), import('../src/backup/checked-stream.ts'), import('../src/backup/send-options.ts'),
   ]);
-  const repo = await open();
   const subvolume = need('subvolume');
   const path = need('snapshot');
   const parentPath = values.parent;
+  // `backup run` reads the snapshot's uuid from its sidecar; here btrfs is asked, beside opening the repository.
+  const [repo, { uuid }] = await Promise.all([open(), showSubvolume(path)]);
   let parentPoint: string | null = null;
   if (parentPath !== undefined) {
     const points = await loadPoints(repo);
@@ -49,7 +50,6 @@ async function backup(): Promise<unknown> {
     if (found === undefined) throw new Error(`no backup point of ${basename(parentPath)} to send against`);
     parentPoint = found.id;
   }
-  const { uuid } = await showSubvolume(path);
   // The same send options as `panther backup run` (src/backup/send-options.ts).
   const sender = sendStream(path, { ...BACKUP_SEND_OPTIONS, ...(parentPath === undefined ? {} : { parent: parentPath }) });
   const result = await repo.backup(checkedStream(sender.stdout, sender.done, sender.kill), {

@@ -96,12 +96,13 @@ export class BackupWriter {
   async write(source: AsyncIterable<Uint8Array>): Promise<BackupResult> {
     const repo = this.#repo;
     const parent = this.#meta.parent ?? null;
-    if (parent !== null && (!isObjectId(parent) || await repo.backend.head(repo.store.name('manifests', parent)) === null)) {
-      throw new PantherError('no-manifest', `parent backup point ${parent} does not exist`, {
-        subject: parent, hint: 'an incremental stream needs its parent stored first; send a full stream instead',
-      });
-    }
-    const index = await repo.index();
+    if (parent !== null && !isObjectId(parent)) throw noParent(parent);
+    // The parent's HEAD and the index load are independent reads: side by side, not one after the other.
+    const [parentFound, index] = await Promise.all([
+      parent === null ? true : repo.backend.head(repo.store.name('manifests', parent)).then((h) => h !== null),
+      repo.index(),
+    ]);
+    if (!parentFound) throw noParent(parent!);
     const sink = new PackSink(repo, index, () => this.#report(sink));
     const table = new ChunkTable();
     const whole = createHash('sha256');
@@ -183,4 +184,10 @@ export class BackupWriter {
     this.progress.packsUploaded = sink.stats.packsUploaded;
     this.#options.onProgress?.(this.progress);
   }
+}
+
+function noParent(parent: string): PantherError {
+  return new PantherError('no-manifest', `parent backup point ${parent} does not exist`, {
+    subject: parent, hint: 'an incremental stream needs its parent stored first; send a full stream instead',
+  });
 }
