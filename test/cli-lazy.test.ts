@@ -20,7 +20,7 @@ const MAIN = join(ROOT, 'src/cli/main.ts');
 const BIN = join(ROOT, 'src/cli/panther.js');
 const HEAVY = ['/node_modules/@aws-sdk/', '/node_modules/fauxqs/', '/node_modules/pg/'];
 
-function loadedBy(args: string[], entry = MAIN): { modules: string[]; status: number | null; stdout: string } {
+function loadedBy(args: string[], entry = MAIN): { modules: string[]; status: number | null; stdout: string; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'panther-lazy-'));
   try {
     const log = join(dir, 'modules.txt');
@@ -28,7 +28,7 @@ function loadedBy(args: string[], entry = MAIN): { modules: string[]; status: nu
       // The executable's compile cache goes to this test's directory, not the machine's.
       env: { ...process.env, PANTHER_MODULE_LOG: log, XDG_CACHE_HOME: dir }, encoding: 'utf8', timeout: 60_000,
     });
-    return { modules: readFileSync(log, 'utf8').split('\n'), status: r.status, stdout: r.stdout };
+    return { modules: readFileSync(log, 'utf8').split('\n'), status: r.status, stdout: r.stdout, stderr: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -48,7 +48,7 @@ test('panther --version answers from package.json before loading any other modul
   assert.equal(loadedBy(['--version']).stdout, `${VERSION}\n`, 'node src/cli/main.ts --version says the same');
 });
 
-test('panther snapshot list loads its own command only, zod for the plan, and no S3, web, database or metrics package', () => {
+test('panther snapshot list loads its own command only and no npm package: not zod for a well-formed plan, no S3, web, database or metrics package', () => {
   const dir = mkdtempSync(join(tmpdir(), 'panther-lazy-list-'));
   try {
     const plan = join(dir, 'plan.json');
@@ -56,13 +56,57 @@ test('panther snapshot list loads its own command only, zod for the plan, and no
     const { modules, status, stdout } = loadedBy(['snapshot', 'list', '--plan', plan, '--root', dir], BIN);
     assert.equal(status, 0);
     assert.equal(stdout.trim(), 'no snapshots');
-    assert.deepEqual(npmPackages(modules), ['zod'], 'zod (the plan\'s schema) is the one package');
+    assert.deepEqual(npmPackages(modules), [], 'no package: a well-formed plan and sidecars are read without zod');
     const src = inSrc(modules);
     assert.deepEqual(src.filter((m) => m.startsWith('src/cli/commands/') && !/\/(table|snapshot-list(\.meta)?)\.ts$/.test(m)), [], 'no other command\'s files');
     assert.ok(!src.includes('src/btrfs/index.ts'), 'not the btrfs barrel (send streams, partitions, mkfs)');
     assert.ok(!src.includes('src/cli/help.ts'), 'no help texts');
-    assert.ok(!src.includes('src/plan/input-schema.ts'), 'the plan\'s schemas only, not the inventory\'s and profiles\'');
-    assert.ok(src.length <= 40, `snapshot list loaded ${src.length} source modules: ${src.join(' ')}`);
+    for (const schema of ['src/plan/input-schema.ts', 'src/plan/schema.ts', 'src/core/schema.ts', 'src/snapshot/meta-schema.ts']) assert.ok(!src.includes(schema), `no zod schema (${schema})`);
+    assert.ok(src.length <= 36, `snapshot list loaded ${src.length} source modules: ${src.join(' ')}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a plan that is not well-formed still gets the schema\'s words: zod is loaded to say what is wrong', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'panther-lazy-bad-'));
+  try {
+    const plan = join(dir, 'plan.json');
+    const bad = specPlan('yoga');
+    (bad.pools[0]!.subvolumes[0] as unknown as Record<string, unknown>)['cow'] = 'no';
+    writeFileSync(plan, JSON.stringify(bad));
+    const { modules, status, stderr } = loadedBy(['snapshot', 'list', '--plan', plan, '--root', dir], BIN);
+    assert.equal(status, 1);
+    assert.match(stderr, /pools\.primary\.subvolumes\[0\]\.cow: expected true or false, got "no"/);
+    assert.deepEqual(npmPackages(modules), ['zod']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('opening a repository with an identity file, its points and its index loads no npm package (no age-encryption, no zod)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'panther-lazy-open-'));
+  try {
+    const { generateX25519Identity, identityToRecipient } = await import('age-encryption');
+    const identity = await generateX25519Identity();
+    const identityFile = join(dir, 'identity.txt');
+    writeFileSync(identityFile, `# created: now\n${identity}\n`, { mode: 0o600 });
+    const { initRepo } = await import('../src/backup/open.ts');
+    const repo = await initRepo({ url: join(dir, 'repo'), host: 'h', recipients: [await identityToRecipient(identity)] });
+    await repo.backup((async function* () { yield Buffer.alloc(4096, 1); })(), { subvolume: '@a', snapshot: { name: '@a.1', uuid: 'u', time: '2026-01-01T00:00:00Z' } });
+    const script = join(dir, 'open.ts');
+    writeFileSync(script, [
+      `import { openRepo } from ${JSON.stringify(join(ROOT, 'src/backup/open.ts'))};`,
+      `import { loadPoints } from ${JSON.stringify(join(ROOT, 'src/backup/points.ts'))};`,
+      `const repo = await openRepo({ url: ${JSON.stringify(join(dir, 'repo'))}, host: 'h', identityFile: ${JSON.stringify(identityFile)} });`,
+      'await repo.index();',
+      'process.stdout.write(String((await loadPoints(repo)).length));',
+    ].join('\n'));
+    const { modules, status, stdout } = loadedBy([], script);
+    assert.equal(status, 0);
+    assert.equal(stdout, '1', 'the repository opened and its point was read');
+    assert.deepEqual(npmPackages(modules), []);
+    assert.deepEqual(inSrc(modules).filter((m) => /src\/repo\/(check|prune|restore)\/|repair-index/.test(m)), [], 'no check, prune, restore or repair code');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,10 +1,10 @@
 // Plans written to disk (`panther plan --out`) and read back by lint/render/provision. A plan file is
 // input from a user: its shape is checked against the schema (schema.ts) here; lint judges whether it
-// can work.
+// can work. A well-formed plan is recognised without zod (plan-shape.ts); zod is loaded only to say
+// what is wrong with one that is not, or to read one plan-shape.ts cannot vouch for.
 import { readFile } from 'node:fs/promises';
 import { PantherError } from '../core/errors.ts';
-import { parseWithSchema } from '../core/schema.ts';
-import { storagePlan } from './schema.ts';
+import { wellFormedPlan } from './plan-shape.ts';
 import type { StoragePlan } from './types.ts';
 
 export async function readPlan(path: string): Promise<StoragePlan> {
@@ -16,18 +16,6 @@ export async function readPlan(path: string): Promise<StoragePlan> {
       subject: path, cause, hint: 'write one with: panther plan … --out plan.json',
     });
   }
-  return parsePlan(json, path);
-}
-
-export function parsePlan(json: unknown, source: string): StoragePlan {
-  // `{ plan: … }` wrappers (a plan inside a report) are accepted as well as the bare plan.
-  if (isObject(json) && json['version'] === undefined && isObject(json['plan'])) return parsePlan(json['plan'], `${source} (plan)`);
-  return parseWithSchema(storagePlan, json, source, {
-    code: 'plan-invalid', what: 'a storage plan', namedArrays: ['pools'],
-    hint: 'fix the value(s) listed, or regenerate the plan with panther plan … --out plan.json',
-  });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  // A `{ plan: … }` wrapper (a plan inside a report) is not a plan itself: parse-plan.ts unwraps it.
+  return wellFormedPlan(json) ?? (await import('./parse-plan.ts')).parsePlan(json, path);
 }

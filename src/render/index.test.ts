@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { specPlan } from '../../test/support/plans.ts';
-import { parsePlan } from '../plan/read-plan.ts';
+import { parsePlan } from '../plan/parse-plan.ts';
 import { renderDisko } from './disko.ts';
 import { render, RENDER_KINDS, renderers } from './index.ts';
 import { renderJson } from './json.ts';

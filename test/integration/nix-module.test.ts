@@ -12,7 +12,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parsePlan } from '../../src/plan/read-plan.ts';
+import { parsePlan } from '../../src/plan/parse-plan.ts';
 import type { StoragePlan } from '../../src/plan/types.ts';
 import { renderDisko } from '../../src/render/disko.ts';
 import { nixString } from '../../src/render/nix.ts';
