@@ -1,7 +1,6 @@
 // The one place that starts btrfs-progs and util-linux. Always an argument array and never a
 // shell, so no path can become a command. Failures come back as PantherError with the command,
 // the subject, the tool's last words and a likely cause (see failure.ts).
-import { spawn } from 'node:child_process';
 import { commandFailed, missingTool } from './failure.ts';
 
 export interface RunOptions {
@@ -26,7 +25,9 @@ const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 // Tools print their messages in the user's language otherwise; our parsers and diagnoses read English.
 const TOOL_ENV = { ...process.env, LC_ALL: 'C', LANG: 'C' };
 
-export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export async function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  // Loaded on the first run, not at start-up: a command that reads the plan and sidecars starts nothing.
+  const { spawn } = await import('node:child_process');
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const subject = opts.subject ?? args.at(-1) ?? cmd;
   const allowed = new Set([0, ...(opts.allowExit ?? [])]);

@@ -2,7 +2,6 @@
 // caller's descriptor as its fd 3 and locks it; a flock lock belongs to the open file description,
 // which the caller shares, so the lock stays held after the child exits and the kernel releases it
 // when the caller closes its descriptor or dies. No native code, no stale locks.
-import { spawn } from 'node:child_process';
 import { commandFailed, missingTool } from './failure.ts';
 
 const CMD = 'flock';
@@ -15,7 +14,9 @@ const TIMEOUT_MS = 30_000;
  * Tries once to take an exclusive flock on `fd` without waiting: true when this open file
  * description now holds it (or already did), false when another one holds it.
  */
-export function tryExclusiveFlock(fd: number, subject: string): Promise<boolean> {
+export async function tryExclusiveFlock(fd: number, subject: string): Promise<boolean> {
+  // Loaded when a lock is taken, not at start-up (commands that take none, snapshot list, start faster).
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const child = spawn(CMD, [...ARGS], { stdio: ['ignore', 'ignore', 'pipe', fd], env: { ...process.env, LC_ALL: 'C', LANG: 'C' }, shell: false });
     const err: Buffer[] = [];

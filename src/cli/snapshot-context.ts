@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { flagOrEnv } from '../core/defaults.ts';
 import { readPlan } from '../plan/read-plan.ts';
 import type { EngineContext } from '../snapshot/engine.ts';
-import { acquireLock, type HeldLock } from '../locks/host-lock.ts';
+import type { HeldLock } from '../locks/host-lock.ts';
 import { str, type Io, type Values } from './command.ts';
 import { secondsFlag, timeFlag } from './flags.ts';
 import { BACKUP_LOCK_NAME, DRILL_LOCK_NAME, DEFAULT_LOCK, DEFAULT_PLAN } from './options.ts';
@@ -68,6 +68,8 @@ function waitMs(values: Values): number {
 }
 
 async function withLockFile<T>(path: string, purpose: string, wait: number, fn: () => Promise<T>): Promise<T> {
+  // The lock code (and flock) loaded by commands that take the lock, not by every snapshot command.
+  const { acquireLock } = await import('../locks/host-lock.ts');
   const lock: HeldLock = await acquireLock(path, purpose, wait);
   try {
     return await fn();

@@ -1,9 +1,10 @@
 // Write-then-rename with fsync: a crash leaves either the old file or the complete new one.
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 
 export async function writeFileAtomic(path: string, data: string | Uint8Array | AsyncIterable<Uint8Array>, mode = 0o644): Promise<void> {
+  // node:crypto loaded here, not at start-up: commands that read the plan and sidecars (snapshot list) never write.
+  const { randomBytes } = await import('node:crypto');
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(tmp, 'wx', mode);
   try {

@@ -5,8 +5,6 @@
 import { chmod, lstat, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 // Not the btrfs barrel: `snapshot list` runs on every status check and needs this one wrapper.
-import { showSubvolume } from '../btrfs/subvolume-show.ts';
-import { writeFileAtomic } from '../core/atomic-write.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import { VERSION } from '../core/defaults.ts';
 import type { PoolPlan, StoragePlan, SubvolumePlan } from '../plan/types.ts';
@@ -93,6 +91,8 @@ export async function secureSnapshotDirs(loc: Located, log: Warn, dryRun = false
 
 export async function writeMeta(dir: string, meta: SnapshotMeta): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Loaded when a sidecar is written, not at start-up: listing only reads sidecars (issue 16).
+  const { writeFileAtomic } = await import('../core/atomic-write.ts');
   await writeFileAtomic(join(dir, `${meta.name}.json`), `${JSON.stringify(meta, null, 2)}\n`);
 }
 
@@ -128,7 +128,7 @@ export async function listStored(plan: StoragePlan, root: string, loc: Located, 
       why = `the sidecar file was unusable: ${sidecar.problem}`;
       warn(`warning: ${path}.json: ${sidecar.problem}; ${entry.name} is listed with metadata rebuilt from btrfs and retention keeps it (its pins and holds are unknown); panther snapshot pin or unpin rewrites the file, or delete the file to let retention treat it as a timeline snapshot`);
     }
-    const info = await showSubvolume(path).catch(() => null);
+    const info = await import('../btrfs/subvolume-show.ts').then(({ showSubvolume }) => showSubvolume(path)).catch(() => null);
     result.push({
       path, rebuilt: true, unusableSidecar: text !== null,
       meta: {
