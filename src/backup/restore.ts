@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { deleteSubvolume, isSubvolume, receiveStream, snapshotSubvolume } from '../btrfs/index.ts';
+import { deleteSubvolume, deleteSubvolumes, isSubvolume, receiveStream, snapshotSubvolume } from '../btrfs/index.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import type { RepositoryReader } from '../repo/index.ts';
 import { chainOf } from './chain.ts';
@@ -80,15 +80,20 @@ export async function restorePoint(repo: RepositoryReader, ref: string, to: stri
     for (const [i, pointId] of chain.entries()) {
       log(`receiving ${i + 1}/${chain.length}: ${pointId.slice(0, 12)}…`);
       await receiveStream(staging, Readable.from(repo.restoreStream(pointId, signal === undefined ? {} : { signal }), AS_BYTES));
-      // Each incremental needs only its parent: drop the one before as soon as its child is in.
-      if (i > 0) await deleteSubvolume(join(staging, names[i - 1]!));
+      // Each incremental needs only its parent: drop the one before as soon as its child is in, unless
+      // the child is the last: then the move comes first, and the staging copies go together below.
+      if (i > 0 && i < chain.length - 1) await deleteSubvolume(join(staging, names[i - 1]!));
     }
     // A received subvolume is read-only and cannot be renamed (EROFS): a read-only snapshot of it at
     // the destination is the atomic, free "move"; the staging copy goes with the staging directory.
     await snapshotSubvolume(join(staging, snapshot), final, { readonly: true });
     return { point: id, snapshot, chain, path: final };
   } finally {
-    for (const name of await receivedSubvolumes(staging)) await deleteSubvolume(join(staging, name)).catch(() => undefined);
+    const received = (await receivedSubvolumes(staging)).map((name) => join(staging, name));
+    // One call for all; if it fails, one by one, so one that cannot go does not keep the others.
+    await deleteSubvolumes(received).catch(async () => {
+      for (const path of received) await deleteSubvolume(path).catch(() => undefined);
+    });
     await rmdir(staging).catch(() => undefined);
   }
 }

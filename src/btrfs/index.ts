@@ -24,7 +24,7 @@ export { safePath, safeName, safeDevice } from './args.ts';
 export { mkfsBtrfs, mkfsBtrfsImage, mkfsVfat, parseMkfsBtrfs } from './mkfs.ts';
 export type { MkfsBtrfsOptions, MkfsVfatOptions, MkfsResult } from './mkfs.ts';
 
-export { createSubvolume, snapshotSubvolume, deleteSubvolume, isSubvolume, BTRFS_SUPER_MAGIC } from './subvolume.ts';
+export { createSubvolume, snapshotSubvolume, deleteSubvolume, deleteSubvolumes, isSubvolume, BTRFS_SUPER_MAGIC } from './subvolume.ts';
 export type { SnapshotOptions, DeleteSubvolumeOptions } from './subvolume.ts';
 export { listSubvolumes, parseSubvolumeList } from './subvolume-list.ts';
 export type { SubvolumeListEntry, ListSubvolumesOptions } from './subvolume-list.ts';

@@ -31,9 +31,15 @@ export interface DeleteSubvolumeOptions {
 }
 
 export async function deleteSubvolume(path: string, opts: DeleteSubvolumeOptions = {}): Promise<void> {
-  safePath(path);
+  await deleteSubvolumes([path], opts);
+}
+
+/** Several subvolumes with one `btrfs subvolume delete` (one process, one wait, instead of one each). */
+export async function deleteSubvolumes(paths: readonly string[], opts: DeleteSubvolumeOptions = {}): Promise<void> {
+  if (paths.length === 0) return;
+  for (const path of paths) safePath(path);
   const flags = opts.commit ? ['--commit-after'] : [];
-  await run('btrfs', ['subvolume', 'delete', ...flags, '--', path], { subject: path });
+  await run('btrfs', ['subvolume', 'delete', ...flags, '--', ...paths], { subject: paths.join(', ') });
 }
 
 /**

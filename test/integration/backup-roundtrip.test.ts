@@ -5,7 +5,7 @@
 // compared with its snapshot, property by property.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstat, mkdir } from 'node:fs/promises';
+import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BTRFS_TOOLS, PARTITION_TOOLS, skipReason } from '../support/requirements.ts';
 import { provisionSpecHost, type Provisioned } from '../support/provisioned.ts';
@@ -99,6 +99,8 @@ describe('backup round trip: full + ten incrementals of a rich tree', { skip, ti
       const restored = await restorePoint(reader, point.id, to, () => {});
       assert.equal(restored.snapshot, point.snapshot);
       assert.deepEqual(restored.chain, points.slice(0, i + 1).map((x) => x.id), 'restores the whole chain, full first');
+      // The staged copies of the chain go after the move (several at once): none may be left behind.
+      assert.deepEqual(await readdir(to), [point.snapshot], `point ${i}: only the restored subvolume is left in the destination`);
       const source = join(snapDir, point.snapshot);
       assert.deepEqual((await verifyTree(source, restored.path)).sample, [], `point ${i}: verifyTree`);
       const [a, b] = [await extendedProperties(source), await extendedProperties(restored.path)];
