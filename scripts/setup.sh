@@ -25,7 +25,8 @@ packages=(
   fonts-dejavu-core  # so the UI's screenshots show text, not boxes
   caddy         # adapts and runs the rendered Caddy site blocks (render caddy)
   qemu-system-x86  # the VM tests boot real virtual disks under QEMU (TCG)
-  busybox-static   # the VM's init, depmod, cpio and unxz (the host has no kmod or cpio)
+  busybox-static   # the VM's init, depmod and cpio (the host has no kmod or cpio)
+  xz-utils         # unpacks the kernel's vmlinux (busybox unxz lacks the x86 BCJ filter)
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
