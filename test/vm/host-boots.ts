@@ -3,6 +3,7 @@
 // left in its directory comes back parsed, for the test's assertions.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runCli } from '../support/cli.ts';
 import type { BootResult, VmSession } from './vm.ts';
 
 export interface Finding { id: string; severity: string; subject: string; found?: unknown; fix?: string }
@@ -10,11 +11,10 @@ export interface Mount { target: string; source: string; fstype: string; options
 
 export interface BootOutput {
   boot: BootResult;
-  doctor: { findings: Finding[] };
+  doctor: { findings: Finding[]; planSource: string | null };
   doctorExit: number;
   /** Every mount at or below the target root, flattened. */
   mounts: Mount[];
-  fstab: string;
 }
 
 const JOB = (name: string): string => readFileSync(new URL(`./jobs/${name}.sh`, import.meta.url), 'utf8');
@@ -27,10 +27,9 @@ function collect(boot: BootResult): BootOutput {
   const file = (name: string): string => readFileSync(join(boot.outDir, name), 'utf8');
   return {
     boot,
-    doctor: JSON.parse(file('doctor.json')) as { findings: Finding[] },
+    doctor: JSON.parse(file('doctor.json')) as BootOutput['doctor'],
     doctorExit: Number(file('doctor.rc').trim()),
     mounts: flatten((JSON.parse(file('mounts.json')) as { filesystems: Mount[] }).filesystems),
-    fstab: file('fstab'),
   };
 }
 
@@ -39,11 +38,19 @@ function poolDisks(vm: VmSession): string {
   return JSON.stringify(vm.disks.filter((d) => d.role !== 'backup').map((d) => ({ role: d.role, serial: d.serial })));
 }
 
-export async function provisionBoot(vm: VmSession): Promise<BootOutput> {
-  return collect(await vm.run({
+export interface ProvisionOutput extends BootOutput {
+  /** `panther render fstab` of the plan provision recorded on the disks. */
+  fstab: string;
+}
+
+export async function provisionBoot(vm: VmSession): Promise<ProvisionOutput> {
+  const boot = await vm.run({
     job: `HOST=${vm.host.name}\n${JOB('provision')}`,
     files: { 'disks.json': poolDisks(vm) },
-  }));
+  });
+  const rendered = await runCli('render', 'fstab', '--plan', join(boot.outDir, 'recorded-plan.json'));
+  if (rendered.code !== 0) throw new Error(`panther render fstab of the recorded plan: exit ${rendered.code}: ${rendered.stderr}`);
+  return { ...collect(boot), fstab: rendered.stdout };
 }
 
 export async function remountBoot(vm: VmSession, fstab: string): Promise<BootOutput> {

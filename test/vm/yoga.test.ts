@@ -1,9 +1,9 @@
 // Yoga (one NVMe) on virtual hardware: the report of the VM's own disk gives the light-laptop plan,
 // provision lays it onto /dev/nvme0n1 with a real vfat ESP, doctor is clean; a second boot mounts
-// from the fstab panther rendered, and doctor is clean again. README "VM tests" says how to run it.
+// from the fstab panther rendered from the plan recorded on the disk, and doctor is clean again. README "VM tests" says how to run it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { errorsOf, provisionBoot, remountBoot, timings, type BootOutput } from './host-boots.ts';
+import { errorsOf, provisionBoot, remountBoot, timings, type ProvisionOutput } from './host-boots.ts';
 import { vmSkipReason } from './requirements.ts';
 import { VmSession } from './vm.ts';
 
@@ -11,7 +11,7 @@ const TIMEOUT = 600_000;
 
 describe('yoga in a VM (QEMU, one NVMe)', { skip: vmSkipReason(), timeout: TIMEOUT }, () => {
   let vm: VmSession;
-  let first: BootOutput;
+  let first: ProvisionOutput;
   before(async () => { vm = await VmSession.create('yoga'); });
   after(async () => { await vm?.dispose(); });
 
@@ -40,6 +40,7 @@ describe('yoga in a VM (QEMU, one NVMe)', { skip: vmSkipReason(), timeout: TIMEO
     const mounted = new Set(second.mounts.map((m) => m.target.replace(/^\/mnt\/target/, '') || '/'));
     assert.deepEqual(wanted.filter((w) => !mounted.has(w)), [], 'every fstab line is mounted');
     assert.equal(second.mounts.find((m) => m.target === '/mnt/target/boot')?.fstype, 'vfat');
+    assert.equal(second.doctor.planSource, 'recorded', 'doctor found the plan provision recorded on the disk');
     assert.deepEqual(errorsOf(second.doctor.findings), [], second.boot.log);
     assert.equal(second.doctorExit, 0);
   });

@@ -1,6 +1,8 @@
 # Boot 1 of a spec host (runs in the VM; vm.ts puts set -euo pipefail, $REPO and `panther` before it,
 # the host puts $HOST and disks.json beside it). The spec host's facter report with the VM's disks
-# swapped in → plan → provision onto the real device names → doctor → fstab on the root subvolume.
+# swapped in → provision onto the real device names → doctor. The plan provision recorded on the root
+# subvolume comes back as recorded-plan.json (the host renders the fstab from it). Every panther
+# command costs seconds under emulation, so nothing is run twice: init unmounts at the end.
 t() { cut -d' ' -f1 /proc/uptime; }
 echo "start $(t)"
 node "$REPO/test/vm/guest/facter.ts" "$REPO/examples/facter/$HOST.json" disks.json facter.json devices.txt
@@ -8,18 +10,13 @@ cat devices.txt
 devices=()
 while IFS= read -r d; do devices+=(--device "$d"); done < devices.txt
 echo "facter $(t)"
-panther plan --inventory "$REPO/examples/inventory.json" --host "$HOST" --facter facter.json --json > plan.json
-echo "plan $(t)"
 mkdir -p /mnt/target
-panther provision --plan plan.json "${devices[@]}" --root /mnt/target --yes --fit-to-device --json > provision.json
+panther provision --inventory "$REPO/examples/inventory.json" --host "$HOST" --facter facter.json \
+  "${devices[@]}" --root /mnt/target --yes --fit-to-device --json > provision.json
 echo "provision $(t)"
 findmnt -J -R -o TARGET,SOURCE,FSTYPE,OPTIONS /mnt/target > mounts.json
+cp /mnt/target/etc/panther/plan.json recorded-plan.json
 rc=0
 panther doctor --root /mnt/target --json > doctor.json || rc=$?
 echo "$rc" > doctor.rc
 echo "doctor $(t) (exit $rc)"
-panther render fstab --plan /mnt/target/etc/panther/plan.json --out /mnt/target/etc/fstab
-cp /mnt/target/etc/fstab fstab
-cat fstab
-panther unmount --root /mnt/target > /dev/null
-echo "end $(t)"
