@@ -118,6 +118,8 @@ export class VmSession {
       cacheDir: await guestCache(),
     });
     const timeoutMs = opts.timeoutMs ?? 240_000;
+    // One line per boot, so someone running a VM test by hand can `tail -f` the console.
+    process.stderr.write(`${this.host.name} VM, boot ${this.boots}: console in ${consoleLog}\n`);
     const started = Date.now();
     const child = spawn(QEMU, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     track(child);

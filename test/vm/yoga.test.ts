@@ -9,13 +9,16 @@ import { VmSession } from './vm.ts';
 
 const TIMEOUT = 600_000;
 
-describe('yoga in a VM (QEMU, one NVMe)', { skip: vmSkipReason(), timeout: TIMEOUT }, () => {
-  let vm: VmSession;
+const skip = vmSkipReason();
+
+describe('yoga in a VM (QEMU, one NVMe)', { timeout: TIMEOUT }, () => {
+  let vm: VmSession | undefined;
   let first: ProvisionOutput;
-  before(async () => { vm = await VmSession.create('yoga'); });
+  before(async () => { if (skip === false) vm = await VmSession.create('yoga'); });
   after(async () => { await vm?.dispose(); });
 
-  test('boot 1: provision onto /dev/nvme0n1, ESP vfat at /boot, doctor has no errors', { timeout: TIMEOUT }, async (t) => {
+  test('boot 1: provision onto /dev/nvme0n1, ESP vfat at /boot, doctor has no errors', { skip, timeout: TIMEOUT }, async (t) => {
+    assert.ok(vm);
     first = await provisionBoot(vm);
     t.diagnostic(`boot 1: ${first.boot.seconds.toFixed(1)} s; guest uptime at each step: ${timings(first.boot.log)}`);
     const boot = first.mounts.find((m) => m.target === '/mnt/target/boot');
@@ -32,7 +35,8 @@ describe('yoga in a VM (QEMU, one NVMe)', { skip: vmSkipReason(), timeout: TIMEO
     assert.doesNotMatch(first.fstab, /\/dev\/nvme/, 'the fstab names filesystems by label');
   });
 
-  test('boot 2: the rendered fstab mounts every filesystem again and doctor has no errors', { timeout: TIMEOUT }, async (t) => {
+  test('boot 2: the rendered fstab mounts every filesystem again and doctor has no errors', { skip, timeout: TIMEOUT }, async (t) => {
+    assert.ok(vm);
     assert.ok(first, 'boot 1 ran');
     const second = await remountBoot(vm, first.fstab);
     t.diagnostic(`boot 2: ${second.boot.seconds.toFixed(1)} s; guest uptime at each step: ${timings(second.boot.log)}`);
