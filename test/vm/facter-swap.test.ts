@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseFacterReport } from '../../src/facter/parse.ts';
-import { swapDisks, vpdSerial } from './facter-swap.ts';
+import { swapDisks, vmInventory, vpdSerial } from './facter-swap.ts';
 
 const spec = (host: string): unknown => JSON.parse(readFileSync(new URL(`../../examples/facter/${host}.json`, import.meta.url), 'utf8'));
 const GiB = 1024 ** 3;
@@ -38,4 +38,18 @@ test('vpdSerial reads page 0x80 and ignores anything else', () => {
   assert.equal(vpdSerial(Buffer.from([0, 0x80, 0, 5, ...Buffer.from('AB12 ')])), 'AB12');
   assert.equal(vpdSerial(Buffer.from([0, 0x83, 0, 1, 65])), '');
   assert.equal(vpdSerial(Buffer.alloc(2)), '');
+});
+
+test('vmInventory: the host\'s expected disks name the guest devices found for their pools, without the spec\'s sizes', () => {
+  const inventory = JSON.parse(readFileSync(new URL('../../examples/inventory.json', import.meta.url), 'utf8')) as unknown;
+  const zephyrus = vmInventory(inventory, 'zephyrus', [{ role: 'primary', name: 'nvme1n1' }, { role: 'secondary', name: 'nvme0n1' }]) as any;
+  assert.deepEqual(Object.keys(zephyrus.hosts), ['zephyrus']);
+  assert.equal(zephyrus.hosts.zephyrus.profile, 'dev-laptop');
+  assert.deepEqual(zephyrus.hosts.zephyrus.disks, [
+    { pool: 'primary', device: '/dev/nvme1n1', transport: 'nvme' }, { pool: 'secondary', device: '/dev/nvme0n1', transport: 'nvme' },
+  ]);
+  const yoga = vmInventory(inventory, 'yoga', [{ role: 'primary', name: 'nvme0n1' }]) as any;
+  assert.deepEqual(yoga.hosts.yoga.disks, [{ device: '/dev/nvme0n1', transport: 'nvme' }]);
+  assert.throws(() => vmInventory(inventory, 'zephyrus', [{ role: 'primary', name: 'nvme0n1' }]), /pool secondary\) has no VM disk/);
+  assert.throws(() => vmInventory(inventory, 'nope', []), /no host nope/);
 });

@@ -57,3 +57,24 @@ export function vpdSerial(page: Buffer): string {
   const len = page.readUInt16BE(2);
   return page.subarray(4, 4 + len).toString('latin1').trim();
 }
+
+/**
+ * The spec inventory with `host`'s expected disks made the VM's: each names the guest device found
+ * (by serial) for its pool, and no size (the spec's are TBs). Pools are matched by the entry's `pool`,
+ * else by position, as the inventory itself does. Only `host` is kept. Pure.
+ */
+export function vmInventory(inventory: unknown, host: string, pools: ReadonlyArray<{ role: string; name: string }>): Json {
+  if (!isObject(inventory) || !isObject(inventory.hosts) || !isObject(inventory.hosts[host])) {
+    throw new Error(`the inventory has no host ${host}`);
+  }
+  const entry = inventory.hosts[host];
+  const expected = (Array.isArray(entry.disks) ? entry.disks : []).filter(isObject);
+  const disks = expected.map((d, i) => {
+    const role = typeof d.pool === 'string' ? d.pool : pools[i]?.role;
+    const found = pools.find((p) => p.role === role);
+    if (found === undefined) throw new Error(`${host}: the inventory's disk ${i} (pool ${role ?? '?'}) has no VM disk`);
+    const { sizeGB: _size, ...rest } = d;
+    return { ...rest, device: `/dev/${found.name}` };
+  });
+  return { hosts: { [host]: { ...entry, disks } } };
+}

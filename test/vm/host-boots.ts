@@ -41,6 +41,8 @@ function poolDisks(vm: VmSession): string {
 export interface ProvisionOutput extends BootOutput {
   /** `panther render fstab` of the plan provision recorded on the disks. */
   fstab: string;
+  /** Pool → the guest device found for it by serial (what provision got as --device). */
+  devices: Record<string, string>;
 }
 
 export async function provisionBoot(vm: VmSession): Promise<ProvisionOutput> {
@@ -50,7 +52,9 @@ export async function provisionBoot(vm: VmSession): Promise<ProvisionOutput> {
   });
   const rendered = await runCli('render', 'fstab', '--plan', join(boot.outDir, 'recorded-plan.json'));
   if (rendered.code !== 0) throw new Error(`panther render fstab of the recorded plan: exit ${rendered.code}: ${rendered.stderr}`);
-  return { ...collect(boot), fstab: rendered.stdout };
+  const devices = Object.fromEntries(readFileSync(join(boot.outDir, 'devices.txt'), 'utf8').split('\n').filter(Boolean)
+    .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return { ...collect(boot), fstab: rendered.stdout, devices };
 }
 
 export async function remountBoot(vm: VmSession, fstab: string): Promise<BootOutput> {

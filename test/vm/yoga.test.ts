@@ -21,6 +21,7 @@ describe('yoga in a VM (QEMU, one NVMe)', { timeout: TIMEOUT }, () => {
     assert.ok(vm);
     first = await provisionBoot(vm);
     t.diagnostic(`boot 1: ${first.boot.seconds.toFixed(1)} s; guest uptime at each step: ${timings(first.boot.log)}`);
+    assert.deepEqual(first.devices, { primary: '/dev/nvme0n1' });
     const boot = first.mounts.find((m) => m.target === '/mnt/target/boot');
     assert.ok(boot, `the ESP is mounted: ${first.mounts.map((m) => m.target).join(' ')}`);
     assert.equal(boot.fstype, 'vfat');

@@ -1,15 +1,16 @@
 // Runs in the VM: reads the guest's block devices from /sys/block, finds the host's pool disks by
-// serial (never by kernel name), writes the spec host's facter report with its disks swapped for
-// them, and one `POOL=/dev/NAME` line per pool for provision's --device flags.
-// Usage: node guest/facter.ts SPEC_REPORT DISKS_JSON OUT_REPORT OUT_DEVICES
+// serial (never by kernel name), and writes into OUT_DIR the spec host's facter report with its disks
+// swapped for them (facter.json), the spec inventory with the host's expected disks made these
+// (inventory.json), and one `POOL=/dev/NAME` line per pool for provision's --device flags (devices.txt).
+// Usage: node guest/facter.ts HOST SPEC_REPORT SPEC_INVENTORY DISKS_JSON OUT_DIR
 //   DISKS_JSON: [{ "role": "primary", "serial": "…" }, …] in pool order.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { swapDisks, vpdSerial, type GuestDisk } from '../facter-swap.ts';
+import { swapDisks, vmInventory, vpdSerial, type GuestDisk } from '../facter-swap.ts';
 
 const argv = process.argv.slice(2);
-if (argv.length !== 4) throw new Error('usage: facter.ts SPEC_REPORT DISKS_JSON OUT_REPORT OUT_DEVICES');
-const [specPath, disksPath, outReport, outDevices] = argv as [string, string, string, string];
+if (argv.length !== 5) throw new Error('usage: facter.ts HOST SPEC_REPORT SPEC_INVENTORY DISKS_JSON OUT_DIR');
+const [host, specPath, inventoryPath, disksPath, outDir] = argv as [string, string, string, string, string];
 
 const read = (path: string): string => (existsSync(path) ? readFileSync(path, 'latin1').trim() : '');
 
@@ -35,5 +36,8 @@ if (missing.length > 0) {
   process.exit(1);
 }
 const spec = JSON.parse(readFileSync(specPath, 'utf8')) as unknown;
-writeFileSync(outReport, `${JSON.stringify(swapDisks(spec, found.map((f) => f.disk)), null, 2)}\n`);
-writeFileSync(outDevices, found.map((f) => `${f.role}=/dev/${f.disk.name}\n`).join(''));
+const inventory = JSON.parse(readFileSync(inventoryPath, 'utf8')) as unknown;
+const pools = found.map((f) => ({ role: f.role, name: f.disk.name }));
+writeFileSync(join(outDir, 'facter.json'), `${JSON.stringify(swapDisks(spec, found.map((f) => f.disk)), null, 2)}\n`);
+writeFileSync(join(outDir, 'inventory.json'), `${JSON.stringify(vmInventory(inventory, host, pools), null, 2)}\n`);
+writeFileSync(join(outDir, 'devices.txt'), pools.map((p) => `${p.role}=/dev/${p.name}\n`).join(''));
