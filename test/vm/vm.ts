@@ -5,7 +5,7 @@
 // back). Its exit code comes back through that directory too. One VM at a time, killed by its own PID
 // on every path; on failure the console log is kept and its tail printed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,14 +40,32 @@ export interface BootResult {
 
 export class VmError extends Error {}
 
-// QEMU processes alive in this process: killed (SIGKILL, by PID) if the test runner exits first.
+// QEMU processes alive in this process, and sessions not yet disposed: if the test runner exits first
+// (node --test's SIGINT handler calls process.exit), each QEMU is killed by its PID and the disk
+// images are removed, synchronously, as only synchronous work runs in 'exit'.
 const live = new Set<ChildProcess>();
+const sessionDirs = new Set<string>();
 let exitHook = false;
-function track(child: ChildProcess): void {
-  live.add(child);
+function releaseAll(): void {
+  for (const c of live) { try { c.kill('SIGKILL'); } catch { /* gone */ } }
+  for (const dir of sessionDirs) { try { rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ } }
+}
+function onSignal(signal: NodeJS.Signals): void {
+  releaseAll();
+  process.removeListener(signal, onSignal);
+  // Re-raise, so the process ends as it would have without us (or other handlers run).
+  process.kill(process.pid, signal);
+}
+function onExitCleanup(): void {
   if (exitHook) return;
   exitHook = true;
-  process.on('exit', () => { for (const c of live) { try { c.kill('SIGKILL'); } catch { /* gone */ } } });
+  // A signal's default action skips 'exit': catch the usual ones too.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  process.on('exit', releaseAll);
+}
+function track(child: ChildProcess): void {
+  live.add(child);
+  onExitCleanup();
 }
 
 const PRELUDE = (repo: string): string => [
@@ -93,6 +111,8 @@ export class VmSession {
     if (kernel === null) throw new VmError('no kernel for the VM: run scripts/setup-vm.sh (it unpacks Debian\'s linux-image into the cache)');
     const [k, i] = [await vmlinux(kernel), await initramfs(kernel)];
     const dir = await mkdtemp(join(tmpdir(), `panther-vm-${host.name}-`));
+    sessionDirs.add(dir);
+    onExitCleanup();
     const disks: AttachedDisk[] = [];
     for (const d of host.disks) {
       const image = join(dir, `${d.role}.img`);
@@ -182,5 +202,6 @@ export class VmSession {
   /** Removes the disk images and the boots' directories. */
   async dispose(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+    sessionDirs.delete(this.dir);
   }
 }
