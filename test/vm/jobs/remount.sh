@@ -8,7 +8,10 @@ mkdir -p /mnt/target
 # mount --all leaves out "/" (the running root is mounted already), so the root line is mounted by hand.
 mount --fstab fstab --target-prefix /mnt/target /
 mount --all --fstab fstab --target-prefix /mnt/target
+# swapon --all would take the paths as they are: the swap lines' files live below the prefix too.
+awk '$3 == "swap" { print $1 }' fstab | while IFS= read -r file; do swapon "/mnt/target$file"; done
 findmnt -J -R -o TARGET,SOURCE,FSTYPE,OPTIONS /mnt/target > mounts.json
+swapon --show=NAME,TYPE,SIZE --bytes > swaps.txt
 echo "mounted $(t)"
 rc=0
 panther doctor --root /mnt/target --fstab fstab --json > doctor.json || rc=$?
