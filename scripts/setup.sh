@@ -24,6 +24,9 @@ packages=(
   chromium      # headless, driven by playwright-core: the web UI tests
   fonts-dejavu-core  # so the UI's screenshots show text, not boxes
   caddy         # adapts and runs the rendered Caddy site blocks (render caddy)
+  qemu-system-x86  # the VM tests boot real virtual disks under QEMU (TCG)
+  busybox-static   # the VM's init, depmod and cpio (the host has no kmod or cpio)
+  xz-utils         # unpacks the kernel's vmlinux (busybox unxz lacks the x86 BCJ filter)
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -42,3 +45,7 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
   echo "setup: npm ci" >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+
+# The kernel the VM tests (test/vm/) boot, unpacked outside the repository.
+bash scripts/setup-vm.sh

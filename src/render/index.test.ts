@@ -8,7 +8,7 @@ import { renderJson } from './json.ts';
 import { renderNixos } from './nixos.ts';
 
 test('render dispatches every listed kind', () => {
-  assert.deepEqual(RENDER_KINDS, ['disko', 'nixos', 'systemd', 'json', 'datadog-agent', 'caddy']);
+  assert.deepEqual(RENDER_KINDS, ['disko', 'nixos', 'systemd', 'json', 'datadog-agent', 'caddy', 'fstab']);
   assert.deepEqual(Object.keys(renderers), RENDER_KINDS);
   const plan = specPlan('ovh');
   assert.equal(render('disko', plan), renderDisko(plan));

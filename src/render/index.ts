@@ -9,6 +9,7 @@
 //   json   the plan itself
 //   datadog-agent  the agent's checks for panther (systemd units, journald logs, DogStatsD or OpenMetrics)
 //   caddy  Caddy site blocks for `panther serve` under the specification's three names (DNS-01, tailnet only)
+//   fstab  the mounts provision makes, by label (a system without NixOS; the VM tests' second boot)
 //
 // Adding a kind: write `src/render/<kind>.ts` exporting
 // `render<Kind>(plan: StoragePlan, options?): string`, add one line to renderers below, and the CLI's
@@ -17,6 +18,7 @@ import type { StoragePlan } from '../plan/types.ts';
 import { renderCaddy, type CaddyRenderOptions } from './caddy.ts';
 import { renderDatadogAgent, type DatadogAgentRenderOptions } from './datadog-agent.ts';
 import { renderDisko } from './disko.ts';
+import { renderFstab } from './fstab.ts';
 import { renderJson } from './json.ts';
 import { renderNixos, type NixosOptions } from './nixos.ts';
 import { renderSystemd, type SystemdOptions } from './systemd.ts';
@@ -33,6 +35,7 @@ export const renderers = {
   json: renderJson,
   'datadog-agent': renderDatadogAgent,
   caddy: renderCaddy,
+  fstab: renderFstab,
 } as const satisfies Record<string, Renderer>;
 
 export type RenderKind = keyof typeof renderers;

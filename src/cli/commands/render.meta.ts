@@ -24,6 +24,7 @@ export const renderCommandInfo: CommandInfo = {
   caddy    Caddy site blocks for the serve command: backup-status.DOMAIN (REST API and /metrics),
            snapshots.DOMAIN (web UI), storage.DOMAIN (dashboard); TLS by DNS-01 via Cloudflare
            (CF_API_TOKEN), security headers, 1MB bodies, 403 outside the allowed ranges
+  fstab    the mounts provision makes as /etc/fstab lines, by label (a system without NixOS)
 ${PLAN_INPUT_HELP}
   --out FILE            write to FILE (atomically) instead of stdout
   --force               render even when lint reports errors (not recommended)
