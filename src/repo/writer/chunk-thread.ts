@@ -1,0 +1,217 @@
+// Chunks a stream and hashes it (ids and whole-stream digest, chunk-hasher.ts) on a worker thread, so
+// the main thread only reads the source, seals, packs and uploads: the per-byte work (FastCDC and two
+// SHA-256 passes) runs beside it on the other core. The source's pieces are copied into 1 MiB
+// batches (the caller may still hold its buffers) that are transferred, and handed back for reuse;
+// chunks come back transferred, in order. Bytes between the source and the consumer are bounded
+// (max chunk + a few batches), so a slow upload slows the reading, as before.
+// A stream shorter than `inPlaceBelow` is chunked on this thread instead: starting a thread costs
+// more than hashing a few MiB (small incrementals).
+import { Worker } from 'node:worker_threads';
+import { ChunkHasher, ID_BYTES } from './chunk-hasher.ts';
+import type { CutChunks, HasherInit } from './chunk-hasher.ts';
+import type { FromWorker, ToWorker } from './chunk-worker.ts';
+
+export interface HashedChunk {
+  data: Buffer;
+  /** HMAC-SHA-256 chunk id. */
+  id: Buffer;
+}
+
+export interface ChunkThreadOptions {
+  /** Streams shorter than this many bytes are chunked on this thread. Default 4 MiB; 0: always a worker. */
+  inPlaceBelow?: number;
+}
+
+const BATCH = 1024 * 1024;
+const DEFAULT_IN_PLACE = 4 * BATCH;
+const WORKER_URL = new URL('./chunk-worker.ts', import.meta.url);
+
+let running = 0;
+
+/** Chunking threads started and not yet exited (tests: none may outlive its stream). */
+export function runningChunkThreads(): number {
+  return running;
+}
+
+interface Engine {
+  post(piece: Buffer): void;
+  end(): void;
+  stop(): Promise<void>;
+}
+
+interface EngineEvents {
+  cut(cut: CutChunks, spare: Uint8Array | null): void;
+  done(cut: CutChunks, sha256: string): void;
+  fail(error: unknown): void;
+}
+
+function inPlace(init: HasherInit, events: EngineEvents): Engine {
+  const hasher = new ChunkHasher(init);
+  return {
+    post: (piece) => { events.cut(hasher.push(piece), piece); },
+    end: () => { const cut = hasher.end(); events.done(cut, hasher.sha256()); },
+    stop: async () => undefined,
+  };
+}
+
+function onWorker(init: HasherInit, events: EngineEvents): Engine {
+  let finished = false;
+  const worker = new Worker(WORKER_URL, { workerData: init });
+  running += 1;
+  worker.on('message', (m: FromWorker) => {
+    if (m.type === 'cut') events.cut(m, m.spare);
+    else { finished = true; events.done(m, m.sha256); }
+  });
+  worker.on('error', (error) => { events.fail(error); });
+  worker.on('exit', (code) => { running -= 1; if (!finished) events.fail(new Error(`the chunking thread stopped early (exit code ${code})`)); });
+  return {
+    post: (piece) => { worker.postMessage({ type: 'data', piece } satisfies ToWorker, [piece.buffer as ArrayBuffer]); },
+    end: () => { worker.postMessage({ type: 'end' } satisfies ToWorker); },
+    stop: async () => { finished = true; await worker.terminate(); },
+  };
+}
+
+/**
+ * The chunks of `source` with their ids, in stream order; `sha256` is set once they all came out.
+ * Breaking out of the loop (or an error) stops the thread and returns the source, as a plain
+ * generator would; an error of the source comes out after the chunks cut before it.
+ */
+export class HashedChunks implements AsyncIterable<HashedChunk> {
+  readonly #source: AsyncIterable<Uint8Array>;
+  readonly #init: HasherInit;
+  readonly #inPlaceBelow: number;
+  readonly #limit: number;
+  sha256: string | undefined;
+
+  constructor(source: AsyncIterable<Uint8Array>, init: HasherInit, options: ChunkThreadOptions = {}) {
+    this.#source = source;
+    this.#init = init;
+    this.#inPlaceBelow = options.inPlaceBelow ?? DEFAULT_IN_PLACE;
+    // The engine must always be able to get to its next cut (up to max bytes past the last one).
+    this.#limit = init.params.max + 4 * BATCH;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<HashedChunk> {
+    const ready: HashedChunk[] = [];
+    const spares: Buffer[] = [];
+    const held: Buffer[] = [];
+    let engine: Engine | undefined;
+    let batch: Buffer | undefined;
+    let used = 0;
+    let posted = 0;
+    let taken = 0;
+    let unanswered = 0;
+    let done = false;
+    let stop = false;
+    let failure: { error: unknown } | undefined;
+    let sourceFailure: { error: unknown } | undefined;
+    let wakeConsumer: (() => void) | undefined;
+    let wakePump: (() => void) | undefined;
+    const wake = (): void => {
+      const c = wakeConsumer; const p = wakePump;
+      wakeConsumer = undefined; wakePump = undefined;
+      c?.(); p?.();
+    };
+    const accept = (cut: CutChunks): void => {
+      cut.chunks.forEach((c, i) => {
+        const data = Buffer.from(c.buffer, c.byteOffset, c.length);
+        ready.push({ data, id: Buffer.from(cut.ids!.buffer, cut.ids!.byteOffset + i * ID_BYTES, ID_BYTES) });
+      });
+    };
+    const events: EngineEvents = {
+      cut: (cut, spare) => {
+        unanswered -= 1;
+        accept(cut);
+        if (spare !== null && spare.buffer.byteLength === BATCH) spares.push(Buffer.from(spare.buffer, 0, BATCH));
+        // The engine is idle: hand it what the source gave so far rather than wait for a full batch.
+        if (unanswered === 0 && batch !== undefined && used > 0) send();
+        wake();
+      },
+      done: (cut, sha256) => { accept(cut); this.sha256 = sha256; done = true; wake(); },
+      fail: (error) => { failure ??= { error }; wake(); },
+    };
+    const send = (): void => {
+      const piece = batch!.subarray(0, used);
+      batch = undefined;
+      used = 0;
+      posted += piece.length;
+      if (engine === undefined) {
+        held.push(piece);
+        if (posted < this.#inPlaceBelow) return;
+        engine = onWorker(this.#init, events);
+        for (const p of held.splice(0)) { unanswered += 1; engine.post(p); }
+        return;
+      }
+      unanswered += 1;
+      engine.post(piece);
+    };
+    /** Hands everything read so far to the engine (this thread's when no worker was needed). */
+    const drain = (): Engine => {
+      if (batch !== undefined && used > 0) send();
+      const e = engine ??= inPlace(this.#init, events);
+      for (const p of held.splice(0)) { unanswered += 1; e.post(p); }
+      return e;
+    };
+    const roomFor = async (): Promise<void> => {
+      while (!stop && failure === undefined && posted - taken >= this.#limit) await new Promise<void>((r) => { wakePump = r; });
+    };
+
+    const iterator = this.#source[Symbol.asyncIterator]();
+    const pump = (async (): Promise<void> => {
+      let ended = false;
+      try {
+        while (!stop && failure === undefined) {
+          const next = await iterator.next();
+          if (next.done === true) { ended = true; break; }
+          const input = next.value;
+          let offset = 0;
+          while (offset < input.length) {
+            if (batch === undefined) {
+              await roomFor();
+              if (stop || failure !== undefined) return;
+              batch = spares.pop() ?? Buffer.allocUnsafeSlow(BATCH);
+            }
+            const n = Math.min(BATCH - used, input.length - offset);
+            batch.set(input.subarray(offset, offset + n), used);
+            used += n;
+            offset += n;
+            if (used === BATCH) send();
+          }
+          if (batch !== undefined && (engine === undefined ? false : unanswered === 0)) send();
+        }
+        if (ended) drain().end();
+      } catch (error) {
+        ended = true;
+        sourceFailure = { error };
+        // As a plain generator would: the chunks cut before the failure still come out.
+        drain();
+        wake();
+      } finally {
+        if (!ended) await iterator.return?.();
+      }
+    })();
+    pump.catch(() => undefined);
+
+    try {
+      while (true) {
+        const next = ready.shift();
+        if (next !== undefined) {
+          taken += next.data.length;
+          wake();
+          yield next;
+          continue;
+        }
+        if (failure !== undefined) throw failure.error;
+        if (done) break;
+        // Everything cut before the source failed is out: now its error.
+        if (sourceFailure !== undefined && unanswered === 0) throw sourceFailure.error;
+        await new Promise<void>((r) => { wakeConsumer = r; });
+      }
+    } finally {
+      stop = true;
+      wake();
+      await engine?.stop();
+      await pump;
+    }
+  }
+}
