@@ -38,12 +38,12 @@ test('the worker thread and this thread cut and hash exactly as chunkLengths, ch
   for (const size of sizes) {
     const data = pseudoRandom(size, `ct${size}`);
     const want = expected(data);
-    for (const inPlaceBelow of [0, 1024 * 1024, Number.POSITIVE_INFINITY]) {
+    for (const worker of ['always', 'auto', 'never'] as const) {
       for (const maxRead of [1, 7000, 2 * 1024 * 1024]) {
         if (maxRead === 1 && size > 70_000) continue;
-        const got = await actual(inReads(data, maxRead, size), { inPlaceBelow });
-        assert.equal(got.sha256, want.sha256, `size ${size}, inPlaceBelow ${inPlaceBelow}, reads ≤ ${maxRead}`);
-        assert.deepEqual(got.chunks, want.chunks, `size ${size}, inPlaceBelow ${inPlaceBelow}, reads ≤ ${maxRead}`);
+        const got = await actual(inReads(data, maxRead, size), { worker });
+        assert.equal(got.sha256, want.sha256, `size ${size}, worker ${worker}, reads ≤ ${maxRead}`);
+        assert.deepEqual(got.chunks, want.chunks, `size ${size}, worker ${worker}, reads ≤ ${maxRead}`);
       }
     }
   }
@@ -53,7 +53,7 @@ test('the worker thread and this thread cut and hash exactly as chunkLengths, ch
 test('the caller keeps its buffers: pieces are copied to the thread, not taken from the source', async () => {
   const data = pseudoRandom(2 * 1024 * 1024, 'keep');
   const copy = Buffer.from(data);
-  await actual(inReads(data, 100_000, 3), { inPlaceBelow: 0 });
+  await actual(inReads(data, 100_000, 3), { worker: 'always' });
   assert.deepEqual(data, copy);
 });
 
@@ -65,7 +65,7 @@ test('breaking out of the loop stops the thread and returns the source', async (
   })();
   let seen = 0;
   let threads = 0;
-  for await (const chunk of new HashedChunks(source, INIT, { inPlaceBelow: 0 })) {
+  for await (const chunk of new HashedChunks(source, INIT, { worker: 'always' })) {
     threads = Math.max(threads, runningChunkThreads());
     seen += chunk.data.length;
     if (seen > 200_000) break;
@@ -84,7 +84,7 @@ test('an error of the source comes out after the chunks cut before it, and the t
   const want = expected(data).chunks;
   const got: string[] = [];
   await assert.rejects((async () => {
-    for await (const { data: d, id } of new HashedChunks(source, INIT, { inPlaceBelow: 0 })) got.push(`${id.toString('hex')}:${d.toString('base64')}`);
+    for await (const { data: d, id } of new HashedChunks(source, INIT, { worker: 'always' })) got.push(`${id.toString('hex')}:${d.toString('base64')}`);
   })(), /send failed/);
   // Every chunk but the last (which the end of the stream would have cut) came out, in order.
   assert.deepEqual(got, want.slice(0, got.length));
@@ -96,9 +96,9 @@ test('a backup through the thread stores the same manifest chunks as one chunked
   const data = pseudoRandom(3 * 1024 * 1024, 'manifest');
   const heads = [];
   const tables = [];
-  for (const inPlaceBelow of [0, Number.POSITIVE_INFINITY]) {
+  for (const worker of ['always', 'never'] as const) {
     const { repo } = await makeRepo();
-    const result = await backupBytes(repo, Buffer.concat([data, data.subarray(0, 500_000)]), 1, { chunking: { inPlaceBelow } });
+    const result = await backupBytes(repo, Buffer.concat([data, data.subarray(0, 500_000)]), 1, { chunking: { worker } });
     heads.push(result.head.stream);
     tables.push((await repo.manifests.read(result.manifestId)).chunks.toString('hex'));
     assert.deepEqual(await restoreBytes(repo, result.manifestId), Buffer.concat([data, data.subarray(0, 500_000)]));
@@ -114,7 +114,7 @@ test('an aborted backup stops its thread and makes what it read durable', async 
   const data = pseudoRandom(6 * 1024 * 1024, 'abort');
   let threads = 0;
   await assert.rejects(backupBytes(repo, data, 1, {
-    chunking: { inPlaceBelow: 0 },
+    chunking: { worker: 'always' },
     signal: controller.signal,
     onProgress: (p) => {
       threads = Math.max(threads, runningChunkThreads());

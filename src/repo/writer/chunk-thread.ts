@@ -4,8 +4,9 @@
 // batches (the caller may still hold its buffers) that are transferred, and handed back for reuse;
 // chunks come back transferred, in order. Bytes between the source and the consumer are bounded
 // (max chunk + a few batches), so a slow upload slows the reading, as before.
-// A stream shorter than `inPlaceBelow` is chunked on this thread instead: starting a thread costs
+// A stream shorter than 4 MiB is chunked on this thread instead: starting a thread costs
 // more than hashing a few MiB (small incrementals).
+import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { ChunkHasher, ID_BYTES } from './chunk-hasher.ts';
 import type { CutChunks, HasherInit } from './chunk-hasher.ts';
@@ -18,13 +19,13 @@ export interface HashedChunk {
 }
 
 export interface ChunkThreadOptions {
-  /** Streams shorter than this many bytes are chunked on this thread. Default 4 MiB; 0: always a worker. */
-  inPlaceBelow?: number;
+  /** 'auto' (default): a worker once the stream passes 4 MiB; 'always', 'never': tests and measurements. */
+  worker?: 'auto' | 'always' | 'never';
 }
 
 const BATCH = 1024 * 1024;
-const DEFAULT_IN_PLACE = 4 * BATCH;
-const WORKER_URL = new URL('./chunk-worker.ts', import.meta.url);
+const IN_PLACE_BELOW = 4 * BATCH;
+const WORKER_URL = new URL('./chunk-worker.js', import.meta.url);
 
 let running = 0;
 
@@ -56,7 +57,8 @@ function inPlace(init: HasherInit, events: EngineEvents): Engine {
 
 function onWorker(init: HasherInit, events: EngineEvents): Engine {
   let finished = false;
-  const worker = new Worker(WORKER_URL, { workerData: init });
+  // The process's compile cache (src/cli/panther.js turns it on) serves the thread too.
+  const worker = new Worker(WORKER_URL, { workerData: { ...init, compileCache: getCompileCacheDir() } });
   running += 1;
   worker.on('message', (m: FromWorker) => {
     if (m.type === 'cut') events.cut(m, m.spare);
@@ -79,14 +81,14 @@ function onWorker(init: HasherInit, events: EngineEvents): Engine {
 export class HashedChunks implements AsyncIterable<HashedChunk> {
   readonly #source: AsyncIterable<Uint8Array>;
   readonly #init: HasherInit;
-  readonly #inPlaceBelow: number;
+  readonly #mode: 'auto' | 'always' | 'never';
   readonly #limit: number;
   sha256: string | undefined;
 
   constructor(source: AsyncIterable<Uint8Array>, init: HasherInit, options: ChunkThreadOptions = {}) {
     this.#source = source;
     this.#init = init;
-    this.#inPlaceBelow = options.inPlaceBelow ?? DEFAULT_IN_PLACE;
+    this.#mode = options.worker ?? 'auto';
     // The engine must always be able to get to its next cut (up to max bytes past the last one).
     this.#limit = init.params.max + 4 * BATCH;
   }
@@ -123,13 +125,15 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
         unanswered -= 1;
         accept(cut);
         if (spare !== null && spare.buffer.byteLength === BATCH) spares.push(Buffer.from(spare.buffer, 0, BATCH));
-        // The engine is idle: hand it what the source gave so far rather than wait for a full batch.
-        if (unanswered === 0 && batch !== undefined && used > 0) send();
+        // Nothing to hand out and the engine idle: give it what the source gave so far rather than
+        // wait for a full batch (every message costs; most batches should be full).
+        if (unanswered === 0 && ready.length === 0 && batch !== undefined && used > 0) send();
         wake();
       },
       done: (cut, sha256) => { accept(cut); this.sha256 = sha256; done = true; wake(); },
       fail: (error) => { failure ??= { error }; wake(); },
     };
+    if (this.#mode === 'never') engine = inPlace(this.#init, events);
     const send = (): void => {
       const piece = batch!.subarray(0, used);
       batch = undefined;
@@ -137,7 +141,8 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
       posted += piece.length;
       if (engine === undefined) {
         held.push(piece);
-        if (posted < this.#inPlaceBelow) return;
+        // (Below the bound on bytes in flight, or the source would wait for room that never comes.)
+        if (posted < IN_PLACE_BELOW && this.#mode === 'auto') return;
         engine = onWorker(this.#init, events);
         for (const p of held.splice(0)) { unanswered += 1; engine.post(p); }
         return;
@@ -177,7 +182,7 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
             offset += n;
             if (used === BATCH) send();
           }
-          if (batch !== undefined && (engine === undefined ? false : unanswered === 0)) send();
+          if (batch !== undefined && engine !== undefined && unanswered === 0 && ready.length === 0) send();
         }
         if (ended) drain().end();
       } catch (error) {
@@ -197,6 +202,7 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
         const next = ready.shift();
         if (next !== undefined) {
           taken += next.data.length;
+          if (ready.length === 0 && unanswered === 0 && engine !== undefined && batch !== undefined && used > 0) send();
           wake();
           yield next;
           continue;
