@@ -58,7 +58,7 @@ function inPlace(init: HasherInit, events: EngineEvents): Engine {
 function onWorker(init: HasherInit, events: EngineEvents): Engine {
   let finished = false;
   // The process's compile cache (src/cli/panther.js turns it on) serves the thread too.
-  const worker = new Worker(WORKER_URL, { workerData: { ...init, compileCache: getCompileCacheDir() } });
+  const worker = new Worker(WORKER_URL, { workerData: { ...init, compileCache: getCompileCacheDir() }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
   running += 1;
   worker.on('message', (m: FromWorker) => {
     if (m.type === 'cut') events.cut(m, m.spare);
