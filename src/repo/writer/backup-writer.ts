@@ -1,5 +1,5 @@
 // BackupWriter: one stream in, one backup point out. Chunks and hashes the stream (FastCDC, chunk
-// ids, whole-stream SHA-256) on a worker thread (chunk-thread.ts), skips chunks the index already has, compresses and seals the rest on the thread pool (a few in flight, order
+// ids, whole-stream SHA-256; chunk-thread.ts, a worker thread on request), skips chunks the index already has, compresses and seals the rest on the thread pool (a few in flight, order
 // kept), packs and uploads them (pack-sink.ts), and writes the manifest last. Memory: one chunker
 // window (max chunk), a few chunks being sealed, two packs, and 36 bytes per chunk of the stream
 // for the manifest's chunk table.
@@ -47,7 +47,7 @@ export interface BackupOptions {
   /** Chunks compressed and sealed at once on the thread pool. Default 3. */
   sealConcurrency?: number;
   tool?: { name: string; version: string };
-  /** Where the stream is chunked and hashed (tests force the worker thread on short streams). */
+  /** Where the stream is chunked and hashed (default: this thread; see ChunkThreadOptions). */
   chunking?: ChunkThreadOptions;
 }
 

@@ -1,11 +1,11 @@
-// Chunks a stream and hashes it (ids and whole-stream digest, chunk-hasher.ts) on a worker thread, so
-// the main thread only reads the source, seals, packs and uploads: the per-byte work (FastCDC and two
-// SHA-256 passes) runs beside it on the other core. The source's pieces are copied into 1 MiB
-// batches (the caller may still hold its buffers) that are transferred, and handed back for reuse;
-// chunks come back transferred, in order. Bytes between the source and the consumer are bounded
-// (max chunk + a few batches), so a slow upload slows the reading, as before.
-// A stream shorter than 4 MiB is chunked on this thread instead: starting a thread costs
-// more than hashing a few MiB (small incrementals).
+// Chunks a stream and hashes it (ids and whole-stream digest, chunk-hasher.ts): on this thread, or on
+// request (ChunkThreadOptions.worker) on a worker thread, so that the per-byte work (FastCDC and two
+// SHA-256 passes) runs beside the main thread's reading, sealing, packing and uploading. For the
+// worker, the source's pieces are copied into 1 MiB batches (the caller may still hold its buffers)
+// that are transferred and handed back for reuse; chunks come back transferred, in order. 'auto'
+// keeps a stream shorter than 4 MiB on this thread (a thread costs more than hashing a few MiB).
+// Either way bytes between the source and the consumer are bounded (max chunk + a few batches), so
+// a slow upload slows the reading, as before.
 import { getCompileCacheDir } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { ChunkHasher, ID_BYTES } from './chunk-hasher.ts';
@@ -19,7 +19,11 @@ export interface HashedChunk {
 }
 
 export interface ChunkThreadOptions {
-  /** 'auto' (default): a worker once the stream passes 4 MiB; 'always', 'never': tests and measurements. */
+  /**
+   * 'never' (default): on this thread, the source's pieces as they come. 'auto': a worker once the
+   * stream passes 4 MiB; 'always': a worker. Measured on 2 shared cores (docs: the i16 report), the
+   * worker cost more CPU and ~55 MiB more RSS than it saved in wall time, so it is opt-in.
+   */
   worker?: 'auto' | 'always' | 'never';
 }
 
@@ -88,7 +92,7 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
   constructor(source: AsyncIterable<Uint8Array>, init: HasherInit, options: ChunkThreadOptions = {}) {
     this.#source = source;
     this.#init = init;
-    this.#mode = options.worker ?? 'auto';
+    this.#mode = options.worker ?? 'never';
     // The engine must always be able to get to its next cut (up to max bytes past the last one).
     this.#limit = init.params.max + 4 * BATCH;
   }
@@ -124,7 +128,7 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
       cut: (cut, spare) => {
         unanswered -= 1;
         accept(cut);
-        if (spare !== null && spare.buffer.byteLength === BATCH) spares.push(Buffer.from(spare.buffer, 0, BATCH));
+        if (spare !== null && this.#mode !== 'never' && spare.buffer.byteLength === BATCH) spares.push(Buffer.from(spare.buffer, 0, BATCH));
         // Nothing to hand out and the engine idle: give it what the source gave so far rather than
         // wait for a full batch (every message costs; most batches should be full).
         if (unanswered === 0 && ready.length === 0 && batch !== undefined && used > 0) send();
@@ -169,6 +173,15 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
           const next = await iterator.next();
           if (next.done === true) { ended = true; break; }
           const input = next.value;
+          if (this.#mode === 'never') {
+            // This thread's hasher copies what it keeps: no batches, no copies of the source's pieces.
+            await roomFor();
+            if (stop || failure !== undefined) return;
+            posted += input.length;
+            unanswered += 1;
+            engine!.post(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
+            continue;
+          }
           let offset = 0;
           while (offset < input.length) {
             if (batch === undefined) {
