@@ -174,8 +174,9 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
           if (next.done === true) { ended = true; break; }
           const input = next.value;
           if (this.#mode === 'never') {
-            // This thread's hasher copies what it keeps: no batches, no copies of the source's pieces.
-            await roomFor();
+            // This thread's hasher copies what it keeps: no batches, no copies of the source's pieces;
+            // and, as a plain generator, the next piece is read once the last one's chunks are taken.
+            while (!stop && failure === undefined && ready.length > 0) await new Promise<void>((r) => { wakePump = r; });
             if (stop || failure !== undefined) return;
             posted += input.length;
             unanswered += 1;
