@@ -66,41 +66,74 @@ export class CutFinder {
 }
 
 /**
- * Splits a stream of buffers of any sizes into content-defined chunks. Holds at most `max` bytes
- * plus one input buffer; every byte is hashed once. Each yielded chunk is a fresh Buffer.
+ * The chunker fed piece by piece, synchronously (the chunking thread and chunkStream share it).
+ * Holds one window of `max` bytes; every byte is hashed once. emit() gets a view into the window,
+ * valid only during the call: copy what must outlive it.
  */
-export async function* chunkStream(source: AsyncIterable<Uint8Array>, params: ChunkerParams, gear: Int32Array): AsyncGenerator<Buffer> {
-  const finder = new CutFinder(params, gear);
-  const window = Buffer.allocUnsafe(params.max);
-  let filled = 0;
-  for await (const input of source) {
+export class StreamChunker {
+  readonly #params: ChunkerParams;
+  readonly #finder: CutFinder;
+  readonly #window: Buffer;
+  #filled = 0;
+
+  constructor(params: ChunkerParams, gear: Int32Array) {
+    this.#params = params;
+    this.#finder = new CutFinder(params, gear);
+    this.#window = Buffer.allocUnsafe(params.max);
+  }
+
+  push(input: Uint8Array, emit: (chunk: Uint8Array) => void): void {
+    const { max } = this.#params;
+    const window = this.#window;
+    const finder = this.#finder;
     let offset = 0;
     while (offset < input.length) {
-      const take = Math.min(params.max - filled, input.length - offset);
-      window.set(input.subarray(offset, offset + take), filled);
-      filled += take;
+      const take = Math.min(max - this.#filled, input.length - offset);
+      window.set(input.subarray(offset, offset + take), this.#filled);
+      this.#filled += take;
       offset += take;
       let start = 0;
       while (true) {
-        const cut = finder.scan(window, start, filled - start, false);
+        const cut = finder.scan(window, start, this.#filled - start, false);
         if (cut < 0) break;
-        yield Buffer.from(window.subarray(start, start + cut));
+        emit(window.subarray(start, start + cut));
         finder.reset();
         start += cut;
       }
       if (start > 0) {
-        window.copyWithin(0, start, filled);
-        filled -= start;
+        window.copyWithin(0, start, this.#filled);
+        this.#filled -= start;
       }
     }
   }
-  let start = 0;
-  while (start < filled) {
-    const cut = finder.scan(window, start, filled - start, true);
-    yield Buffer.from(window.subarray(start, start + cut));
-    finder.reset();
-    start += cut;
+
+  /** No more input: emits the rest (the last chunk may be shorter than min). */
+  end(emit: (chunk: Uint8Array) => void): void {
+    let start = 0;
+    while (start < this.#filled) {
+      const cut = this.#finder.scan(this.#window, start, this.#filled - start, true);
+      emit(this.#window.subarray(start, start + cut));
+      this.#finder.reset();
+      start += cut;
+    }
+    this.#filled = 0;
   }
+}
+
+/**
+ * Splits a stream of buffers of any sizes into content-defined chunks. Holds at most `max` bytes
+ * plus the chunks of one input buffer; every byte is hashed once. Each yielded chunk is a fresh Buffer.
+ */
+export async function* chunkStream(source: AsyncIterable<Uint8Array>, params: ChunkerParams, gear: Int32Array): AsyncGenerator<Buffer> {
+  const chunker = new StreamChunker(params, gear);
+  const out: Buffer[] = [];
+  const keep = (chunk: Uint8Array): void => { out.push(Buffer.from(chunk)); };
+  for await (const input of source) {
+    chunker.push(input, keep);
+    yield* out.splice(0);
+  }
+  chunker.end(keep);
+  yield* out.splice(0);
 }
 
 /** All chunk lengths of one buffer (tests, fixtures). */

@@ -1,13 +1,12 @@
-// BackupWriter: one stream in, one backup point out. Chunks the stream (FastCDC), skips chunks the
-// index already has, compresses and seals the rest on the thread pool (a few in flight, order
+// BackupWriter: one stream in, one backup point out. Chunks and hashes the stream (FastCDC, chunk
+// ids, whole-stream SHA-256; chunk-thread.ts, a worker thread on request), skips chunks the index already has, compresses and seals the rest on the thread pool (a few in flight, order
 // kept), packs and uploads them (pack-sink.ts), and writes the manifest last. Memory: one chunker
 // window (max chunk), a few chunks being sealed, two packs, and 36 bytes per chunk of the stream
 // for the manifest's chunk table.
-import { createHash } from 'node:crypto';
-import type { Hash } from 'node:crypto';
 import type { Repository } from '../repository.ts';
-import { chunkStream } from '../chunker/fastcdc.ts';
-import { chunkId, sealBlob } from '../pack/blob.ts';
+import { sealBlob } from '../pack/blob.ts';
+import { HashedChunks } from './chunk-thread.ts';
+import type { ChunkThreadOptions } from './chunk-thread.ts';
 import { PackSink } from './pack-sink.ts';
 import type { RepoIndex } from '../index/repo-index.ts';
 import type { ManifestHead, SnapshotIdentity } from '../manifest/manifest.ts';
@@ -48,6 +47,8 @@ export interface BackupOptions {
   /** Chunks compressed and sealed at once on the thread pool. Default 3. */
   sealConcurrency?: number;
   tool?: { name: string; version: string };
+  /** Where the stream is chunked and hashed (default: this thread; see ChunkThreadOptions). */
+  chunking?: ChunkThreadOptions;
 }
 
 export interface BackupResult {
@@ -105,11 +106,11 @@ export class BackupWriter {
     if (!parentFound) throw noParent(parent!);
     const sink = new PackSink(repo, index, () => this.#report(sink));
     const table = new ChunkTable();
-    const whole = createHash('sha256');
+    const chunks = new HashedChunks(source, { params: repo.params.chunker, gear: repo.gear, chunkIdKey: repo.secrets.chunkId }, this.#options.chunking);
     let failure: unknown;
     let complete = false;
     try {
-      complete = await this.#consume(source, index, sink, table, whole);
+      complete = await this.#consume(chunks, index, sink, table);
     } catch (error) {
       failure = error;
     }
@@ -132,7 +133,7 @@ export class BackupWriter {
       parent,
       created: repo.now().toISOString(),
       tool: this.#options.tool ?? TOOL,
-      stream: { size: this.progress.bytesRead, sha256: whole.digest('hex'), chunks: table.count },
+      stream: { size: this.progress.bytesRead, sha256: chunks.sha256!, chunks: table.count },
       stored: { newChunks: this.progress.newChunks, newBytes: this.progress.newBytes, storedBytes: sink.stats.storedBytes },
       ...(this.#meta.extra === undefined ? {} : { extra: this.#meta.extra }),
     };
@@ -145,7 +146,7 @@ export class BackupWriter {
   }
 
   /** Reads the whole source unless aborted; true when it reached the end. */
-  async #consume(source: AsyncIterable<Uint8Array>, index: RepoIndex, sink: PackSink, table: ChunkTable, whole: Hash): Promise<boolean> {
+  async #consume(chunks: HashedChunks, index: RepoIndex, sink: PackSink, table: ChunkTable): Promise<boolean> {
     const repo = this.#repo;
     const inFlight: Array<{ id: Buffer; rawLength: number; sealed: Promise<Buffer> }> = [];
     const limit = Math.max(1, this.#options.sealConcurrency ?? 3);
@@ -154,10 +155,8 @@ export class BackupWriter {
       await sink.add(next.id, await next.sealed, next.rawLength);
     };
     let aborted = false;
-    for await (const chunk of chunkStream(source, repo.params.chunker, repo.gear)) {
+    for await (const { data: chunk, id } of chunks) {
       if (this.#options.signal?.aborted === true) { aborted = true; break; }
-      whole.update(chunk);
-      const id = chunkId(repo.secrets, chunk);
       table.push(id, chunk.length);
       this.progress.bytesRead += chunk.length;
       this.progress.chunks += 1;
