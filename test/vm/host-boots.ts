@@ -19,13 +19,14 @@ export interface BootOutput {
   mounts: Mount[];
 }
 
-const JOB = (name: string): string => readFileSync(new URL(`./jobs/${name}.sh`, import.meta.url), 'utf8');
+/** A job script in jobs/ (lib.sh: helpers for the jobs after it). */
+export const JOB = (name: string): string => readFileSync(new URL(`./jobs/${name}.sh`, import.meta.url), 'utf8');
 
 function flatten(list: Mount[] = []): Mount[] {
   return list.flatMap((m) => [m, ...flatten(m.children)]);
 }
 
-function collect(boot: BootResult): BootOutput {
+export function collect(boot: BootResult): BootOutput {
   const file = (name: string): string => readFileSync(join(boot.outDir, name), 'utf8');
   return {
     boot,
@@ -97,7 +98,8 @@ export async function remountBoot(vm: VmSession, first: ProvisionOutput, extra: 
  * mountpoints with lsattr's C (and doctor agreeing), its swapfiles active, doctor clean on the recorded plan.
  */
 export function assertRemounted(first: ProvisionOutput, second: RemountOutput): { nocow: string[]; swapfiles: string[] } {
-  const wanted = first.fstab.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(' ')[1]!);
+  // Swap lines mount nothing ("none"): the swapfiles are checked below, in /proc/swaps.
+  const wanted = first.fstab.split('\n').filter((l) => l !== '' && !l.startsWith('#') && l.split(/\s+/)[2] !== 'swap').map((l) => l.split(/\s+/)[1]!);
   const mounted = new Set(second.mounts.map((m) => m.target.replace(/^\/mnt\/target/, '') || '/'));
   assert.deepEqual(wanted.filter((w) => !mounted.has(w)), [], 'every fstab line is mounted');
   const nocowPlanned = subvolumes(first.plan).filter((s) => !s.cow && s.mountPoint !== null).map((s) => s.mountPoint!);
