@@ -1,8 +1,10 @@
 // The two boots every spec host's VM test shares: boot 1 provisions from the host's report and
 // checks with doctor, boot 2 mounts from the fstab boot 1 rendered and checks again. What each boot
 // left in its directory comes back parsed, for the test's assertions.
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StoragePlan } from '../../src/plan/types.ts';
 import { runCli } from '../support/cli.ts';
 import type { BootResult, VmSession } from './vm.ts';
 
@@ -17,13 +19,14 @@ export interface BootOutput {
   mounts: Mount[];
 }
 
-const JOB = (name: string): string => readFileSync(new URL(`./jobs/${name}.sh`, import.meta.url), 'utf8');
+/** A job script in jobs/ (lib.sh: helpers for the jobs after it). */
+export const JOB = (name: string): string => readFileSync(new URL(`./jobs/${name}.sh`, import.meta.url), 'utf8');
 
 function flatten(list: Mount[] = []): Mount[] {
   return list.flatMap((m) => [m, ...flatten(m.children)]);
 }
 
-function collect(boot: BootResult): BootOutput {
+export function collect(boot: BootResult): BootOutput {
   const file = (name: string): string => readFileSync(join(boot.outDir, name), 'utf8');
   return {
     boot,
@@ -43,6 +46,8 @@ export interface ProvisionOutput extends BootOutput {
   fstab: string;
   /** Pool → the guest device found for it by serial (what provision got as --device). */
   devices: Record<string, string>;
+  /** The plan provision recorded on the disks (fitted to them). */
+  plan: StoragePlan;
 }
 
 export async function provisionBoot(vm: VmSession): Promise<ProvisionOutput> {
@@ -54,11 +59,65 @@ export async function provisionBoot(vm: VmSession): Promise<ProvisionOutput> {
   if (rendered.code !== 0) throw new Error(`panther render fstab of the recorded plan: exit ${rendered.code}: ${rendered.stderr}`);
   const devices = Object.fromEntries(readFileSync(join(boot.outDir, 'devices.txt'), 'utf8').split('\n').filter(Boolean)
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  return { ...collect(boot), fstab: rendered.stdout, devices };
+  const plan = JSON.parse(readFileSync(join(boot.outDir, 'recorded-plan.json'), 'utf8')) as StoragePlan;
+  return { ...collect(boot), fstab: rendered.stdout, devices, plan };
 }
 
-export async function remountBoot(vm: VmSession, fstab: string): Promise<BootOutput> {
-  return collect(await vm.run({ job: JOB('remount'), files: { fstab } }));
+export interface RemountOutput extends BootOutput {
+  /** /proc/swaps as `swapon --show` lists it: path and type per active swap area. */
+  swaps: Array<{ name: string; type: string }>;
+  /** Each of the plan's no-CoW subvolumes with a mount point: is it a mountpoint, lsattr's flags. */
+  nocow: Array<{ mountPoint: string; mounted: boolean; attrs: string }>;
+}
+
+const subvolumes = (plan: StoragePlan) => plan.pools.flatMap((p) => p.subvolumes);
+
+/** Boot 2: the fstab boot 1 rendered, then doctor; `extra` (bash, files) runs after, in the same boot. */
+export async function remountBoot(vm: VmSession, first: ProvisionOutput, extra: { job?: string; files?: Record<string, string> } = {}): Promise<RemountOutput> {
+  const nocow = subvolumes(first.plan).filter((s) => !s.cow && s.mountPoint !== null).map((s) => s.mountPoint).join('\n');
+  const boot = await vm.run({
+    job: `${JOB('remount')}\n${extra.job ?? ''}`,
+    files: { fstab: first.fstab, 'nocow.txt': `${nocow}\n`, ...extra.files },
+  });
+  const file = (name: string): string => readFileSync(join(boot.outDir, name), 'utf8');
+  return {
+    ...collect(boot),
+    swaps: file('swaps.txt').split('\n').slice(1).filter(Boolean).map((l) => {
+      const [name = '', type = ''] = l.trim().split(/\s+/);
+      return { name, type };
+    }),
+    nocow: file('nocow-check.txt').split('\n').filter(Boolean).map((l) => {
+      const [mountPoint = '', mounted = '', attrs = ''] = l.split(' ');
+      return { mountPoint, mounted: mounted === 'yes', attrs };
+    }),
+  };
+}
+
+/**
+ * What every host's boot 2 must show: every fstab line mounted, the plan's no-CoW subvolumes
+ * mountpoints with lsattr's C (and doctor agreeing), its swapfiles active, doctor clean on the recorded plan.
+ */
+export function assertRemounted(first: ProvisionOutput, second: RemountOutput): { nocow: string[]; swapfiles: string[] } {
+  // Swap lines mount nothing ("none"): the swapfiles are checked below, in /proc/swaps.
+  const wanted = first.fstab.split('\n').filter((l) => l !== '' && !l.startsWith('#') && l.split(/\s+/)[2] !== 'swap').map((l) => l.split(/\s+/)[1]!);
+  const mounted = new Set(second.mounts.map((m) => m.target.replace(/^\/mnt\/target/, '') || '/'));
+  assert.deepEqual(wanted.filter((w) => !mounted.has(w)), [], 'every fstab line is mounted');
+  const nocowPlanned = subvolumes(first.plan).filter((s) => !s.cow && s.mountPoint !== null).map((s) => s.mountPoint!);
+  assert.deepEqual(second.nocow.map((n) => n.mountPoint), nocowPlanned, 'each no-CoW subvolume was looked at');
+  for (const n of second.nocow) {
+    assert.ok(n.mounted, `${n.mountPoint} is a mountpoint`);
+    assert.match(n.attrs, /C/, `${n.mountPoint}: lsattr shows no-CoW (C): ${n.attrs}`);
+  }
+  assert.deepEqual(second.doctor.findings.filter((f) => f.id.startsWith('nocow') || f.id.startsWith('swap')), [], 'doctor agrees on no-CoW and swap');
+  const swapfiles = subvolumes(first.plan).flatMap((s) => (s.swapfile === null || s.mountPoint === null ? []
+    : [`/mnt/target${s.mountPoint}/${s.swapfile.path}`.replace('//', '/')]));
+  for (const path of swapfiles) {
+    assert.deepEqual(second.swaps.filter((s) => s.name === path).map((s) => s.type), ['file'], `${path} is active swap: ${JSON.stringify(second.swaps)}`);
+  }
+  assert.equal(second.doctor.planSource, 'recorded', 'doctor found the plan provision recorded on the disk');
+  assert.deepEqual(errorsOf(second.doctor.findings), [], second.boot.log);
+  assert.equal(second.doctorExit, 0);
+  return { nocow: nocowPlanned, swapfiles };
 }
 
 export const errorsOf = (findings: Finding[]): Finding[] => findings.filter((f) => f.severity === 'error');

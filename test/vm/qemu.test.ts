@@ -33,6 +33,15 @@ test('qemuArgs: an absent disk is not attached and the guest waits for one disk 
   assert.match(args[args.indexOf('-append') + 1]!, /pvm\.disks=2$/);
 });
 
+test('qemuArgs: a disk with a blkdebug config goes through blkdebug, the others stay plain raw files', () => {
+  const disks = attach('zephyrus').map((d) => (d.role === 'backup' ? { ...d, blkdebug: '/tmp/vm/faults.cfg' } : d));
+  const drives = qemuArgs(boot(disks)).flatMap((a, i, all) => (all[i - 1] === '-drive' ? [a] : []));
+  assert.equal(drives[0], 'file=/tmp/vm/primary.img,format=raw,if=none,id=d0,cache=unsafe,discard=unmap');
+  assert.equal(drives[2], 'driver=raw,file.driver=blkdebug,file.config=/tmp/vm/faults.cfg,file.image.driver=file,' +
+    'file.image.filename=/tmp/vm/backup.img,if=none,id=d2,cache=unsafe,discard=unmap');
+  assert.throws(() => qemuArgs(boot(disks.map((d) => ({ ...d, blkdebug: d.blkdebug && '/tmp/a,b' })))), /blkdebug config/);
+});
+
 test('qemuArgs: a path QEMU would split, or a serial it would mangle, is refused', () => {
   assert.throws(() => qemuArgs({ ...boot(attach('yoga')), outDir: '/tmp/a,b' }), /out directory/);
   assert.throws(() => qemuArgs(boot(attach('yoga').map((d) => ({ ...d, serial: 'x,drive=y' })))), /serial/);

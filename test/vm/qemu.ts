@@ -11,6 +11,8 @@ export interface AttachedDisk extends VmDisk {
   image: string;
   /** Left out of this boot (a disk that died or was pulled). */
   absent?: boolean;
+  /** A blkdebug config (inject-error rules): the disk is attached through it and fails as it says. */
+  blkdebug?: string;
 }
 
 export interface QemuBoot {
@@ -54,7 +56,11 @@ export function qemuArgs(boot: QemuBoot): string[] {
   disks.forEach((d, i) => {
     if (!/^[A-Za-z0-9-]{1,20}$/.test(d.serial)) throw new Error(`disk serial ${JSON.stringify(d.serial)}: 1–20 of A-Z a-z 0-9 -`);
     const id = `d${i}`;
-    args.push('-drive', `file=${plain(d.image, 'disk image')},if=none,id=${id},format=raw,cache=unsafe,discard=unmap`);
+    const image = plain(d.image, 'disk image');
+    // blkdebug sits between the raw format and the file, so the raw driver's read/write events fire its rules.
+    const source = d.blkdebug === undefined ? `file=${image},format=raw`
+      : `driver=raw,file.driver=blkdebug,file.config=${plain(d.blkdebug, 'blkdebug config')},file.image.driver=file,file.image.filename=${image}`;
+    args.push('-drive', `${source},if=none,id=${id},cache=unsafe,discard=unmap`);
     args.push(...DEVICE[d.bus](id, d.serial));
   });
   args.push(

@@ -26,6 +26,8 @@ export interface BootOptions {
   files?: Record<string, string>;
   /** Roles of disks to leave out of this boot. */
   absent?: readonly string[];
+  /** Role → blkdebug config text: that disk fails as the config's inject-error rules say (this boot only). */
+  blkdebug?: Readonly<Record<string, string>>;
   timeoutMs?: number;
 }
 
@@ -132,9 +134,16 @@ export class VmSession {
     await writeFile(join(outDir, 'job.sh'), PRELUDE(REPO) + opts.job);
     const consoleLog = join(this.dir, `console-boot${this.boots}.log`);
     const absent = new Set(opts.absent ?? []);
+    const faults = new Map<string, string>();
+    for (const [role, config] of Object.entries(opts.blkdebug ?? {})) {
+      if (!this.disks.some((d) => d.role === role)) throw new Error(`blkdebug for ${role}: ${this.host.name} has no such disk`);
+      const file = join(this.dir, `blkdebug-boot${this.boots}-${role}.cfg`);
+      await writeFile(file, config);
+      faults.set(role, file);
+    }
     const args = qemuArgs({
       vmlinux: this.kernel, initramfs: this.initrd, consoleLog, outDir,
-      disks: this.disks.map((d) => ({ ...d, absent: absent.has(d.role) })),
+      disks: this.disks.map((d) => ({ ...d, absent: absent.has(d.role), ...(faults.has(d.role) ? { blkdebug: faults.get(d.role)! } : {}) })),
       cacheDir: await guestCache(),
     });
     const timeoutMs = opts.timeoutMs ?? 240_000;

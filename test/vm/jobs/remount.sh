@@ -17,3 +17,11 @@ rc=0
 panther doctor --root /mnt/target --fstab fstab --json > doctor.json || rc=$?
 echo "$rc" > doctor.rc
 echo "doctor $(t) (exit $rc)"
+# The plan's no-CoW subvolumes (the host lists their mount points in nocow.txt): "mount point,
+# whether it is a mountpoint, lsattr's attributes" per line, for the test to hold to the plan.
+while IFS= read -r mp; do
+  [ -n "$mp" ] || continue
+  m=no; mountpoint -q "/mnt/target$mp" && m=yes
+  attrs=$(lsattr -d "/mnt/target$mp" 2>&1 | cut -d' ' -f1) || attrs=lsattr-failed
+  echo "$mp $m $attrs"
+done < nocow.txt > nocow-check.txt
