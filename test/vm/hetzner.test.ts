@@ -45,7 +45,14 @@ describe('hetzner in a VM (QEMU, virtio-scsi)', { timeout: TIMEOUT }, () => {
     assert.deepEqual(checked.swapfiles, ['/mnt/target/swap/swapfile']);
 
     const out = (name: string): string => readFileSync(join(second.boot.outDir, name), 'utf8');
-    const snapshots = JSON.parse(out('snapshot-run.json')) as { created: Array<{ subvolume: string; name: string }> };
+    const snapshots = JSON.parse(out('snapshot-run.json')) as {
+      created: Array<{ subvolume: string; name: string }>; failed: Array<{ subvolume: string; error: string; failedHooks: string[] }>;
+    };
+    // No database runs in the VM: the fail-closed database hooks refuse their subvolumes, and nothing else may fail.
+    for (const f of snapshots.failed) {
+      assert.ok(f.failedHooks.length > 0 && /postgres|redis/i.test(f.failedHooks.join(' ')), `only a database hook may fail a snapshot: ${JSON.stringify(f)}`);
+    }
+    if (snapshots.failed.length === 0) assert.equal(out('snapshot-run.rc').trim(), '0', 'a clean snapshot run exits 0');
     const home = snapshots.created.find((c) => c.subvolume === '@home');
     assert.ok(home, `snapshot run took @home: ${out('snapshot-run.json')}`);
     const run = JSON.parse(out('backup-run.json')) as { items: Array<{ subvolume: string; snapshot: string; choice: { kind: string }; point?: string; error?: string }> };
