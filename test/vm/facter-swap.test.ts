@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseFacterReport } from '../../src/facter/parse.ts';
 import { swapDisks, vmInventory, vpdSerial } from './facter-swap.ts';
+import { VM_HOSTS } from './hosts.ts';
+import { detectProfile } from '../../src/facter/detect.ts';
+import { loadBuiltinProfiles } from '../../src/plan/builtin-profiles.ts';
 
 const spec = (host: string): unknown => JSON.parse(readFileSync(new URL(`../../examples/facter/${host}.json`, import.meta.url), 'utf8'));
 const GiB = 1024 ** 3;
@@ -52,4 +55,18 @@ test('vmInventory: the host\'s expected disks name the guest devices found for t
   assert.deepEqual(yoga.hosts.yoga.disks, [{ device: '/dev/nvme0n1', transport: 'nvme' }]);
   assert.throws(() => vmInventory(inventory, 'zephyrus', [{ role: 'primary', name: 'nvme0n1' }]), /pool secondary\) has no VM disk/);
   assert.throws(() => vmInventory(inventory, 'nope', []), /no host nope/);
+});
+
+test('every VM host\'s disks are sized so the report of the VM\'s own disks detects the profile the inventory pins', () => {
+  const inventory = JSON.parse(readFileSync(new URL('../../examples/inventory.json', import.meta.url), 'utf8')) as { hosts: Record<string, { profile: string }> };
+  for (const host of Object.values(VM_HOSTS)) {
+    // The guest names NVMe by enumeration and virtio disks by bus; sizes and order are what detection sees.
+    const pools = host.disks.filter((d) => d.role !== 'backup');
+    const prefix = { nvme: 'nvme', 'virtio-scsi': 'sd', 'virtio-blk': 'vd' } as const;
+    const guest = pools.map((d, i) => ({
+      name: d.bus === 'nvme' ? `nvme${i}n1` : `${prefix[d.bus]}${String.fromCharCode(97 + i)}`, sizeBytes: d.sizeBytes, serial: d.serial, model: 'QEMU',
+    }));
+    const detection = detectProfile(parseFacterReport(swapDisks(spec(host.name), guest), 'vm'), loadBuiltinProfiles());
+    assert.equal(detection.profile, inventory.hosts[host.name]!.profile, `${host.name}: ${detection.reason ?? ''}`);
+  }
 });

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { vmSkipReason } from './requirements.ts';
+import { VM_HOSTS } from './hosts.ts';
 import { VmError, VmSession } from './vm.ts';
 
 const skip = vmSkipReason();
@@ -20,9 +21,10 @@ describe('the VM harness', { timeout: 300_000 }, () => {
     const r = await vm.boot({ job: 'for d in /sys/block/sd* /sys/block/vd*; do echo "${d##*/} $(cat "$d/size") $(cat "$d/serial" 2>/dev/null || true)" ; done > disks.txt\ncat "$REPO/package.json" > /dev/null\nexit 7\n' });
     assert.equal(r.code, 7);
     const disks = readFileSync(join(r.outDir, 'disks.txt'), 'utf8');
-    // virtio-scsi is sdX, virtio-blk vdX (sizes in 512-byte sectors: 10 GiB and 4 GiB).
-    assert.match(disks, /^sda 20971520 $/m);
-    assert.match(disks, /^vda 8388608 PNTR-HETZ-BACKUP$/m);
+    // virtio-scsi is sdX, virtio-blk vdX, sizes in 512-byte sectors as hosts.ts gives them.
+    const [primary, backup] = VM_HOSTS['hetzner']!.disks;
+    assert.match(disks, new RegExp(`^sda ${primary!.sizeBytes / 512} $`, 'm'));
+    assert.match(disks, new RegExp(`^vda ${backup!.sizeBytes / 512} ${backup!.serial}$`, 'm'));
   });
 
   test('a VM that does not power off in time is killed, with the console log kept and shown', { skip }, async () => {

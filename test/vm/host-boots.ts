@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoragePlan } from '../../src/plan/types.ts';
+import { parseFacterReport } from '../../src/facter/parse.ts';
+import { detectProfile } from '../../src/facter/detect.ts';
+import { loadBuiltinProfiles } from '../../src/plan/builtin-profiles.ts';
 import { runCli } from '../support/cli.ts';
 import type { BootResult, VmSession } from './vm.ts';
 
@@ -48,6 +51,14 @@ export interface ProvisionOutput extends BootOutput {
   devices: Record<string, string>;
   /** The plan provision recorded on the disks (fitted to them). */
   plan: StoragePlan;
+  /** What detection makes of the report the guest built from its own disks, without the inventory. */
+  detected: { profile: string | null; confidence: string | null; reason?: string | null };
+}
+
+/** The profile examples/inventory.json pins for a spec host. */
+function pinnedProfile(host: string): string {
+  const inventory = JSON.parse(readFileSync(new URL('../../examples/inventory.json', import.meta.url), 'utf8')) as { hosts: Record<string, { profile: string }> };
+  return inventory.hosts[host]!.profile;
 }
 
 export async function provisionBoot(vm: VmSession): Promise<ProvisionOutput> {
@@ -60,7 +71,13 @@ export async function provisionBoot(vm: VmSession): Promise<ProvisionOutput> {
   const devices = Object.fromEntries(readFileSync(join(boot.outDir, 'devices.txt'), 'utf8').split('\n').filter(Boolean)
     .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   const plan = JSON.parse(readFileSync(join(boot.outDir, 'recorded-plan.json'), 'utf8')) as StoragePlan;
-  return { ...collect(boot), fstab: rendered.stdout, devices, plan };
+  // Provision ran pinned by the inventory (it maps pools to disks); the report of the VM's own disks
+  // must still give the same profile on its own, as `panther plan --facter` would detect it.
+  const report = parseFacterReport(JSON.parse(readFileSync(join(boot.outDir, 'facter.json'), 'utf8')), 'facter.json');
+  const detection = detectProfile(report, loadBuiltinProfiles());
+  const detected = { profile: detection.profile, confidence: detection.confidence, ...(detection.profile === null ? { reason: detection.reason } : {}) };
+  assert.equal(detected.profile, pinnedProfile(vm.host.name), `detection on the VM's own report: ${JSON.stringify(detected)}`);
+  return { ...collect(boot), fstab: rendered.stdout, devices, plan, detected };
 }
 
 export interface RemountOutput extends BootOutput {

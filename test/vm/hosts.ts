@@ -10,7 +10,11 @@ export interface VmDisk {
   /** What the guest matches on (/sys/block/X/device/serial or /sys/block/X/serial); ≤ 20 characters. */
   serial: string;
   bus: Bus;
-  /** Sparse image size. The spec's disks are TBs; provision --fit-to-device shrinks to these. */
+  /**
+   * Sparse image size (only what is written takes room): as large as detection needs to recognise the
+   * host from the VM's own report — the laptops' NVMe above dev-/light-laptop's 100 GB floor, the VPS
+   * disks at their provider's exact sizes, which is how detection tells the three VPS apart.
+   */
   sizeBytes: number;
 }
 
@@ -27,25 +31,25 @@ export const VM_HOSTS: Record<string, VmHost> = {
   zephyrus: {
     name: 'zephyrus',
     disks: [
-      { role: 'primary', serial: 'PNTR-ZEPH-NVME-P', bus: 'nvme', sizeBytes: 8 * GiB },
-      { role: 'secondary', serial: 'PNTR-ZEPH-NVME-S', bus: 'nvme', sizeBytes: 6 * GiB },
+      { role: 'primary', serial: 'PNTR-ZEPH-NVME-P', bus: 'nvme', sizeBytes: 128 * GiB },
+      { role: 'secondary', serial: 'PNTR-ZEPH-NVME-S', bus: 'nvme', sizeBytes: 100 * GiB },
       backup('ZEPH'),
     ],
   },
   yoga: {
     name: 'yoga',
-    disks: [{ role: 'primary', serial: 'PNTR-YOGA-NVME-P', bus: 'nvme', sizeBytes: 8 * GiB }, backup('YOGA')],
+    disks: [{ role: 'primary', serial: 'PNTR-YOGA-NVME-P', bus: 'nvme', sizeBytes: 128 * GiB }, backup('YOGA')],
   },
   hetzner: {
     name: 'hetzner',
-    disks: [{ role: 'primary', serial: 'PNTR-HETZ-SCSI-P', bus: 'virtio-scsi', sizeBytes: 10 * GiB }, backup('HETZ')],
+    disks: [{ role: 'primary', serial: 'PNTR-HETZ-SCSI-P', bus: 'virtio-scsi', sizeBytes: 458e9 }, backup('HETZ')],
   },
   contabo: {
     name: 'contabo',
-    disks: [{ role: 'primary', serial: 'PNTR-CONT-VBLK-P', bus: 'virtio-blk', sizeBytes: 10 * GiB }, backup('CONT')],
+    disks: [{ role: 'primary', serial: 'PNTR-CONT-VBLK-P', bus: 'virtio-blk', sizeBytes: 536e9 }, backup('CONT')],
   },
   ovh: {
     name: 'ovh',
-    disks: [{ role: 'primary', serial: 'PNTR-OVH-VBLK-P', bus: 'virtio-blk', sizeBytes: 10 * GiB }, backup('OVH')],
+    disks: [{ role: 'primary', serial: 'PNTR-OVH-VBLK-P', bus: 'virtio-blk', sizeBytes: 200e9 }, backup('OVH')],
   },
 };
