@@ -1,6 +1,7 @@
 // The per-byte work of a backup, as one synchronous object: FastCDC cuts, the HMAC chunk id of each
-// chunk and the SHA-256 of the whole stream. chunk-thread.ts runs it on a worker thread (or, for a
-// short stream, in place); either way the results are the same bytes in the same order.
+// chunk and the SHA-256 of the whole stream. chunk-thread.ts runs it on this thread (the default) or
+// on a worker thread; either way the results are the same bytes in the same order. The ids are
+// blob.ts's chunkId, computed with one KeyObject for the whole stream instead of the raw key per chunk.
 import { createHash, createHmac, createSecretKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { StreamChunker } from '../chunker/fastcdc.ts';

@@ -77,6 +77,14 @@ function onWorker(init: HasherInit, events: EngineEvents): Engine {
   };
 }
 
+/** A cut's chunks with their ids (views into the cut's id buffer). */
+function paired(cut: CutChunks): HashedChunk[] {
+  return cut.chunks.map((c, i) => ({
+    data: Buffer.from(c.buffer, c.byteOffset, c.length),
+    id: Buffer.from(cut.ids!.buffer, cut.ids!.byteOffset + i * ID_BYTES, ID_BYTES),
+  }));
+}
+
 /**
  * The chunks of `source` with their ids, in stream order; `sha256` is set once they all came out.
  * Breaking out of the loop (or an error) stops the thread and returns the source, as a plain
@@ -97,7 +105,22 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
     this.#limit = init.params.max + 4 * BATCH;
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<HashedChunk> {
+  [Symbol.asyncIterator](): AsyncGenerator<HashedChunk> {
+    return this.#mode === 'never' ? this.#inThread() : this.#threaded();
+  }
+
+  /**
+   * The default: a plain generator on this thread. The hasher copies what it keeps, so the source's
+   * pieces are used as they come, and the next one is read once the last one's chunks are taken.
+   */
+  async *#inThread(): AsyncGenerator<HashedChunk> {
+    const hasher = new ChunkHasher(this.#init);
+    for await (const input of this.#source) yield* paired(hasher.push(input));
+    yield* paired(hasher.end());
+    this.sha256 = hasher.sha256();
+  }
+
+  async *#threaded(): AsyncGenerator<HashedChunk> {
     const ready: HashedChunk[] = [];
     const spares: Buffer[] = [];
     const held: Buffer[] = [];
@@ -118,17 +141,12 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
       wakeConsumer = undefined; wakePump = undefined;
       c?.(); p?.();
     };
-    const accept = (cut: CutChunks): void => {
-      cut.chunks.forEach((c, i) => {
-        const data = Buffer.from(c.buffer, c.byteOffset, c.length);
-        ready.push({ data, id: Buffer.from(cut.ids!.buffer, cut.ids!.byteOffset + i * ID_BYTES, ID_BYTES) });
-      });
-    };
+    const accept = (cut: CutChunks): void => { ready.push(...paired(cut)); };
     const events: EngineEvents = {
       cut: (cut, spare) => {
         unanswered -= 1;
         accept(cut);
-        if (spare !== null && this.#mode !== 'never' && spare.buffer.byteLength === BATCH) spares.push(Buffer.from(spare.buffer, 0, BATCH));
+        if (spare !== null && spare.buffer.byteLength === BATCH) spares.push(Buffer.from(spare.buffer, 0, BATCH));
         // Nothing to hand out and the engine idle: give it what the source gave so far rather than
         // wait for a full batch (every message costs; most batches should be full).
         if (unanswered === 0 && ready.length === 0 && batch !== undefined && used > 0) send();
@@ -137,7 +155,6 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
       done: (cut, sha256) => { accept(cut); this.sha256 = sha256; done = true; wake(); },
       fail: (error) => { failure ??= { error }; wake(); },
     };
-    if (this.#mode === 'never') engine = inPlace(this.#init, events);
     const send = (): void => {
       const piece = batch!.subarray(0, used);
       batch = undefined;
@@ -173,16 +190,6 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
           const next = await iterator.next();
           if (next.done === true) { ended = true; break; }
           const input = next.value;
-          if (this.#mode === 'never') {
-            // This thread's hasher copies what it keeps: no batches, no copies of the source's pieces;
-            // and, as a plain generator, the next piece is read once the last one's chunks are taken.
-            while (!stop && failure === undefined && ready.length > 0) await new Promise<void>((r) => { wakePump = r; });
-            if (stop || failure !== undefined) return;
-            posted += input.length;
-            unanswered += 1;
-            engine!.post(Buffer.from(input.buffer, input.byteOffset, input.byteLength));
-            continue;
-          }
           let offset = 0;
           while (offset < input.length) {
             if (batch === undefined) {
