@@ -39,7 +39,6 @@ import {
 } from './window-progress.ts';
 
 export { PARENT_HOLD, UPLOAD_HOLD } from './holds.ts';
-export { checkedStream } from './checked-stream.ts';
 
 export interface BackupWindowOption {
   /** Tonight's window: `--window` (what the timers pass) or the plan's. */

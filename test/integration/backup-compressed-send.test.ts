@@ -11,7 +11,7 @@ import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createSubvolume, sendStream, snapshotSubvolume, deleteSubvolume } from '../../src/btrfs/index.ts';
-import { checkedStream } from '../../src/backup/run.ts';
+import { checkedStream } from '../../src/backup/checked-stream.ts';
 import { BACKUP_SEND_EXTRA, BACKUP_SEND_OPTIONS } from '../../src/backup/send-options.ts';
 import { initRepo, openRepo, type RepoLocation } from '../../src/backup/open.ts';
 import { restorePoint } from '../../src/backup/restore.ts';

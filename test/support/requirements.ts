@@ -36,10 +36,14 @@ const reported = new Set<string>();
  * Throws in CI, so the file fails instead of silently skipping.
  */
 export function skipReason(req: Requirements = {}): string | false {
-  const unmet = unmetRequirements(req);
+  return skipOrFail('integration', unmetRequirements(req));
+}
+
+/** `unmet` as a reason to skip (said once on stderr), or false when empty; throws in CI. */
+export function skipOrFail(kind: string, unmet: readonly string[]): string | false {
   if (unmet.length === 0) return false;
-  const reason = `integration requirements not met: ${unmet.join('; ')}`;
-  if (process.env['CI'] === 'true') throw new Error(`${reason} (CI=true: integration tests must run, not skip)`);
+  const reason = `${kind} requirements not met: ${unmet.join('; ')}`;
+  if (process.env['CI'] === 'true') throw new Error(`${reason} (CI=true: ${kind} tests must run, not skip)`);
   if (!reported.has(reason)) {
     reported.add(reason);
     process.stderr.write(`skipping: ${reason}\n`);

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { findOnPath } from '../../src/core/find-on-path.ts';
 import { findKernel, VM_CACHE } from './kernel.ts';
 import { QBOOT, QEMU } from './qemu.ts';
+import { skipOrFail } from '../support/requirements.ts';
 
 export function unmetVmRequirements(): string[] {
   const unmet: string[] = [];
@@ -19,10 +20,5 @@ export function unmetVmRequirements(): string[] {
 
 /** For describe(name, { skip: vmSkipReason() }): a reason to skip, or false; throws under CI. */
 export function vmSkipReason(): string | false {
-  const unmet = unmetVmRequirements();
-  if (unmet.length === 0) return false;
-  const reason = `VM test requirements not met: ${unmet.join('; ')}`;
-  if ((process.env['CI'] ?? '') !== '') throw new Error(`${reason} (CI is set: the VM tests must run, not skip)`);
-  process.stderr.write(`skipping: ${reason}\n`);
-  return reason;
+  return skipOrFail('VM', unmetVmRequirements());
 }
