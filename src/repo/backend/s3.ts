@@ -14,7 +14,8 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { PantherError } from '../../core/errors.ts';
-import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
+import { BufferedStage } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, notFound, objectNameProblem } from './backend.ts';
 import { makeClient } from './s3-client.ts';
 import type { ClientStats } from './s3-client.ts';
@@ -89,6 +90,11 @@ export class S3Backend implements Backend {
 
   error(error: unknown, op: S3Op, name: string, key = this.key(name)): Error {
     return mapS3Error(error, { op, name, key, bucket: this.config.bucket, endpoint: this.config.endpoint, secrets: this.#secrets });
+  }
+
+  /** In memory until commit: an object is one PutObject or multipart upload, named before it starts. */
+  stage(): StagedPut {
+    return new BufferedStage((name, data) => this.put(name, data));
   }
 
   async put(name: string, data: PutData): Promise<void> {

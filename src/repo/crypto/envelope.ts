@@ -7,6 +7,7 @@
 // repository size; node:crypto has no XChaCha20, and AES-GCM runs at ~4 GB/s on AES-NI here.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { objectKey } from './keys.ts';
+import { release } from '../../core/release.ts';
 
 export const MAGIC = Buffer.from('PNTH', 'latin1');
 export const ENVELOPE_VERSION = 1;
@@ -47,7 +48,10 @@ export function seal(objectRoot: Uint8Array, type: ObjectTypeCode, flags: number
   const cipher = createCipheriv('aes-256-gcm', objectKey(objectRoot, out.subarray(8, 24)), out.subarray(24, 36));
   cipher.setAAD(header);
   let at = HEADER_BYTES;
-  at += cipher.update(plaintext).copy(out, at);
+  // update() cannot write into `out`: copy its output and free it now (core/release.ts says why).
+  const body = cipher.update(plaintext);
+  at += body.copy(out, at);
+  release(body);
   at += cipher.final().copy(out, at);
   cipher.getAuthTag().copy(out, at);
   return out;

@@ -4,6 +4,7 @@ import { constants, zstdCompress, zstdCompressSync, zstdDecompress, zstdDecompre
 import { promisify } from 'node:util';
 import { Flag, open, seal } from './envelope.ts';
 import type { ObjectTypeCode } from './envelope.ts';
+import { releaseBacking } from '../../core/release.ts';
 
 const zstdCompressAsync = promisify(zstdCompress);
 const zstdDecompressAsync = promisify(zstdDecompress);
@@ -26,8 +27,11 @@ function pick(plain: Uint8Array, compressed: Uint8Array): { flags: number; body:
 
 export function sealPayload(objectRoot: Uint8Array, type: ObjectTypeCode, plain: Uint8Array, level: number): Buffer {
   if (plain.length === 0) return seal(objectRoot, type, 0, plain);
-  const { flags, body } = pick(plain, zstdCompressSync(plain, zstdOptions(level, plain.length)));
-  return seal(objectRoot, type, flags, body);
+  const compressed = zstdCompressSync(plain, zstdOptions(level, plain.length));
+  const { flags, body } = pick(plain, compressed);
+  const sealed = seal(objectRoot, type, flags, body);
+  releaseBacking(compressed);
+  return sealed;
 }
 
 /** Same as sealPayload, compressing on the libuv thread pool so the caller's thread keeps chunking. */
@@ -35,7 +39,10 @@ export async function sealPayloadAsync(objectRoot: Uint8Array, type: ObjectTypeC
   if (plain.length === 0) return seal(objectRoot, type, 0, plain);
   const compressed = await zstdCompressAsync(plain, zstdOptions(level, plain.length));
   const { flags, body } = pick(plain, compressed);
-  return seal(objectRoot, type, flags, body);
+  const sealed = seal(objectRoot, type, flags, body);
+  // seal() copied it; zlib's output is a slice of a buffer made for this call alone (core/release.ts).
+  releaseBacking(compressed);
+  return sealed;
 }
 
 function checkFlags(flags: number): void {
