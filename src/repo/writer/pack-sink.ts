@@ -12,7 +12,9 @@ import { encodeSegment, sealSegment } from '../index/index-segment.ts';
 import { ObjectType } from '../crypto/envelope.ts';
 import { sealPayload } from '../crypto/sealed.ts';
 import type { RepoIndex } from '../index/repo-index.ts';
-import type { StagedPut } from '../backend/backend.ts';
+
+/** The backend's staged put (backend.ts StagedPut), named through the repository: the writer never reaches the backend itself. */
+type StagedPut = ReturnType<Repository['backend']['stage']>;
 
 export interface SinkStats {
   storedBytes: number;
