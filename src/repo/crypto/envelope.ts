@@ -37,7 +37,12 @@ export class EnvelopeError extends Error {
 }
 
 export function seal(objectRoot: Uint8Array, type: ObjectTypeCode, flags: number, plaintext: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(HEADER_BYTES + plaintext.length + TAG_BYTES);
+  return sealParts(objectRoot, type, flags, [plaintext], plaintext.length);
+}
+
+/** seal() of the concatenation of `parts` (`length` bytes in all), without joining them first. */
+export function sealParts(objectRoot: Uint8Array, type: ObjectTypeCode, flags: number, parts: readonly Uint8Array[], length: number): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_BYTES + length + TAG_BYTES);
   MAGIC.copy(out, 0);
   out[4] = ENVELOPE_VERSION;
   out[5] = type;
@@ -49,10 +54,13 @@ export function seal(objectRoot: Uint8Array, type: ObjectTypeCode, flags: number
   cipher.setAAD(header);
   let at = HEADER_BYTES;
   // update() cannot write into `out`: copy its output and free it now (core/release.ts says why).
-  const body = cipher.update(plaintext);
-  at += body.copy(out, at);
-  release(body);
+  for (const part of parts) {
+    const body = cipher.update(part);
+    at += body.copy(out, at);
+    release(body);
+  }
   at += cipher.final().copy(out, at);
+  if (at !== HEADER_BYTES + length) throw new Error(`sealParts: parts hold ${at - HEADER_BYTES} bytes, not ${length}`);
   cipher.getAuthTag().copy(out, at);
   return out;
 }

@@ -1,12 +1,12 @@
 // Compress-then-seal: zstd when it makes the payload smaller (flag bit 0 set), raw otherwise, so
 // incompressible data (already-compressed btrfs extents, encrypted files) costs no expansion.
-import { constants, zstdCompress, zstdCompressSync, zstdDecompress, zstdDecompressSync } from 'node:zlib';
+import { constants, zstdCompressSync, zstdDecompress, zstdDecompressSync } from 'node:zlib';
 import { promisify } from 'node:util';
-import { Flag, open, seal } from './envelope.ts';
+import { Flag, open, seal, sealParts } from './envelope.ts';
+import { withZstdFrame } from './zstd-frames.ts';
 import type { ObjectTypeCode } from './envelope.ts';
 import { releaseBacking } from '../../core/release.ts';
 
-const zstdCompressAsync = promisify(zstdCompress);
 const zstdDecompressAsync = promisify(zstdDecompress);
 
 /** Decompressed payloads above this are refused unless the caller knows the exact size. */
@@ -37,12 +37,10 @@ export function sealPayload(objectRoot: Uint8Array, type: ObjectTypeCode, plain:
 /** Same as sealPayload, compressing on the libuv thread pool so the caller's thread keeps chunking. */
 export async function sealPayloadAsync(objectRoot: Uint8Array, type: ObjectTypeCode, plain: Uint8Array, level: number): Promise<Buffer> {
   if (plain.length === 0) return seal(objectRoot, type, 0, plain);
-  const compressed = await zstdCompressAsync(plain, zstdOptions(level, plain.length));
-  const { flags, body } = pick(plain, compressed);
-  const sealed = seal(objectRoot, type, flags, body);
-  // seal() copied it; zlib's output is a slice of a buffer made for this call alone (core/release.ts).
-  releaseBacking(compressed);
-  return sealed;
+  // The frame's slices are sealed straight from zlib's memory: no joined copy of them.
+  return withZstdFrame(plain, level, (parts, length) => (length < plain.length
+    ? sealParts(objectRoot, type, Flag.zstd, parts, length)
+    : seal(objectRoot, type, 0, plain)));
 }
 
 function checkFlags(flags: number): void {
