@@ -15,6 +15,7 @@ import { openBlobAsync } from '../pack/blob.ts';
 import { inOrder } from './in-order.ts';
 import type { RepoIndex } from '../index/repo-index.ts';
 import { corrupt, interrupted } from '../errors.ts';
+import { release } from '../../core/release.ts';
 
 export interface RestoreOptions {
   signal?: AbortSignal;
@@ -24,6 +25,11 @@ export interface RestoreOptions {
   readAhead?: number;
   /** Blobs being opened or held by the consumer at once (memory: this many chunks). Default 4. */
   openAhead?: number;
+  /**
+   * The same blobs' bytes (stored + restored size) may not pass this, so a run of 8 MiB chunks does
+   * not hold four of them; one blob is always opened beside the one held. Default 24 MiB.
+   */
+  openAheadBytes?: number;
 }
 
 interface Sealed { run: Run; chunk: Run['chunks'][number]; bytes: Uint8Array }
@@ -109,6 +115,9 @@ export async function* restoreStream(repo: Repository, manifestId: string, optio
       const data = await bytes;
       fill();
       for (const chunk of run.chunks) yield { run, chunk, bytes: data.subarray(chunk.at, chunk.at + chunk.length) };
+      // Resumed after the run's last blob was handed to `open`, which decrypts it before it returns
+      // (openBlobAsync reads its input only until then): the read is dead, and freed now.
+      release(data);
     }
   }
   const open = async ({ run, chunk, bytes }: Sealed): Promise<Buffer> => {
@@ -121,7 +130,9 @@ export async function* restoreStream(repo: Repository, manifestId: string, optio
   };
   const whole = createHash('sha256');
   let size = 0;
-  for await (const plain of inOrder(sealedBlobs(), open, Math.max(1, options.openAhead ?? 4))) {
+  // Weighed by what an open holds: the decrypted frame and the chunk it decompresses to.
+  const limits = { count: Math.max(1, options.openAhead ?? 4), weight: { of: (blob: Sealed) => blob.chunk.length + chunkRef(manifest, blob.chunk.i).rawLength, max: options.openAheadBytes ?? 24 * 1024 * 1024 } };
+  for await (const plain of inOrder(sealedBlobs(), open, limits)) {
     if (options.signal?.aborted === true) throw interrupted('restore');
     whole.update(plain);
     size += plain.length;
