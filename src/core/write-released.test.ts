@@ -33,10 +33,26 @@ test('writes every chunk in order, one in the stream at a time, and frees each o
   assert.equal(out.writableEnded, false, 'the stream is left open (stdout)');
 });
 
+test('the next chunk is pulled from the source while the previous one is being written', async () => {
+  const events: string[] = [];
+  const out = new Writable({
+    highWaterMark: 16 * 1024 * 1024,
+    write(chunk: Buffer, _encoding, callback) {
+      events.push(`write ${chunk[0]}`);
+      setTimeout(() => { events.push(`written ${chunk[0]}`); callback(); }, 5);
+    },
+  });
+  await writeReleased((async function* () {
+    for (let i = 1; i <= 3; i++) { events.push(`pull ${i}`); yield Buffer.alloc(MIB, i); }
+  })(), out);
+  assert.deepEqual(events, ['pull 1', 'write 1', 'pull 2', 'written 1', 'write 2', 'pull 3', 'written 2', 'write 3', 'written 3']);
+});
+
 test('the source\'s error rejects and stops the writes; the stream\'s error rejects and closes the source', async () => {
   const { out, got } = sink();
   await assert.rejects(writeReleased((async function* () { yield Buffer.alloc(MIB, 1); throw new Error('damaged blob'); })(), out), /damaged blob/);
-  assert.equal(got.length, 1);
+  await sleep(10);
+  assert.equal(got.length, 1, 'only the chunk before the error was written');
 
   let closed = false;
   const broken = new Writable({ write(_c, _e, callback) { callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })); } });
