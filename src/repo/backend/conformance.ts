@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Backend, ObjectInfo } from './backend.ts';
+import { release } from '../../core/release.ts';
 
 export interface ConformanceSubject {
   backend: Backend;
@@ -88,6 +89,19 @@ export function runBackendConformance(label: string, make: () => Promise<Conform
       assert.deepEqual(Buffer.from(got), data);
       got[0] = got[0]! ^ 0xff;
       assert.deepEqual(Buffer.from(await b.get('h/packs/one')), data);
+    });
+
+    withBackend('get\'s bytes are the caller\'s alone: freeing them (a restore does, core/release.ts) disturbs nothing else', async (b) => {
+      const data = randomBytes(600_000);
+      await b.put('h/packs/own', data);
+      const first = await b.get('h/packs/own', { offset: 0, length: 300_000 });
+      const second = await b.get('h/packs/own', { offset: 300_000, length: 300_000 });
+      const whole = await b.get('h/packs/own');
+      release(first);
+      release(whole);
+      assert.deepEqual(Buffer.from(second), data.subarray(300_000), 'a buffer got before is intact');
+      assert.deepEqual(Buffer.from(await b.get('h/packs/own')), data, 'the object is intact');
+      assert.deepEqual(Buffer.from(await b.get('h/packs/own', { offset: 0, length: 300_000 })), data.subarray(0, 300_000));
     });
 
     withBackend('the caller may reuse its buffer after put', async (b) => {

@@ -170,7 +170,10 @@ export class S3Backend implements Backend {
   async get(name: string, range?: ByteRange): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
     for await (const part of this.getStream(name, range)) parts.push(part);
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    // The bytes are the caller's to keep or free (a restore frees them early): one part is returned
+    // as it is only if it is a whole buffer of its own, not a slice of the HTTP client's.
+    const only = parts.length === 1 ? parts[0]! : undefined;
+    return only !== undefined && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength ? only : Buffer.concat(parts);
   }
 
   async *getStream(name: string, range?: ByteRange): AsyncIterable<Uint8Array> {

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { Flag, open, seal, sealParts } from './envelope.ts';
 import { withZstdFrame } from './zstd-frames.ts';
 import type { ObjectTypeCode } from './envelope.ts';
-import { releaseBacking } from '../../core/release.ts';
+import { release, releaseBacking } from '../../core/release.ts';
 
 const zstdDecompressAsync = promisify(zstdDecompress);
 
@@ -73,10 +73,16 @@ export function openPayload(objectRoot: Uint8Array, type: ObjectTypeCode, bytes:
 /**
  * Same as openPayload, decompressing on the libuv thread pool. AES-GCM stays here: at ~4 GB/s it
  * costs less than handing it over (measured: WebCrypto's copies and jobs cost more than they saved).
+ * `bytes` is read only before this returns its promise: the caller may release it then.
  */
 export async function openPayloadAsync(objectRoot: Uint8Array, type: ObjectTypeCode, bytes: Uint8Array, exactSize?: number): Promise<Buffer> {
   const { flags, plaintext } = open(objectRoot, type, bytes);
   checkFlags(flags);
-  const plain = (flags & Flag.zstd) !== 0 ? await zstdDecompressAsync(plaintext, unzstdOptions(exactSize)) : plaintext;
-  return checkSize(plain, exactSize);
+  if ((flags & Flag.zstd) === 0) return checkSize(plaintext, exactSize);
+  try {
+    return checkSize(await zstdDecompressAsync(plaintext, unzstdOptions(exactSize)), exactSize);
+  } finally {
+    // The decrypted frame is ours alone and dead once decompressed: freed now, not at the next GC.
+    release(plaintext);
+  }
 }
