@@ -114,36 +114,31 @@ export class MeteredBackend implements Backend {
     let size = 0;
     return {
       write: (data) => { size += data.length; return inner.write(data); },
-      commit: async (name) => {
-        const day = this.#day();
-        try {
-          await inner.commit(name);
-        } finally {
-          this.#countPut(day, size);
-        }
-        const previous = this.#sizes.get(name);
-        if (previous !== undefined) day.bytesDeleted += previous;
-        this.#sizes.set(name, size);
-      },
+      commit: (name) => this.#counted(name, () => size, () => inner.commit(name)),
       abort: () => inner.abort(),
     };
   }
 
   async put(name: string, data: PutData): Promise<void> {
-    // The day is the one the upload started on: that is when the calls are made.
-    const day = this.#day();
     let size = 0;
     const counted: PutData = data instanceof Uint8Array ? data : countBytes(data, (n) => { size += n; });
     if (data instanceof Uint8Array) size = data.length;
+    await this.#counted(name, () => size, () => this.inner.put(name, counted));
+  }
+
+  /** Runs an upload of `name` and counts it as the put (or multipart upload) it is. */
+  async #counted(name: string, size: () => number, upload: () => Promise<void>): Promise<void> {
+    // The day is the one the upload started on: that is when the calls are made.
+    const day = this.#day();
     try {
-      await this.inner.put(name, counted);
+      await upload();
     } finally {
       // Failed uploads were still requests (and used the link): count what was sent.
-      this.#countPut(day, size);
+      this.#countPut(day, size());
     }
     const previous = this.#sizes.get(name);
     if (previous !== undefined) day.bytesDeleted += previous; // the old version is now hidden
-    this.#sizes.set(name, size);
+    this.#sizes.set(name, size());
   }
 
   #countPut(day: DayUsage, size: number): void {
