@@ -47,8 +47,9 @@ export function relocate(text: string, file: string, outdir: string, entries: Re
       case 'url': return `new URL(${JSON.stringify(urlPath(outdir, file))}, import.meta.url).href`;
       case 'dirname': needsResolve = true; return `__pantherResolve(import.meta.dirname, ${JSON.stringify(urlPath(outdir, dirname(file)))})`;
       case 'filename': needsResolve = true; return `__pantherResolve(import.meta.dirname, ${JSON.stringify(urlPath(outdir, file))})`;
-      // A chunk is never the main module, as a source module run by panther.js is not.
-      case 'main': return match;
+      // Only the programs are main modules; any other file, whichever output file holds it, is not
+      // (as a source module that panther.js imports is not).
+      case 'main': return entries.has(file) ? match : 'false';
       // Bare specifiers resolve the same from dist/ (same package, same node_modules).
       case 'resolve': if (relativeCall === undefined) return match; break;
     }
@@ -87,6 +88,13 @@ function forTheBundle(outdir: string, entries: ReadonlyMap<string, string>, buil
       b.onResolve({ filter: /\/node_modules\// }, (args) => {
         if (!args.importer.startsWith(SRC) || !args.path.startsWith('.')) return undefined;
         return { path: urlPath(outdir, resolve(dirname(args.importer), args.path)), external: true };
+      });
+      // The package's manifest as the sources import it (defaults.ts: the version), without the
+      // dependency lists: at a Nix build they name store paths, which would become the bundle's.
+      b.onLoad({ filter: /\/package\.json$/ }, async (args) => {
+        if (args.path !== join(ROOT, 'package.json')) return undefined;
+        const { dependencies: _d, devDependencies: _dd, optionalDependencies: _o, peerDependencies: _p, ...rest } = JSON.parse(await readFile(args.path, 'utf8')) as Record<string, unknown>;
+        return { contents: JSON.stringify(rest), loader: 'json' };
       });
       b.onLoad({ filter: /\.[jt]s$/ }, async (args) => {
         if (!args.path.startsWith(SRC)) return undefined;
@@ -139,6 +147,8 @@ export async function buildBundle(outdir: string, o: BundleOptions = {}): Promis
     minify: o.minify ?? false,
     // Maps from the chunks to src/, used only when asked for (node --enable-source-maps).
     sourcemap: 'linked',
+    // The maps point at src/, which ships beside dist/.
+    sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
     plugins: [forTheBundle(out, entries, o.builtinImports !== true)],

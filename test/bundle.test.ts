@@ -198,7 +198,8 @@ test('relocate: import.meta names the source file\'s place from the bundle; anot
   assert.equal(relocate('new URL("./worker.js", import.meta.url)', file, out, entries), 'new URL("./worker.js", import.meta.url)');
   assert.equal(relocate('#!/usr/bin/env node\nx(import.meta.dirname)', file, out, entries),
     '#!/usr/bin/env node\nimport { resolve as __pantherResolve } from \'node:path\';\nx(__pantherResolve(import.meta.dirname, "../src/serve"))');
-  assert.equal(relocate('if (import.meta.main) import.meta.resolve(\'zod\')', file, out, entries), 'if (import.meta.main) import.meta.resolve(\'zod\')');
+  assert.equal(relocate('if (import.meta.main) import.meta.resolve(\'zod\')', file, out, entries), 'if (false) import.meta.resolve(\'zod\')', 'only a program is main');
+  assert.equal(relocate('if (import.meta.main) f()', join(ROOT, 'src/serve/worker.js'), out, entries), 'if (import.meta.main) f()');
   assert.throws(() => relocate('import.meta.resolve(\'./x.ts\')', file, out, entries), /teach scripts\/bundle\.ts/);
   assert.throws(() => relocate('import.meta.hot', file, out, entries), /teach scripts\/bundle\.ts/);
 });
