@@ -189,6 +189,14 @@ test('the bundled chunking thread cuts and hashes as the sources do (chunk-threa
   assert.deepEqual(await hash(Bundled, 'always'), want);
 });
 
+test('the drill\'s inner process is a program of the bundle: namespace.ts starts dist/drill-inner.js, which answers as inner.ts', () => {
+  const code = readdirSync(bundle.outdir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(bundle.outdir, f), 'utf8'));
+  assert.equal(code.filter((c) => c.includes('new URL("./drill-inner.js", import.meta.url)')).length, 1);
+  const source = run(join(ROOT, 'src/drill/inner.ts'), []);
+  assert.equal(source.status, 2);
+  assert.deepEqual(run(join(bundle.outdir, 'drill-inner.js'), []), source);
+});
+
 test('relocate: import.meta names the source file\'s place from the bundle; another program is its output; an unknown use is refused', () => {
   const file = join(ROOT, 'src/serve/web.ts');
   const out = join(ROOT, 'dist');
