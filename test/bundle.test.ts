@@ -105,6 +105,21 @@ test('snapshot list over a snapshot directory answers as the sources do, and loa
   assert.ok(chunks.length <= 20, `snapshot list loaded ${chunks.length} chunks: ${chunks.join(' ')}`);
 });
 
+test('the bundled snapshot list, with nothing to say on stderr, never creates process.stderr (a pipe\'s stream loads node:net)', () => {
+  // The sources cannot hold this: node:util's ESM facade reads util.diff, whose colours ask stderr.
+  const plan = join(dir, 'quiet-plan.json');
+  writeFileSync(plan, JSON.stringify(specPlan('yoga')));
+  const touched = (planFile: string): { status: number | null; log: string } => {
+    const log = join(dir, 'stderr.txt');
+    const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/support/stderr-trap.ts'), bundle.entry, 'snapshot', 'list', '--plan', planFile, '--root', join(dir, 'quiet')], {
+      env: { ...process.env, PANTHER_STDERR_LOG: log, XDG_CACHE_HOME: join(dir, 'cache-quiet') }, encoding: 'utf8', timeout: 60_000,
+    });
+    return { status: r.status, log: readFileSync(log, 'utf8') };
+  };
+  assert.deepEqual(touched(plan), { status: 0, log: 'untouched' });
+  assert.deepEqual(touched(join(dir, 'missing.json')), { status: 1, log: 'touched' }, 'an error is written there (the trap sees it)');
+});
+
 test('commands that need npm packages answer as the sources do: backup init (age-encryption), a plan zod refuses', () => {
   // A local repository each, with the same passphrase: the outputs differ only in the repository's
   // path and its random id.
