@@ -1,15 +1,16 @@
 // The bundled CLI (`npm run build` → dist/): esbuild joins src/'s modules into chunks, so Node's
 // ESM loader resolves, reads and links 17 files for `panther snapshot list` instead of 24 (23
-// modules and package.json) and 4 builtins' facades, none of them TypeScript to strip. Code splitting keeps every dynamic import() a chunk of its own, so
-// a command still loads only what it uses (test/bundle.test.ts); npm packages stay in node_modules
-// (imported, not copied). Why a bundle and the measurements: docs/DECISIONS.md.
+// modules and package.json) and 4 builtins' facades, none of them TypeScript to strip. Code
+// splitting keeps every dynamic import() a chunk of its own, so a command still loads only what it
+// uses (test/bundle.test.ts); npm packages stay in node_modules (imported, not copied). Why a
+// bundle and the measurements: docs/DECISIONS.md.
 //
 // The entries are the source's own programs: src/cli/panther.js (the executable, compile cache
 // first), the chunking thread and the drill's inner process. Every output file lands directly in
 // the output directory, so a source file's `import.meta.url` / `dirname` can be rewritten to the
 // place the file had in src/ (web assets, package.json), relative to the chunk; a `new URL('./x',
 // import.meta.url)` naming another entry points at that entry's output instead.
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
@@ -67,7 +68,9 @@ const BUILTIN_IMPORT = /^import\s+(?!type\b)(?:(\w+)|\*\s+as\s+(\w+)|\{([^}]*)\}
  * A source file's `import … from 'node:x'` as `const … = process.getBuiltinModule('node:x')`. The
  * ESM facade of a builtin reads every export the first time it is imported, and some exports are
  * lazy getters: node:fs's ReadStream loads node:stream, node:util's TextDecoder the encodings. The
- * CommonJS object is what the facade wraps; a destructuring reads only the names used.
+ * CommonJS object is what the facade wraps; a destructuring reads only the names used. Unlike an
+ * import, the names exist only once the module's first lines ran: sound while no module of src/ runs
+ * before its own imports did, i.e. without import cycles (buildBundle refuses one).
  */
 export function builtinsAsObjects(text: string): string {
   return text.replace(BUILTIN_IMPORT, (_m, def: string | undefined, ns: string | undefined, names: string | undefined, _q: string, id: string) => {
@@ -105,6 +108,31 @@ function forTheBundle(outdir: string, entries: ReadonlyMap<string, string>, buil
       });
     },
   };
+}
+
+/** A cycle of static imports among the bundled source files, or null. */
+export function importCycle(metafile: Metafile): string[] | null {
+  const next = (file: string): string[] => metafile.inputs[file]?.imports.filter((i) => i.kind === 'import-statement' && !i.external).map((i) => i.path) ?? [];
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (file: string): string[] | null => {
+    const at = path.indexOf(file);
+    if (at >= 0) return [...path.slice(at), file];
+    if (done.has(file)) return null;
+    path.push(file);
+    for (const n of next(file)) {
+      const found = visit(n);
+      if (found !== null) return found;
+    }
+    path.pop();
+    done.add(file);
+    return null;
+  };
+  for (const file of Object.keys(metafile.inputs)) {
+    const found = visit(file);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 export interface BundleOptions {
@@ -153,6 +181,8 @@ export async function buildBundle(outdir: string, o: BundleOptions = {}): Promis
     logLevel: 'warning',
     plugins: [forTheBundle(out, entries, o.builtinImports !== true)],
   });
+  const cycle = importCycle(result.metafile);
+  if (cycle !== null) throw new Error(`an import cycle in src/ (${cycle.join(' → ')}): builtins read at a module's top would not be there yet; break it`);
   const files = Object.keys(result.metafile.outputs).map((f) => relative(out, resolve(ROOT, f)));
   const nested = files.filter((f) => f.includes(sep));
   if (nested.length > 0) throw new Error(`bundle files below ${out}: ${nested.join(', ')} (every file must sit directly in it)`);

@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { buildBundle, builtinsAsObjects, relocate, ROOT, type Bundle } from '../scripts/bundle.ts';
+import type { Metafile } from 'esbuild';
+import { buildBundle, builtinsAsObjects, importCycle, relocate, ROOT, type Bundle } from '../scripts/bundle.ts';
 import { snapshotName } from '../src/snapshot/naming.ts';
 import { writeMeta, locate } from '../src/snapshot/store.ts';
 import { VERSION } from '../src/core/defaults.ts';
@@ -225,6 +226,15 @@ test('relocate: import.meta names the source file\'s place from the bundle; anot
   assert.equal(relocate('if (import.meta.main) f()', join(ROOT, 'src/serve/worker.js'), out, entries), 'if (import.meta.main) f()');
   assert.throws(() => relocate('import.meta.resolve(\'./x.ts\')', file, out, entries), /teach scripts\/bundle\.ts/);
   assert.throws(() => relocate('import.meta.hot', file, out, entries), /teach scripts\/bundle\.ts/);
+});
+
+test('importCycle: a cycle of static imports is found (the builtins would be read too late), dynamic ones are not cycles', () => {
+  const meta = (imports: Record<string, Array<[string, string]>>): Metafile => ({
+    inputs: Object.fromEntries(Object.entries(imports).map(([f, is]) => [f, { bytes: 0, imports: is.map(([path, kind]) => ({ path, kind: kind as never })) }])), outputs: {},
+  });
+  assert.equal(importCycle(meta({ a: [['b', 'import-statement']], b: [['c', 'import-statement']], c: [] })), null);
+  assert.equal(importCycle(meta({ a: [['b', 'import-statement']], b: [['a', 'dynamic-import']] })), null);
+  assert.deepEqual(importCycle(meta({ a: [['b', 'import-statement']], b: [['c', 'import-statement']], c: [['b', 'import-statement']] })), ['b', 'c', 'b']);
 });
 
 test('builtinsAsObjects: value imports of node: modules become getBuiltinModule reads; type-only names and imports vanish', () => {
