@@ -38,7 +38,8 @@ const open = (): Promise<Repository> => openRepo({ url: need('repo'), host: need
 // PANTHER_BENCH_CHUNK_WORKER=auto|always puts chunking and hashing on a worker thread (opt-in in the
 // library: on the 2-core build machine it cost more than it saved; a bigger machine may differ).
 const chunkWorker = process.env['PANTHER_BENCH_CHUNK_WORKER'];
-const backupOptions: BackupOptions = chunkWorker === 'auto' || chunkWorker === 'always' ? { chunking: { worker: chunkWorker } } : {};
+// The source is a child's stdout or our stdin, read by nobody else, as in `panther backup run`.
+const backupOptions: BackupOptions = { sourceOwned: true, ...(chunkWorker === 'auto' || chunkWorker === 'always' ? { chunking: { worker: chunkWorker } } : {}) };
 
 async function backup(): Promise<unknown> {
   const [{ sendStream }, { showSubvolume }, { checkedStream }, { BACKUP_SEND_OPTIONS }] = await Promise.all([

@@ -3,17 +3,13 @@
 // moved into place, so a failed or corrupt restore leaves nothing half-written at the destination.
 import { mkdtemp, readdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
+import { writeReleased } from '../core/write-released.ts';
 import { deleteSubvolume, deleteSubvolumes, isSubvolume, receiveStream, snapshotSubvolume } from '../btrfs/index.ts';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import type { RepositoryReader } from '../repo/index.ts';
 import { chainOf } from './chain.ts';
 import { loadPoints } from './points.ts';
-
-// Bytes, not objects: in object mode Readable.from would hold 16 chunks (up to 8 MiB each) ahead of
-// the consumer; restoreStream already opens a few ahead, so one chunk waiting here is enough.
-const AS_BYTES = { objectMode: false } as const;
 
 export interface RestoreReport {
   point: string;
@@ -79,7 +75,7 @@ export async function restorePoint(repo: RepositoryReader, ref: string, to: stri
   try {
     for (const [i, pointId] of chain.entries()) {
       log(`receiving ${i + 1}/${chain.length}: ${pointId.slice(0, 12)}…`);
-      await receiveStream(staging, Readable.from(repo.restoreStream(pointId, signal === undefined ? {} : { signal }), AS_BYTES));
+      await receiveStream(staging, (stdin) => writeReleased(repo.restoreStream(pointId, signal === undefined ? {} : { signal }), stdin));
       // Each incremental needs only its parent: drop the one before as soon as its child is in, unless
       // the child is the last: then the move comes first, and the staging copies go together below.
       if (i > 0 && i < chain.length - 1) await deleteSubvolume(join(staging, names[i - 1]!));
@@ -108,6 +104,7 @@ async function receivedSubvolumes(dir: string): Promise<string[]> {
 /** The verified stream of one point to a writable (stdout). An incremental needs its parent at the receiver. */
 export async function streamPoint(repo: RepositoryReader, ref: string, out: Writable, signal?: AbortSignal): Promise<{ point: string; snapshot: string; parent: string | null }> {
   const { id, chain, snapshot } = await findPoint(repo, ref);
-  await pipeline(Readable.from(repo.restoreStream(id, signal === undefined ? {} : { signal }), AS_BYTES), out, { end: false });
+  // restoreStream's chunks are ours alone: each is freed once written, not left to the collector.
+  await writeReleased(repo.restoreStream(id, signal === undefined ? {} : { signal }), out);
   return { point: id, snapshot, parent: chain.length > 1 ? chain.at(-2)! : null };
 }

@@ -409,6 +409,8 @@ async function upload(ctx: RunContext, loc: Located, points: SizedPoint[], targe
       extra: { ...BACKUP_SEND_EXTRA, send: choice.kind, sendParent: choice.kind === 'incremental' ? choice.parentSnapshot : null, host: engine.plan.host },
     }, {
       signal,
+      // btrfs send's stdout is read by nobody else: its buffers are freed once chunked.
+      sourceOwned: true,
       onProgress: (p) => { last = { ...p }; opts.onProgress?.(s.name, p); },
     });
     await notePoint(ctx, { id: result.manifestId, repository: opts.repo.id, subvolume: s.name, snapshot: target.name, time: iso(ctx.clock()) });

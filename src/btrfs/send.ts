@@ -1,6 +1,6 @@
 // btrfs send / receive as streams, and `receive --dump` for cheap diffs between snapshots.
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
 import { safePath } from './args.ts';
 import { parseReceiveDump, type DumpEvent } from './send-dump.ts';
 import { spawnStream, type StreamProcess } from './stream.ts';
@@ -32,11 +32,29 @@ export function sendStream(snapshot: string, opts: SendOptions = {}): StreamProc
   return spawnStream('btrfs', sendArgs(snapshot, opts), snapshot);
 }
 
+/**
+ * What `btrfs receive` reads: a stream, or a function that writes the stream to receive's stdin
+ * itself (a restore frees each chunk once written) and resolves when all is written; stdin is ended
+ * after it, or destroyed if it fails, so receive never waits for more.
+ */
+export type ReceiveInput = Readable | ((stdin: Writable) => Promise<void>);
+
 /** Feeds a send stream to `btrfs receive` into `directory`; resolves when the subvolume is complete. */
-export async function receiveStream(directory: string, input: Readable): Promise<void> {
+export async function receiveStream(directory: string, input: ReceiveInput): Promise<void> {
   safePath(directory, 'receive directory');
   const receiver = spawnStream('btrfs', ['receive', '-q', '-e', '--', directory], directory);
-  await settleAll([pipeline(input, receiver.stdin), receiver.done], [receiver], false, true);
+  const piped = typeof input === 'function' ? feed(input, receiver.stdin) : pipeline(input, receiver.stdin);
+  await settleAll([piped, receiver.done], [receiver], false, true);
+}
+
+async function feed(write: (stdin: Writable) => Promise<void>, stdin: Writable): Promise<void> {
+  try {
+    await write(stdin);
+  } catch (error) {
+    stdin.destroy();
+    throw error;
+  }
+  await finished(stdin.end());
 }
 
 /** What `btrfs send --no-data [-p parent] snapshot | btrfs receive --dump` says, parsed. */

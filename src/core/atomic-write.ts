@@ -32,7 +32,7 @@ export async function syncDirectory(dir: string): Promise<void> {
 }
 
 /** FileHandle.write may write less than asked (signals, some filesystems): loop until all is out. */
-async function writeAll(handle: FileHandle, data: Uint8Array): Promise<void> {
+export async function writeAll(handle: FileHandle, data: Uint8Array): Promise<void> {
   let offset = 0;
   while (offset < data.length) {
     const { bytesWritten } = await handle.write(data, offset, data.length - offset);

@@ -1,6 +1,7 @@
 // The storage interface every backend implements: named objects of bytes, nothing more. A backend
 // knows nothing of packs, keys or hosts (docs/FORMAT.md §2); the repository is its only user.
 import { PantherError } from '../../core/errors.ts';
+import { release } from '../../core/release.ts';
 
 export interface ObjectInfo {
   name: string;
@@ -36,9 +37,25 @@ export interface BackendProperties {
   readonly remote: boolean;
 }
 
+/**
+ * An object written piece by piece and named only when complete (a pack is named by the hash of
+ * its bytes). A local store keeps the pieces in a temporary file and renames it, so a pack never
+ * sits in memory; the others hold them until commit puts them (BufferedStage).
+ */
+export interface StagedPut {
+  /** Appends bytes. They are handed over: the stage may free them (core/release.ts), the caller never uses them again. */
+  write(data: Uint8Array): Promise<void>;
+  /** Stores what was written as object `name`, with put's atomicity. The stage is spent either way. */
+  commit(name: string): Promise<void>;
+  /** Drops what was written: no object appears. Harmless after commit. */
+  abort(): Promise<void>;
+}
+
 export interface Backend {
   /** What this backend is (a wrapper answers for the store it wraps). */
   readonly properties: BackendProperties;
+  /** Starts an object to be written in pieces and named at the end. */
+  stage(): StagedPut;
   /**
    * Stores an object under `name`, replacing any object of that name. Atomic: readers and listings
    * see either nothing (or the old object) or the complete new object, never a prefix of it.
@@ -115,6 +132,42 @@ export function assertRange(range: ByteRange): void {
   if (!Number.isSafeInteger(range.offset) || range.offset < 0 || !Number.isSafeInteger(range.length) || range.length < 0) {
     throw new PantherError('bad-range', `invalid range ${range.offset}+${range.length}`);
   }
+}
+
+/**
+ * A stage held in memory and stored with one put at commit: for backends with nowhere cheaper to
+ * keep the pieces, and for wrappers, whose put (retries, rate limit, faults) must see the object.
+ * The pieces are kept as handed over, and freed once stored.
+ */
+export class BufferedStage implements StagedPut {
+  readonly #put: (name: string, data: PutData) => Promise<void>;
+  #parts: Uint8Array[] | null = [];
+
+  constructor(put: (name: string, data: PutData) => Promise<void>) {
+    this.#put = put;
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    if (this.#parts === null) throw spentStage();
+    this.#parts.push(data);
+  }
+
+  async commit(name: string): Promise<void> {
+    const parts = this.#parts;
+    if (parts === null) throw spentStage();
+    this.#parts = null;
+    await this.#put(name, (async function* () { yield* parts; })());
+    // Stored, and no backend keeps a put's buffers once it returned.
+    for (const part of parts) release(part);
+  }
+
+  async abort(): Promise<void> {
+    this.#parts = null;
+  }
+}
+
+export function spentStage(): Error {
+  return new Error('this staged object was already committed or aborted (a bug in its caller)');
 }
 
 /** Collects a put body into one buffer (memory backend, tests). */

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Backend, ObjectInfo } from './backend.ts';
+import { release } from '../../core/release.ts';
 
 export interface ConformanceSubject {
   backend: Backend;
@@ -50,6 +51,37 @@ export function runBackendConformance(label: string, make: () => Promise<Conform
       assert.equal(Buffer.from(await b.get('h/keep')).toString(), 'x', 'an object is never swept');
     });
 
+    withBackend('a staged object appears whole at commit, under its name, and not before', async (b) => {
+      const pieces = [randomBytes(300_000), randomBytes(5), Buffer.alloc(0), randomBytes(70_000)];
+      const expected = Buffer.concat(pieces.map((p) => Buffer.from(p)));
+      const stage = b.stage();
+      for (const piece of pieces) await stage.write(piece);
+      assert.deepEqual(await listAll(b, 'h/'), [], 'nothing is listed before commit');
+      await stage.commit('h/packs/staged');
+      assert.deepEqual(Buffer.from(await b.get('h/packs/staged')), expected);
+      assert.deepEqual(await listAll(b, 'h/'), [{ name: 'h/packs/staged', size: expected.length }]);
+      await assert.rejects(stage.write(randomBytes(10)), /already committed or aborted/);
+      await assert.rejects(stage.commit('h/packs/again'), /already committed or aborted/);
+      await stage.abort();
+      assert.deepEqual(Buffer.from(await b.get('h/packs/staged')), expected, 'abort after commit changes nothing');
+      const empty = b.stage();
+      await empty.commit('h/packs/empty');
+      assert.equal(await b.head('h/packs/empty'), 0, 'a stage with nothing written is an empty object');
+    });
+
+    withBackend('an aborted stage leaves no object and no temporary behind; a hostile name is refused at commit', async (b) => {
+      const stage = b.stage();
+      await stage.write(randomBytes(200_000));
+      await stage.abort();
+      await assert.rejects(stage.commit('h/packs/late'), /already committed or aborted/);
+      assert.equal(await b.head('h/packs/late'), null);
+      const hostile = b.stage();
+      await hostile.write(randomBytes(1000));
+      await rejectsWithCode(hostile.commit('../escape'), 'bad-object-name');
+      assert.deepEqual(await listAll(b, ''), []);
+      assert.equal(await b.sweepTemporaries(0), 0, 'the stages removed their own temporaries');
+    });
+
     withBackend('put then get returns the same bytes; get returns a copy', async (b) => {
       const data = randomBytes(1000);
       await b.put('h/packs/one', data);
@@ -57,6 +89,19 @@ export function runBackendConformance(label: string, make: () => Promise<Conform
       assert.deepEqual(Buffer.from(got), data);
       got[0] = got[0]! ^ 0xff;
       assert.deepEqual(Buffer.from(await b.get('h/packs/one')), data);
+    });
+
+    withBackend('get\'s bytes are the caller\'s alone: freeing them (a restore does, core/release.ts) disturbs nothing else', async (b) => {
+      const data = randomBytes(600_000);
+      await b.put('h/packs/own', data);
+      const first = await b.get('h/packs/own', { offset: 0, length: 300_000 });
+      const second = await b.get('h/packs/own', { offset: 300_000, length: 300_000 });
+      const whole = await b.get('h/packs/own');
+      release(first);
+      release(whole);
+      assert.deepEqual(Buffer.from(second), data.subarray(300_000), 'a buffer got before is intact');
+      assert.deepEqual(Buffer.from(await b.get('h/packs/own')), data, 'the object is intact');
+      assert.deepEqual(Buffer.from(await b.get('h/packs/own', { offset: 0, length: 300_000 })), data.subarray(0, 300_000));
     });
 
     withBackend('the caller may reuse its buffer after put', async (b) => {

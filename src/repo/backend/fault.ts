@@ -2,7 +2,8 @@
 // and counts what went through. Faults are decided by a seeded generator, so a failing trial can be
 // replayed from its seed (kopia internal/blobtesting/faulty.go does the same for Go).
 import { PantherError } from '../../core/errors.ts';
-import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
+import { BufferedStage } from './backend.ts';
 import { collect } from './backend.ts';
 import { seededRandom } from '../../core/prng.ts';
 
@@ -67,6 +68,11 @@ export class FaultBackend implements Backend {
       throw injected(`${op} ${name}`);
     }
     return call;
+  }
+
+  /** Through this layer's put, so its faults hit staged objects too. */
+  stage(): StagedPut {
+    return new BufferedStage((name, data) => this.put(name, data));
   }
 
   async put(name: string, data: PutData): Promise<void> {

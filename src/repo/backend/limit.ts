@@ -3,7 +3,7 @@
 // slices, each released by a token bucket shared by all puts, so the link sees a steady rate rather
 // than bursts of whole packs. Downloads get their own bucket when asked for (restore tests over the
 // same link). Byte counts and the achieved rate are kept for the run report.
-import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
 import { TokenBucket, realClock, sliceBytesFor, type BucketClock } from './limit-bucket.ts';
 
 export interface LimitOptions {
@@ -85,6 +85,22 @@ export class LimitBackend implements Backend {
 
   stats(): { upload: TransferStats; download: TransferStats } {
     return { upload: this.#up.stats(), download: this.#down.stats() };
+  }
+
+  /** The inner store's stage, its pieces paced as a put's body is. */
+  stage(): StagedPut {
+    const inner = this.inner.stage();
+    const up = this.#up;
+    let begun = false;
+    return {
+      write: async (data) => {
+        if (!begun) { up.begin(); begun = true; }
+        for (let offset = 0; offset < data.length; offset += up.slice) await up.pass(Math.min(up.slice, data.length - offset));
+        await inner.write(data);
+      },
+      commit: async (name) => { await inner.commit(name); up.objects += 1; },
+      abort: () => inner.abort(),
+    };
   }
 
   async put(name: string, data: PutData): Promise<void> {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalBackend } from './local.ts';
 import { runBackendConformance } from './conformance.ts';
+import { composeBackend } from './open.ts';
 
 async function tempRoot(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'panther-local-'));
@@ -13,6 +14,41 @@ async function tempRoot(): Promise<string> {
 runBackendConformance('local', async () => {
   const root = await tempRoot();
   return { backend: new LocalBackend(root), cleanup: () => rm(root, { recursive: true, force: true }) };
+});
+
+// As `backup run` opens a local repository: the layers forward the stage, so packs still go to a file.
+runBackendConformance('metered + limit over local', async () => {
+  const root = await tempRoot();
+  const { backend } = composeBackend(new LocalBackend(root), { metered: {}, limit: { uploadBitsPerSecond: 1e9, downloadBitsPerSecond: 1e9 } });
+  return { backend, cleanup: () => rm(root, { recursive: true, force: true }) };
+});
+
+test('local: a staged object is a file from its first piece, never memory; a piece that failed to land is never committed', async () => {
+  const root = await tempRoot();
+  try {
+    const backend = new LocalBackend(root);
+    const stage = backend.stage();
+    const piece = Buffer.allocUnsafeSlow(1 << 20).fill(7);
+    await stage.write(piece);
+    assert.equal(piece.length, 0, 'the piece was handed over and freed once written');
+    const temporaries = (await readdir(root)).filter((n) => n.startsWith('.stage.'));
+    assert.equal(temporaries.length, 1);
+    await stage.commit('h/packs/one');
+    assert.equal(await backend.head('h/packs/one'), 1 << 20);
+    assert.deepEqual((await readdir(root)).filter((n) => n.startsWith('.')), [], 'the temporary became the object');
+
+    // The temporary cannot be created (its directory is gone): that write fails, and so must commit.
+    const other = await tempRoot();
+    const broken = new LocalBackend(join(other, 'gone'));
+    const failing = broken.stage();
+    await assert.rejects(failing.write(Buffer.alloc(10)), { code: 'ENOENT' });
+    await mkdir(join(other, 'gone'));
+    await assert.rejects(failing.commit('h/packs/partial'), { code: 'ENOENT' });
+    assert.equal(await broken.head('h/packs/partial'), null, 'no object from a stage that lost a piece');
+    await rm(other, { recursive: true, force: true });
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });
 
 test('local: temporary files of an unfinished write are never listed', async () => {

@@ -3,12 +3,15 @@
 // moment leaves either no object or the complete one. Temporary names start with '.', which object
 // names may not (backend.ts), so they are never listed or read as objects.
 import { constants } from 'node:fs';
-import { lstat, open, readdir, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { syncDirectory, writeFileAtomic } from '../../core/atomic-write.ts';
+import { syncDirectory, writeAll, writeFileAtomic } from '../../core/atomic-write.ts';
+import { release } from '../../core/release.ts';
 import { mkdirPrivate } from '../../core/private-dir.ts';
-import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
+import { spentStage } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, notFound } from './backend.ts';
 import { compareNames } from './memory.ts';
 import { PantherError } from '../../core/errors.ts';
@@ -37,10 +40,68 @@ export class LocalBackend implements Backend {
     const dir = dirname(path);
     await this.#ensureDir(dir);
     await writeFileAtomic(path, data, 0o600).catch((error: NodeJS.ErrnoException) => {
-      // rename(2) onto a directory: something other than panther put it where an object belongs.
-      if (error.code === 'EISDIR' || error.code === 'ENOTEMPTY') throw notAFile(name, path, 'a directory');
-      throw error;
+      throw renameError(error, name, path);
     });
+  }
+
+  /**
+   * A temporary file at the root (a name sweepTemporaries knows, never listed), fsynced and renamed
+   * onto the object at commit: a pack goes to disk as it fills and is never held in memory.
+   */
+  stage(): StagedPut {
+    const tmp = join(this.root, `.stage.${randomBytes(6).toString('hex')}.tmp`);
+    let handle: Promise<FileHandle> | null = null;
+    let tail: Promise<void> = Promise.resolve();
+    let spent = false;
+    let broken: { error: unknown } | undefined;
+    const file = (): Promise<FileHandle> => (handle ??= open(tmp, 'wx', 0o600));
+    const drop = async (): Promise<void> => {
+      await tail.catch(() => undefined);
+      if (handle !== null) await (await handle.catch(() => null))?.close();
+      await rm(tmp, { force: true });
+    };
+    return {
+      write: (data) => {
+        if (spent) return Promise.reject(spentStage());
+        // One after another: pieces land in the order they were handed over.
+        const written = tail.then(async () => { await writeAll(await file(), data); release(data); });
+        // A piece that did not land must never become part of an object: commit refuses after it.
+        tail = written.catch((error: unknown) => { broken ??= { error }; });
+        return written;
+      },
+      commit: async (name) => {
+        if (spent) throw spentStage();
+        spent = true;
+        let path = '';
+        try {
+          path = this.#path(name);
+          await tail;
+          if (broken !== undefined) throw broken.error;
+          const h = await file();
+          await h.sync();
+          await h.close();
+          handle = null;
+          await this.#ensureDir(dirname(path));
+          try {
+            await rename(tmp, path);
+          } catch (error) {
+            // A filesystem mounted inside the repository: copied there instead, as any put.
+            if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw renameError(error as NodeJS.ErrnoException, name, path);
+            await this.put(name, this.#fileStream(tmp));
+            await rm(tmp, { force: true });
+            return;
+          }
+        } catch (error) {
+          await drop();
+          throw error;
+        }
+        await syncDirectory(dirname(path));
+      },
+      abort: async () => {
+        spent = true;
+        await drop();
+      },
+    };
   }
 
   // mkdir -p (0700 whatever the umask: a repository's names and sizes are nobody else's business),
@@ -102,6 +163,20 @@ export class LocalBackend implements Backend {
       }
     } finally {
       await handle.close();
+    }
+  }
+
+  async *#fileStream(path: string): AsyncIterable<Uint8Array> {
+    const h = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      while (true) {
+        const buffer = Buffer.allocUnsafe(READ_SLICE);
+        const { bytesRead } = await h.read(buffer, 0, READ_SLICE, null);
+        if (bytesRead === 0) return;
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await h.close();
     }
   }
 
@@ -182,6 +257,12 @@ export class LocalBackend implements Backend {
       if (!isMissing(error)) throw error;
     });
   }
+}
+
+// rename(2) onto a directory: something other than panther put it where an object belongs.
+function renameError(error: NodeJS.ErrnoException, name: string, path: string): Error {
+  if (error.code === 'EISDIR' || error.code === 'ENOTEMPTY') return notAFile(name, path, 'a directory');
+  return error;
 }
 
 function notAFile(name: string, path: string, what: string): PantherError {

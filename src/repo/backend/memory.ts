@@ -1,5 +1,6 @@
 // A real Backend held in a Map: fast repository unit tests, same rules as the local backend.
-import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
+import { BufferedStage } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, collect, notFound } from './backend.ts';
 
 export const MEMORY_PROPERTIES: BackendProperties = Object.freeze({ kind: 'memory', listAfterWriteConsistent: true, sweepsTemporaries: false, remote: false });
@@ -7,6 +8,10 @@ export const MEMORY_PROPERTIES: BackendProperties = Object.freeze({ kind: 'memor
 export class MemoryBackend implements Backend {
   readonly properties = MEMORY_PROPERTIES;
   readonly #objects = new Map<string, Buffer>();
+
+  stage(): StagedPut {
+    return new BufferedStage((name, data) => this.put(name, data));
+  }
 
   async put(name: string, data: PutData): Promise<void> {
     assertObjectName(name);

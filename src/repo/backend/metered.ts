@@ -7,7 +7,7 @@
 // Prices are not known here (cost/prices.ts maps operations to classes and dollars); this file only
 // records facts. It sits innermost, right around the store, inside the retry layer (open.ts builds
 // that stack), so that every retried attempt is counted as the call it is.
-import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
 
 export const METERED_OPERATIONS = [
   'put', 'create-multipart', 'upload-part', 'complete-multipart', 'get', 'head', 'list', 'delete',
@@ -106,6 +106,27 @@ export class MeteredBackend implements Backend {
 
   #count(day: DayUsage, op: MeteredOperation, n = 1): void {
     day.calls[op] = (day.calls[op] ?? 0) + n;
+  }
+
+  /** The inner store's stage (a local pack stays a file), counted as the put it ends in. */
+  stage(): StagedPut {
+    const inner = this.inner.stage();
+    let size = 0;
+    return {
+      write: (data) => { size += data.length; return inner.write(data); },
+      commit: async (name) => {
+        const day = this.#day();
+        try {
+          await inner.commit(name);
+        } finally {
+          this.#countPut(day, size);
+        }
+        const previous = this.#sizes.get(name);
+        if (previous !== undefined) day.bytesDeleted += previous;
+        this.#sizes.set(name, size);
+      },
+      abort: () => inner.abort(),
+    };
   }
 
   async put(name: string, data: PutData): Promise<void> {

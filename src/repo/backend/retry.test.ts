@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { PantherError } from '../../core/errors.ts';
-import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
-import { collect } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
+import { BufferedStage, collect } from './backend.ts';
 import { MemoryBackend } from './memory.ts';
 import { runBackendConformance } from './conformance.ts';
 import { isTransient, RetryBackend, RetryPolicy } from './retry.ts';
@@ -26,6 +26,7 @@ class Flaky implements Backend {
     if (this.failures > 0) { this.failures -= 1; throw this.error; }
   }
   async put(name: string, data: PutData): Promise<void> { const bytes = await collect(data); this.#maybeFail(); await this.inner.put(name, bytes); }
+  stage(): StagedPut { return new BufferedStage((name, data) => this.put(name, data)); }
   async get(name: string, range?: ByteRange): Promise<Uint8Array> { this.#maybeFail(); return this.inner.get(name, range); }
   getStream(name: string, range?: ByteRange): AsyncIterable<Uint8Array> { return this.inner.getStream(name, range); }
   async head(name: string): Promise<number | null> { this.#maybeFail(); return this.inner.head(name); }

@@ -17,7 +17,8 @@
 // buffer; if that still fails, the put cannot be restarted here and we stop with
 // `backend-unavailable` (the pack is simply uploaded again by the next run).
 import { PantherError } from '../../core/errors.ts';
-import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
+import { BufferedStage } from './backend.ts';
 import { isTransient, retryAfterMs } from './retry-classify.ts';
 
 export { isTransient } from './retry-classify.ts';
@@ -158,6 +159,11 @@ export class RetryBackend implements Backend {
   sweepTemporaries(olderThanMs: number): Promise<number> { return this.inner.sweepTemporaries(olderThanMs); }
 
   get stats(): RetryStats { return this.policy.stats; }
+
+  /** Held in memory and stored through this layer's put, so a failed upload is retried as any put. */
+  stage(): StagedPut {
+    return new BufferedStage((name, data) => this.put(name, data));
+  }
 
   async put(name: string, data: PutData): Promise<void> {
     if (data instanceof Uint8Array) return this.policy.run('put', name, () => this.inner.put(name, data));

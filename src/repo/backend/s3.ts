@@ -14,7 +14,8 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { PantherError } from '../../core/errors.ts';
-import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
+import { BufferedStage } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, notFound, objectNameProblem } from './backend.ts';
 import { makeClient } from './s3-client.ts';
 import type { ClientStats } from './s3-client.ts';
@@ -91,6 +92,11 @@ export class S3Backend implements Backend {
     return mapS3Error(error, { op, name, key, bucket: this.config.bucket, endpoint: this.config.endpoint, secrets: this.#secrets });
   }
 
+  /** In memory until commit: an object is one PutObject or multipart upload, named before it starts. */
+  stage(): StagedPut {
+    return new BufferedStage((name, data) => this.put(name, data));
+  }
+
   async put(name: string, data: PutData): Promise<void> {
     assertObjectName(name);
     if (data instanceof Uint8Array) {
@@ -164,7 +170,10 @@ export class S3Backend implements Backend {
   async get(name: string, range?: ByteRange): Promise<Uint8Array> {
     const parts: Uint8Array[] = [];
     for await (const part of this.getStream(name, range)) parts.push(part);
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    // The bytes are the caller's to keep or free (a restore frees them early): one part is returned
+    // as it is only if it is a whole buffer of its own, not a slice of the HTTP client's.
+    const only = parts.length === 1 ? parts[0]! : undefined;
+    return only !== undefined && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength ? only : Buffer.concat(parts);
   }
 
   async *getStream(name: string, range?: ByteRange): AsyncIterable<Uint8Array> {

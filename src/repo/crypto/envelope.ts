@@ -7,6 +7,7 @@
 // repository size; node:crypto has no XChaCha20, and AES-GCM runs at ~4 GB/s on AES-NI here.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { objectKey } from './keys.ts';
+import { release } from '../../core/release.ts';
 
 export const MAGIC = Buffer.from('PNTH', 'latin1');
 export const ENVELOPE_VERSION = 1;
@@ -36,7 +37,12 @@ export class EnvelopeError extends Error {
 }
 
 export function seal(objectRoot: Uint8Array, type: ObjectTypeCode, flags: number, plaintext: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(HEADER_BYTES + plaintext.length + TAG_BYTES);
+  return sealParts(objectRoot, type, flags, [plaintext], plaintext.length);
+}
+
+/** seal() of the concatenation of `parts` (`length` bytes in all), without joining them first. */
+export function sealParts(objectRoot: Uint8Array, type: ObjectTypeCode, flags: number, parts: readonly Uint8Array[], length: number): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_BYTES + length + TAG_BYTES);
   MAGIC.copy(out, 0);
   out[4] = ENVELOPE_VERSION;
   out[5] = type;
@@ -47,8 +53,14 @@ export function seal(objectRoot: Uint8Array, type: ObjectTypeCode, flags: number
   const cipher = createCipheriv('aes-256-gcm', objectKey(objectRoot, out.subarray(8, 24)), out.subarray(24, 36));
   cipher.setAAD(header);
   let at = HEADER_BYTES;
-  at += cipher.update(plaintext).copy(out, at);
+  // update() cannot write into `out`: copy its output and free it now (core/release.ts says why).
+  for (const part of parts) {
+    const body = cipher.update(part);
+    at += body.copy(out, at);
+    release(body);
+  }
   at += cipher.final().copy(out, at);
+  if (at !== HEADER_BYTES + length) throw new Error(`sealParts: parts hold ${at - HEADER_BYTES} bytes, not ${length}`);
   cipher.getAuthTag().copy(out, at);
   return out;
 }

@@ -1,11 +1,12 @@
 // Compress-then-seal: zstd when it makes the payload smaller (flag bit 0 set), raw otherwise, so
 // incompressible data (already-compressed btrfs extents, encrypted files) costs no expansion.
-import { constants, zstdCompress, zstdCompressSync, zstdDecompress, zstdDecompressSync } from 'node:zlib';
+import { constants, zstdCompressSync, zstdDecompress, zstdDecompressSync } from 'node:zlib';
 import { promisify } from 'node:util';
-import { Flag, open, seal } from './envelope.ts';
+import { Flag, open, seal, sealParts } from './envelope.ts';
+import { withZstdFrame } from './zstd-frames.ts';
 import type { ObjectTypeCode } from './envelope.ts';
+import { release, releaseBacking } from '../../core/release.ts';
 
-const zstdCompressAsync = promisify(zstdCompress);
 const zstdDecompressAsync = promisify(zstdDecompress);
 
 /** Decompressed payloads above this are refused unless the caller knows the exact size. */
@@ -26,16 +27,20 @@ function pick(plain: Uint8Array, compressed: Uint8Array): { flags: number; body:
 
 export function sealPayload(objectRoot: Uint8Array, type: ObjectTypeCode, plain: Uint8Array, level: number): Buffer {
   if (plain.length === 0) return seal(objectRoot, type, 0, plain);
-  const { flags, body } = pick(plain, zstdCompressSync(plain, zstdOptions(level, plain.length)));
-  return seal(objectRoot, type, flags, body);
+  const compressed = zstdCompressSync(plain, zstdOptions(level, plain.length));
+  const { flags, body } = pick(plain, compressed);
+  const sealed = seal(objectRoot, type, flags, body);
+  releaseBacking(compressed);
+  return sealed;
 }
 
 /** Same as sealPayload, compressing on the libuv thread pool so the caller's thread keeps chunking. */
 export async function sealPayloadAsync(objectRoot: Uint8Array, type: ObjectTypeCode, plain: Uint8Array, level: number): Promise<Buffer> {
   if (plain.length === 0) return seal(objectRoot, type, 0, plain);
-  const compressed = await zstdCompressAsync(plain, zstdOptions(level, plain.length));
-  const { flags, body } = pick(plain, compressed);
-  return seal(objectRoot, type, flags, body);
+  // The frame's slices are sealed straight from zlib's memory: no joined copy of them.
+  return withZstdFrame(plain, level, (parts, length) => (length < plain.length
+    ? sealParts(objectRoot, type, Flag.zstd, parts, length)
+    : seal(objectRoot, type, 0, plain)));
 }
 
 function checkFlags(flags: number): void {
@@ -68,10 +73,16 @@ export function openPayload(objectRoot: Uint8Array, type: ObjectTypeCode, bytes:
 /**
  * Same as openPayload, decompressing on the libuv thread pool. AES-GCM stays here: at ~4 GB/s it
  * costs less than handing it over (measured: WebCrypto's copies and jobs cost more than they saved).
+ * `bytes` is read only before this returns its promise: the caller may release it then.
  */
 export async function openPayloadAsync(objectRoot: Uint8Array, type: ObjectTypeCode, bytes: Uint8Array, exactSize?: number): Promise<Buffer> {
   const { flags, plaintext } = open(objectRoot, type, bytes);
   checkFlags(flags);
-  const plain = (flags & Flag.zstd) !== 0 ? await zstdDecompressAsync(plaintext, unzstdOptions(exactSize)) : plaintext;
-  return checkSize(plain, exactSize);
+  if ((flags & Flag.zstd) === 0) return checkSize(plaintext, exactSize);
+  try {
+    return checkSize(await zstdDecompressAsync(plaintext, unzstdOptions(exactSize)), exactSize);
+  } finally {
+    // The decrypted frame is ours alone and dead once decompressed: freed now, not at the next GC.
+    release(plaintext);
+  }
 }

@@ -2,7 +2,7 @@
 // GET of exactly its bytes is enough to restore it. Its id is HMAC-SHA-256(chunk-id key, plaintext):
 // keyed, so ids reveal nothing about content to someone without the key (no confirmation of known
 // files by hash), and verifiable after decryption.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual, webcrypto } from 'node:crypto';
 import { ObjectType } from '../crypto/envelope.ts';
 import { openPayload, openPayloadAsync, sealPayloadAsync } from '../crypto/sealed.ts';
 import type { RepoKeys } from '../crypto/keys.ts';
@@ -31,11 +31,27 @@ export function openBlob(keys: RepoKeys, sealed: Uint8Array, id: Uint8Array, raw
 }
 
 /**
- * openBlob with the same checks and errors, decompressing on the libuv thread pool: restore opens
- * several blobs at once while its own thread feeds the consumer.
+ * openBlob with the same checks and errors, decompressing and checking the id on the libuv thread
+ * pool: restore opens several blobs at once while its own thread hashes the whole stream and feeds
+ * the consumer. `sealed` is read (decrypted) before this returns its promise: the caller may free it
+ * then. The plaintext returned is the caller's alone.
  */
 export async function openBlobAsync(keys: RepoKeys, sealed: Uint8Array, id: Uint8Array, rawLength?: number): Promise<Buffer> {
   const plain = await openPayloadAsync(keys.objectRoot, ObjectType.blob, sealed, rawLength);
-  assertId(chunkId(keys, plain), id);
+  // WebCrypto's HMAC runs on the pool (node:crypto's Hmac only here): the id check was ~a third of
+  // this thread's time in a restore, as much as the whole stream's SHA-256 that must stay here.
+  // Measured on 2 cores: the copy WebCrypto makes of the chunk costs far less than it moves away.
+  assertId(new Uint8Array(await webcrypto.subtle.sign('HMAC', await hmacKey(keys), plain)), id);
   return plain;
+}
+
+// One imported key per repository's keys (importing costs a job of its own).
+const hmacKeys = new WeakMap<RepoKeys, Promise<webcrypto.CryptoKey>>();
+function hmacKey(keys: RepoKeys): Promise<webcrypto.CryptoKey> {
+  let key = hmacKeys.get(keys);
+  if (key === undefined) {
+    key = webcrypto.subtle.importKey('raw', keys.chunkId, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    hmacKeys.set(keys, key);
+  }
+  return key;
 }

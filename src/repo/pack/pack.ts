@@ -19,6 +19,7 @@ export interface PackEntry {
 
 export interface FinishedPack {
   id: string;
+  /** The pack's bytes in order; without the blobs when the builder did not keep them. */
   parts: Buffer[];
   size: number;
   entries: PackEntry[];
@@ -26,9 +27,18 @@ export interface FinishedPack {
 
 export class PackBuilder {
   readonly #parts: Buffer[] = [];
+  readonly #keepBlobs: boolean;
   readonly #entries: PackEntry[] = [];
   readonly #hash = createHash('sha256');
   #size = 0;
+
+  /**
+   * keepBlobs false: the caller writes each blob out itself as it adds it (a staged put) and
+   * finish's parts are only the trailer and its length.
+   */
+  constructor(keepBlobs = true) {
+    this.#keepBlobs = keepBlobs;
+  }
 
   get size(): number { return this.#size; }
   get count(): number { return this.#entries.length; }
@@ -36,7 +46,7 @@ export class PackBuilder {
   /** Appends a sealed blob; returns where it landed. */
   add(id: Buffer, sealed: Buffer, rawLength: number): PackEntry {
     const entry = { id, offset: this.#size, length: sealed.length, rawLength };
-    this.#parts.push(sealed);
+    if (this.#keepBlobs) this.#parts.push(sealed);
     this.#hash.update(sealed);
     this.#entries.push(entry);
     this.#size += sealed.length;

@@ -103,3 +103,55 @@ test('no items: ends at once; a limit below 1 is refused', async () => {
   assert.deepEqual(out, []);
   await assert.rejects(inOrder(items(1), async (i) => i, 0).next(), /limit must be at least 1/);
 });
+
+test('property: with a weight budget, results keep their order and the live weight stays within it, but for one item stepped beside the held one', async () => {
+  await fc.assert(fc.asyncProperty(
+    fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 0, maxLength: 30 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 25 }),
+    fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 2 }),
+    async (weights, limit, max, delays, consumerDelay) => {
+      const live = new Map<number, number>();
+      const step = async (i: number): Promise<number> => {
+        // Results go out in order, so the one being handed on (held) is always the oldest live item.
+        const others = Math.max(0, live.size - 1);
+        live.set(i, weights[i]!);
+        const total = [...live.values()].reduce((a, b) => a + b, 0);
+        assert.ok(live.size <= limit, `${live.size} items live with limit ${limit}`);
+        // Over the budget only when nothing else is being stepped (the held result aside).
+        if (total > max) assert.equal(others, 0, `weight ${total} > ${max} with ${others} other item(s) in flight`);
+        await sleep(delays[i % delays.length]!);
+        return i;
+      };
+      async function* source(): AsyncGenerator<number> { for (let i = 0; i < weights.length; i++) yield i; }
+      const out: number[] = [];
+      for await (const r of inOrder(source(), step, { count: limit, weight: { of: (i) => weights[i]!, max } })) {
+        out.push(r);
+        await sleep(consumerDelay);
+        live.delete(r);
+      }
+      assert.deepEqual(out, weights.map((_, i) => i));
+    }), { numRuns: 80 });
+});
+
+test('a weight budget holds back the next item until enough is handed on; an item heavier than the budget goes alone', async () => {
+  const weights = [4, 4, 4, 20, 1, 1];
+  const started: number[] = [];
+  async function* source(): AsyncGenerator<number> { for (let i = 0; i < weights.length; i++) yield i; }
+  const gen = inOrder(source(), async (i) => { started.push(i); return i; }, { count: 10, weight: { of: (i) => weights[i]!, max: 10 } });
+  assert.deepEqual(await gen.next(), { value: 0, done: false });
+  await sleep(20);
+  // Held 0 (4) + 1 (4) = 8; item 2 would make 12 > 10: it waits though the count allows ten.
+  assert.deepEqual(started, [0, 1]);
+  assert.deepEqual(await gen.next(), { value: 1, done: false });
+  await sleep(20);
+  assert.deepEqual(started, [0, 1, 2]);
+  assert.deepEqual(await gen.next(), { value: 2, done: false });
+  await sleep(20);
+  // Item 3 (20) is over any budget: it starts only once nothing else is being stepped, beside the held 2.
+  assert.deepEqual(started, [0, 1, 2, 3]);
+  assert.deepEqual(await gen.next(), { value: 3, done: false });
+  await sleep(20);
+  assert.deepEqual(started, [0, 1, 2, 3, 4], 'nothing joins the heavy item while it is held and 4 is stepped');
+  const rest: number[] = [];
+  for (let r = await gen.next(); r.done !== true; r = await gen.next()) rest.push(r.value);
+  assert.deepEqual(rest, [4, 5]);
+});

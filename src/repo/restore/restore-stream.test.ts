@@ -6,6 +6,7 @@ import type { ByteRange } from '../backend/backend.ts';
 import { chunkCount, chunkRef } from '../manifest/manifest.ts';
 import { backupBytes, makeRepo } from '../testing/repos.ts';
 import { compressible, pseudoRandom } from '../testing/pseudo-random.ts';
+import { release } from '../../core/release.ts';
 
 /** Counts ranged reads started and not yet consumed by the restore. */
 class CountingBackend extends MemoryBackend {
@@ -95,4 +96,28 @@ test('memory stays bounded under a slow consumer: reads stop readAhead runs past
   // Held: 1 chunk; opening: 2 more; their runs (at most 3, one chunk each at worst) and 2 runs ahead.
   assert.ok(backend.reads <= 3 + 2, `${backend.reads} ranged reads while the consumer holds the first chunk`);
   await gen.return(undefined);
+});
+
+test('every read and every chunk is the restore\'s own: a consumer freeing each chunk gets the whole stream, and each read is freed once its blobs are opened', async () => {
+  const reads: Uint8Array[] = [];
+  class Recording extends MemoryBackend {
+    override async get(name: string, range?: ByteRange): Promise<Uint8Array> {
+      const bytes = await super.get(name, range);
+      if (name.includes('/packs/')) reads.push(bytes);
+      return bytes;
+    }
+  }
+  const backend = new Recording();
+  // Chunks and reads large enough to be freed early (core/release.ts leaves buffers below 64 KiB).
+  const { repo } = await makeRepo({ backend, params: { chunker: { min: 128 * 1024, avg: 256 * 1024, max: 1024 * 1024 }, packSize: 4 * 1024 * 1024 } });
+  const data = Buffer.concat([compressible(3_000_000, 'own'), pseudoRandom(3_000_000, 'own')]);
+  const { manifestId } = await backupBytes(repo, data);
+  const copies: Buffer[] = [];
+  for await (const chunk of repo.restoreStream(manifestId, { openAhead: 4, readAhead: 2, maxRequestBytes: 1024 * 1024 })) {
+    copies.push(Buffer.from(chunk));
+    release(chunk);
+  }
+  assert.ok(Buffer.concat(copies).equals(data), 'freeing a chunk never empties a later one');
+  assert.ok(reads.length >= 4);
+  for (const [i, read] of reads.entries()) assert.equal(read.byteLength, 0, `read ${i} (${read.byteLength} bytes) was freed`);
 });

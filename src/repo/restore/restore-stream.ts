@@ -1,8 +1,13 @@
 // restoreStream: a backup point's stream, in order. Reads manifest → index → packs (the reverse of
 // the write order). Consecutive chunks stored back to back in one pack are fetched with one ranged
-// GET of up to 16 MiB from S3 (a full backup is mostly laid out that way, and B2 bills per GET; 4 MiB
-// from a local repository, where a read costs nothing but memory); two such reads run ahead. Every blob is authenticated, decompressed to its recorded size
-// and checked against its chunk id; the whole stream against its SHA-256 at the end.
+// GET of up to 16 MiB from S3 (a full backup is mostly laid out that way, and B2 bills per GET; 1 MiB
+// from a local repository, where a read costs nothing but memory: about a blob a read); two such
+// reads run ahead. Every blob is authenticated, decompressed to its recorded size and checked
+// against its chunk id; the whole stream against its SHA-256 at the end.
+//
+// Memory: every buffer is freed the moment it is dead (core/release.ts), the read once its blobs are
+// decrypted, the decrypted frame once decompressed, and the chunk by the consumer once written
+// (writeReleased): left to V8, dead buffers piled up to ~64 MiB between collections.
 //
 // A pipeline, so the stages overlap: reads run ahead of opening, and several blobs open at once on
 // the libuv thread pool (openBlobAsync) while this thread hands the previous chunk on (to btrfs
@@ -15,15 +20,21 @@ import { openBlobAsync } from '../pack/blob.ts';
 import { inOrder } from './in-order.ts';
 import type { RepoIndex } from '../index/repo-index.ts';
 import { corrupt, interrupted } from '../errors.ts';
+import { release } from '../../core/release.ts';
 
 export interface RestoreOptions {
   signal?: AbortSignal;
-  /** Largest single ranged read. Default 16 MiB from S3 (billed per GET), 4 MiB otherwise (memory). */
+  /** Largest single ranged read. Default 16 MiB from S3 (billed per GET), 1 MiB otherwise (memory). */
   maxRequestBytes?: number;
   /** Reads running ahead of the consumer. Default 2. */
   readAhead?: number;
   /** Blobs being opened or held by the consumer at once (memory: this many chunks). Default 4. */
   openAhead?: number;
+  /**
+   * The same blobs' bytes (stored + restored size) may not pass this, so a run of 8 MiB chunks does
+   * not hold four of them; one blob is always opened beside the one held. Default 24 MiB.
+   */
+  openAheadBytes?: number;
 }
 
 interface Sealed { run: Run; chunk: Run['chunks'][number]; bytes: Uint8Array }
@@ -75,7 +86,7 @@ export async function* restoreStream(repo: Repository, manifestId: string, optio
   const index = await repo.index();
   const manifestName = `${repo.host}/manifests/${manifestId}`;
   // A local read costs nothing per request, and its bytes sit in memory until opened: smaller there.
-  const maxBytes = options.maxRequestBytes ?? (repo.backend.properties.kind === 's3' ? 16 : 4) * 1024 * 1024;
+  const maxBytes = options.maxRequestBytes ?? (repo.backend.properties.kind === 's3' ? 16 : 1) * 1024 * 1024;
   const fetchRun = async (run: Run): Promise<Uint8Array> => {
     const name = repo.store.name('packs', run.packId);
     let bytes: Uint8Array;
@@ -109,6 +120,9 @@ export async function* restoreStream(repo: Repository, manifestId: string, optio
       const data = await bytes;
       fill();
       for (const chunk of run.chunks) yield { run, chunk, bytes: data.subarray(chunk.at, chunk.at + chunk.length) };
+      // Resumed after the run's last blob was handed to `open`, which decrypts it before it returns
+      // (openBlobAsync reads its input only until then): the read is dead, and freed now.
+      release(data);
     }
   }
   const open = async ({ run, chunk, bytes }: Sealed): Promise<Buffer> => {
@@ -121,7 +135,9 @@ export async function* restoreStream(repo: Repository, manifestId: string, optio
   };
   const whole = createHash('sha256');
   let size = 0;
-  for await (const plain of inOrder(sealedBlobs(), open, Math.max(1, options.openAhead ?? 4))) {
+  // Weighed by what an open holds: the decrypted frame and the chunk it decompresses to.
+  const limits = { count: Math.max(1, options.openAhead ?? 4), weight: { of: (blob: Sealed) => blob.chunk.length + chunkRef(manifest, blob.chunk.i).rawLength, max: options.openAheadBytes ?? 24 * 1024 * 1024 } };
+  for await (const plain of inOrder(sealedBlobs(), open, limits)) {
     if (options.signal?.aborted === true) throw interrupted('restore');
     whole.update(plain);
     size += plain.length;

@@ -15,6 +15,7 @@ import { interrupted } from '../errors.ts';
 import { TOOL } from '../tool.ts';
 import { isObjectId } from '../names.ts';
 import { PantherError } from '../../core/errors.ts';
+import { release } from '../../core/release.ts';
 
 export interface BackupMeta {
   subvolume: string;
@@ -49,6 +50,11 @@ export interface BackupOptions {
   tool?: { name: string; version: string };
   /** Where the stream is chunked and hashed (default: this thread; see ChunkThreadOptions). */
   chunking?: ChunkThreadOptions;
+  /**
+   * The source's buffers are the writer's once yielded (a child's stdout read by nobody else): each
+   * is freed as soon as it is chunked instead of at V8's next collection (core/release.ts). Default false.
+   */
+  sourceOwned?: boolean;
 }
 
 export interface BackupResult {
@@ -106,7 +112,7 @@ export class BackupWriter {
     if (!parentFound) throw noParent(parent!);
     const sink = new PackSink(repo, index, () => this.#report(sink));
     const table = new ChunkTable();
-    const chunks = new HashedChunks(source, { params: repo.params.chunker, gear: repo.gear, chunkIdKey: repo.secrets.chunkId }, this.#options.chunking);
+    const chunks = new HashedChunks(source, { params: repo.params.chunker, gear: repo.gear, chunkIdKey: repo.secrets.chunkId }, this.#options.chunking, this.#options.sourceOwned ?? false);
     let failure: unknown;
     let complete = false;
     try {
@@ -148,12 +154,18 @@ export class BackupWriter {
   /** Reads the whole source unless aborted; true when it reached the end. */
   async #consume(chunks: HashedChunks, index: RepoIndex, sink: PackSink, table: ChunkTable): Promise<boolean> {
     const repo = this.#repo;
-    const inFlight: Array<{ id: Buffer; rawLength: number; sealed: Promise<Buffer> }> = [];
+    const inFlight: Array<{ id: Buffer; chunk: Buffer; sealed: Promise<Buffer> }> = [];
     const limit = Math.max(1, this.#options.sealConcurrency ?? 3);
+    // Each chunk is this writer's alone (chunk-thread.ts hands over owned buffers): its memory is
+    // given back as soon as it is sealed or found stored, not at V8's next collection.
     const drainOne = async (): Promise<void> => {
       const next = inFlight.shift()!;
-      await sink.add(next.id, await next.sealed, next.rawLength);
+      const sealed = await next.sealed;
+      const rawLength = next.chunk.length;
+      release(next.chunk);
+      await sink.add(next.id, sealed, rawLength);
     };
+    // A failure leaves sealings running on the pool: their chunks go to the collector as before.
     let aborted = false;
     for await (const { data: chunk, id } of chunks) {
       if (this.#options.signal?.aborted === true) { aborted = true; break; }
@@ -163,13 +175,14 @@ export class BackupWriter {
       const hex = id.toString('hex');
       if (index.has(id) || sink.pending.has(hex)) {
         this.progress.dedupBytes += chunk.length;
+        release(chunk);
       } else {
         sink.pending.add(hex);
         this.progress.newBytes += chunk.length;
         this.progress.newChunks += 1;
         const sealed = sealBlob(repo.secrets, chunk, repo.params.compressionLevel);
         sealed.catch(() => undefined);
-        inFlight.push({ id, rawLength: chunk.length, sealed });
+        inFlight.push({ id, chunk, sealed });
         if (inFlight.length >= limit) await drainOne();
       }
       this.#report(sink);

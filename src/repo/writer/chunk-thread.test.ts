@@ -125,3 +125,27 @@ test('an aborted backup stops its thread and makes what it read durable', async 
   assert.equal(runningChunkThreads(), 0);
   assert.ok((await repo.index()).packSizes.length > 0, 'the packs read so far were stored');
 });
+
+test('releaseInput: each source piece is freed once copied, on either thread; the chunks are the same', async () => {
+  const data = pseudoRandom(2 * 1024 * 1024 + 333, 'release-input');
+  const want = expected(data);
+  for (const worker of ['never', 'always'] as const) {
+    for (const releaseInput of [false, true]) {
+      const pieces: Buffer[] = [];
+      const source = async function* (): AsyncGenerator<Uint8Array> {
+        for (let at = 0; at < data.length; at += 200_000) {
+          const piece = Buffer.allocUnsafeSlow(Math.min(200_000, data.length - at));
+          data.copy(piece, 0, at);
+          pieces.push(piece);
+          yield piece;
+        }
+      };
+      const hashed = new HashedChunks(source(), INIT, { worker }, releaseInput);
+      const chunks: string[] = [];
+      for await (const { data: chunk, id } of hashed) chunks.push(`${id.toString('hex')}:${chunk.toString('base64')}`);
+      assert.deepEqual({ chunks, sha256: hashed.sha256 }, want, `${worker}, releaseInput ${releaseInput}`);
+      const freed = pieces.filter((p) => p.length === 0).length;
+      assert.equal(freed, releaseInput ? pieces.length : 0, `${worker}, releaseInput ${releaseInput}: ${freed} of ${pieces.length} freed`);
+    }
+  }
+});

@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { ChunkHasher, ID_BYTES } from './chunk-hasher.ts';
 import type { CutChunks, HasherInit } from './chunk-hasher.ts';
 import type { FromWorker, ToWorker } from './chunk-worker.ts';
+import { release } from '../../core/release.ts';
 
 export interface HashedChunk {
   data: Buffer;
@@ -97,8 +98,12 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
   readonly #limit: number;
   sha256: string | undefined;
 
-  constructor(source: AsyncIterable<Uint8Array>, init: HasherInit, options: ChunkThreadOptions = {}) {
+  readonly #releaseInput: boolean;
+
+  /** releaseInput: the source's buffers are handed over; each is freed once copied (core/release.ts). */
+  constructor(source: AsyncIterable<Uint8Array>, init: HasherInit, options: ChunkThreadOptions = {}, releaseInput = false) {
     this.#source = source;
+    this.#releaseInput = releaseInput;
     this.#init = init;
     this.#mode = options.worker ?? 'never';
     // The engine must always be able to get to its next cut (up to max bytes past the last one).
@@ -115,7 +120,11 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
    */
   async *#inThread(): AsyncGenerator<HashedChunk> {
     const hasher = new ChunkHasher(this.#init);
-    for await (const input of this.#source) yield* paired(hasher.push(input));
+    for await (const input of this.#source) {
+      const cut = hasher.push(input);
+      if (this.#releaseInput) release(input);
+      yield* paired(cut);
+    }
     yield* paired(hasher.end());
     this.sha256 = hasher.sha256();
   }
@@ -203,6 +212,7 @@ export class HashedChunks implements AsyncIterable<HashedChunk> {
             offset += n;
             if (used === BATCH) send();
           }
+          if (this.#releaseInput) release(input);
           if (batch !== undefined && engine !== undefined && unanswered === 0 && ready.length === 0) send();
         }
         if (ended) drain().end();

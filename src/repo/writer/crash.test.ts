@@ -6,6 +6,11 @@ import { FaultBackend } from '../backend/fault.ts';
 import type { FaultCall } from '../backend/fault.ts';
 import type { BackupProgress } from './backup-writer.ts';
 import { MemoryBackend } from '../backend/memory.ts';
+import { LocalBackend } from '../backend/local.ts';
+import type { Backend, StagedPut } from '../backend/backend.ts';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openRepository } from '../repository.ts';
 import type { Repository } from '../repository.ts';
 import { HOST, PASSPHRASE, SMALL_PARAMS, backupBytes, makeRepo, restoreBytes } from '../testing/repos.ts';
@@ -33,7 +38,7 @@ async function durablePackBytes(repo: Repository): Promise<number> {
  * `reference` comes from another repository, whose keyed chunker cuts a few chunks differently, so
  * the slack also covers some 100 bytes of per-blob overhead per chunk of difference.
  */
-async function recoverAndVerify(inner: MemoryBackend, reference: number, slack: number, label: string): Promise<BackupProgress> {
+async function recoverAndVerify(inner: Backend, reference: number, slack: number, label: string): Promise<BackupProgress> {
   const reopened = await openRepository(inner, { host: HOST, identity: { passphrase: PASSPHRASE } });
   const report = await reopened.check({ readData: 100 });
   assert.equal(report.ok, true, `${label}: ${JSON.stringify(report.problems.filter((p) => p.severity === 'error'))}`);
@@ -138,4 +143,35 @@ test('a source that dies mid-stream (send killed) still makes what it delivered 
   const durable = await durablePackBytes(await openRepository(inner, { host: HOST, identity: { passphrase: PASSPHRASE } }));
   assert.ok(durable > 0.6 * clean.packBytes, `durable ${durable} of ${clean.packBytes}`);
   await recoverAndVerify(inner, clean.packBytes, PACK + 4 * MAX_CHUNK, 'dying source');
+});
+
+/** A local store whose k-th staged write (over all stages) fails: a disk error mid-pack. */
+class FailingStageWrite extends LocalBackend {
+  writes = 0;
+  readonly failAt: number;
+  constructor(root: string, failAt: number) { super(root); this.failAt = failAt; }
+  override stage(): StagedPut {
+    const inner = super.stage();
+    return {
+      write: (data) => (this.writes++ === this.failAt ? Promise.reject(Object.assign(new Error('EIO: injected'), { code: 'injected-fault' })) : inner.write(data)),
+      commit: (name) => inner.commit(name),
+      abort: () => inner.abort(),
+    };
+  }
+}
+
+test('local repository: a pack piece that fails to reach the disk never becomes part of a pack; no temporary is left', async () => {
+  const clean = await cleanRunPackBytes();
+  for (const k of [0, 3, 9, 17]) {
+    const root = await mkdtemp(join(tmpdir(), 'panther-stage-crash-'));
+    try {
+      const failing = new FailingStageWrite(root, k);
+      const { repo } = await makeRepo({ backend: failing });
+      await assert.rejects(backupBytes(repo, DATA), { code: 'injected-fault' }, `write #${k}`);
+      assert.deepEqual((await readdir(root)).filter((n) => n.startsWith('.')), [], `write #${k}: temporaries left`);
+      await recoverAndVerify(new LocalBackend(root), clean.packBytes, 2 * PACK + 4096, `stage write #${k}`);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }
 });

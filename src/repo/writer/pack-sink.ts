@@ -2,7 +2,9 @@
 // and then, immediately, an index segment for it (docs/FORMAT.md §5: packs → index → manifest). A
 // chunk counts as stored only once its segment is written, so a crash loses at most the pack being
 // filled and the one being uploaded; every earlier pack is found by the next run's dedup. One upload
-// runs while the next pack fills, so memory stays near 2 × packSize.
+// runs while the next pack fills. Each blob goes to the backend's stage as it is added: a local
+// repository writes it to a temporary file at once (no pack is ever held in memory); a remote one
+// keeps the pack in memory until its upload, so memory stays near 2 × packSize there.
 import type { Repository } from '../repository.ts';
 import { PackBuilder } from '../pack/pack.ts';
 import type { FinishedPack } from '../pack/pack.ts';
@@ -10,6 +12,9 @@ import { encodeSegment, sealSegment } from '../index/index-segment.ts';
 import { ObjectType } from '../crypto/envelope.ts';
 import { sealPayload } from '../crypto/sealed.ts';
 import type { RepoIndex } from '../index/repo-index.ts';
+
+/** The backend's staged put (backend.ts StagedPut), named through the repository: the writer never reaches the backend itself. */
+type StagedPut = ReturnType<Repository['backend']['stage']>;
 
 export interface SinkStats {
   storedBytes: number;
@@ -20,7 +25,9 @@ export class PackSink {
   readonly #repo: Repository;
   readonly #index: RepoIndex;
   readonly #onUploaded: () => void;
-  #builder = new PackBuilder();
+  #builder = new PackBuilder(false);
+  /** Where the pack being filled goes; opened with its first blob. */
+  #stage: StagedPut | null = null;
   #upload: Promise<void> = Promise.resolve();
   #failure: unknown;
   /** Chunk ids (hex) sealed but not yet durable: dedup within the run must see them. */
@@ -37,24 +44,46 @@ export class PackSink {
     this.#onUploaded = onUploaded;
   }
 
+  /** Adds a sealed blob, handing it over (the stage may free it once written). */
   async add(id: Buffer, sealed: Buffer, rawLength: number): Promise<void> {
+    this.#throwIfFailed();
     if (this.#builder.count > 0 && this.#builder.size + sealed.length > this.#repo.params.packSize) await this.flush();
     this.#builder.add(id, sealed, rawLength);
+    const stage = this.#stage ??= this.#repo.backend.stage();
+    try {
+      await stage.write(sealed);
+    } catch (error) {
+      // The pack now lacks a blob its hash and trailer count: it must never be committed.
+      this.#failure ??= error;
+      throw error;
+    }
   }
 
   /** Closes the current pack (if any) and starts its upload once the previous upload is done. */
   async flush(): Promise<void> {
     if (this.#builder.count === 0) return;
     const pack = this.#builder.finish(this.#repo.secrets.objectRoot);
-    this.#builder = new PackBuilder();
-    await this.#upload;
-    this.#throwIfFailed();
-    this.#upload = this.#store(pack).catch((error: unknown) => { this.#failure = error; });
+    const stage = this.#stage!;
+    this.#builder = new PackBuilder(false);
+    this.#stage = null;
+    try {
+      this.#throwIfFailed();
+      for (const part of pack.parts) await stage.write(part);
+      await this.#upload;
+      this.#throwIfFailed();
+    } catch (error) {
+      this.#failure ??= error;
+      // Nothing of this run may still be running when the caller hears of the failure.
+      await stage.abort();
+      await this.#upload;
+      throw error;
+    }
+    this.#upload = this.#store(pack, stage).catch((error: unknown) => { this.#failure = error; });
   }
 
-  async #store(pack: FinishedPack): Promise<void> {
+  async #store(pack: FinishedPack, stage: StagedPut): Promise<void> {
     const repo = this.#repo;
-    await repo.store.writeParts('packs', pack.id, pack.parts);
+    await stage.commit(repo.store.name('packs', pack.id));
     const record = { id: pack.id, size: pack.size, entries: pack.entries };
     const segment = sealSegment(repo.secrets.objectRoot, [record], repo.params.compressionLevel);
     const segmentId = await repo.store.write('index', segment);
@@ -96,6 +125,8 @@ export class PackSink {
   /** Waits for the upload in flight without closing (used when giving up after an error). */
   async settle(): Promise<void> {
     await this.#upload;
+    await this.#stage?.abort();
+    this.#stage = null;
   }
 
   // One segment per pack keeps crashes cheap; one per run keeps opening cheap (each segment is a

@@ -2,7 +2,8 @@
 // failures, and listings that lag — a newly created object may be missing from a listing, and a
 // just-deleted one may still be in it, for up to `listLagMs` after the change. Every delay runs on
 // the FakeClock, and every random choice comes from the seeded generator, so a schedule replays.
-import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData } from '../../backend/backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from '../../backend/backend.ts';
+import { BufferedStage } from '../../backend/backend.ts';
 import { collect } from '../../backend/backend.ts';
 import { MemoryBackend } from '../../backend/memory.ts';
 import type { FakeClock } from './fake-clock.ts';
@@ -100,6 +101,10 @@ export class LaggyBackend implements Backend {
     await clock.sleep(random() * plan.latencyMs);
     if (fail === 'after') throw new SimulatedFailure(`${what} (response lost)`);
     return result;
+  }
+
+  stage(): StagedPut {
+    return new BufferedStage((name, data) => this.put(name, data));
   }
 
   async put(name: string, data: PutData): Promise<void> {
