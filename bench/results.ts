@@ -37,12 +37,14 @@ export interface MonthResult {
   pantherStreamBytes: number[];
 }
 
-/** Median wall time of `runs` start-ups of each command. */
+/** Median wall time of `runs` start-ups of each command: the sources' executable, and the bundle's. */
 export interface CliStartup {
   runs: number;
   nodeS: number;
   versionS: number;
   snapshotListS: number;
+  /** The bundled CLI (`npm run build`, what the Nix package runs); the targets judge it when measured. */
+  bundle?: { versionS: number; snapshotListS: number };
 }
 
 export interface BenchResults {
@@ -147,11 +149,14 @@ export function evaluateTargets(r: BenchResults): TargetResult[] {
     ? { target: 'panther peak RSS ≤ 128 MiB', verdict: 'n/a', detail: 'panther not run' }
     : { target: 'panther peak RSS ≤ 128 MiB', verdict: Math.max(...peaks) <= 128 ? 'PASS' : 'MISS', detail: `largest peak ${Math.max(...peaks).toFixed(0)} MiB over ${peaks.length} panther runs` });
   out.push(flatness(r.rss));
-  for (const [what, value] of [['panther --version', r.cli?.versionS], ['panther snapshot list', r.cli?.snapshotListS]] as const) {
+  // What the package runs: the bundle when it was measured (older results have the sources only).
+  const cli = r.cli?.bundle ?? r.cli;
+  const which = r.cli?.bundle === undefined ? '' : 'bundle, ';
+  for (const [what, value] of [['panther --version', cli?.versionS], ['panther snapshot list', cli?.snapshotListS]] as const) {
     const target = `CLI start-up (${what}) ≤ 1.5× node -e 0`;
     out.push(value === undefined || r.cli === undefined
       ? { target, verdict: 'n/a', detail: 'not measured' }
-      : { target, verdict: value / r.cli.nodeS <= 1.5 ? 'PASS' : 'MISS', detail: `median of ${r.cli.runs}: ${secs(value)} vs ${secs(r.cli.nodeS)} = ${f2(value / r.cli.nodeS)}× (limit 1.5×)` });
+      : { target, verdict: value / r.cli.nodeS <= 1.5 ? 'PASS' : 'MISS', detail: `${which}median of ${r.cli.runs}: ${secs(value)} vs ${secs(r.cli.nodeS)} = ${f2(value / r.cli.nodeS)}× (limit 1.5×)` });
   }
   return out;
 }

@@ -100,7 +100,7 @@ export async function runScenarios(world: World, opts: BenchOptions, log: Log): 
   if (opts.cpuProfileDir !== undefined && opts.tools.includes('panther')) out.profile = await profileInitial(world, opts.cpuProfileDir, log);
   log('CLI start-up: node -e 0, panther --version, panther snapshot list (10 rounds)');
   out.cli = await cliStartup(join(world.dir, 'cli'), world.mnt, 10);
-  log(`CLI start-up medians: node -e 0 ${out.cli.nodeS.toFixed(3)} s, --version ${out.cli.versionS.toFixed(3)} s, snapshot list ${out.cli.snapshotListS.toFixed(3)} s`);
+  log(`CLI start-up medians: node -e 0 ${out.cli.nodeS.toFixed(3)} s; sources: --version ${out.cli.versionS.toFixed(3)} s, snapshot list ${out.cli.snapshotListS.toFixed(3)} s; bundle: --version ${out.cli.bundle!.versionS.toFixed(3)} s, snapshot list ${out.cli.bundle!.snapshotListS.toFixed(3)} s`);
   return out;
 }
 

@@ -33,14 +33,25 @@ let
 in
 {
   # tests/, test/, docs/, bench/, examples/ and the Nix files stay out: editing them does not
-  # rebuild the package.
-  fileset = fs.unions [ ../package.json ../package-lock.json (fs.difference ../src testOnly) ];
+  # rebuild the package. scripts/build.ts and bundle.ts build the bundle the package runs (dist/).
+  fileset = fs.unions [ ../package.json ../package-lock.json (fs.difference ../src testOnly) ../scripts/build.ts ../scripts/bundle.ts ];
   root = ../.;
   inherit packageJson;
   # The npm `node` devDependency's install script downloads a Node binary (no network in the
   # sandbox; nixpkgs' nodejs_24 runs the CLI), and typescript, fast-check and fauxqs serve the
   # tests and the demo: devDependencies are never fetched. The lock marks dev-only entries "dev".
   productionPackage = removeAttrs packageJson [ "devDependencies" ];
+  # esbuild (a devDependency) builds the bundle: its JavaScript API and the build machine's binary,
+  # fetched from the lock's URL and integrity for the build only (the installed package has neither).
+  esbuild = let
+    tarball = path: let entry = packageLock.packages.${path}; in { url = registryTarball (packageName path entry) entry.version; hash = entry.integrity; };
+  in {
+    api = tarball "node_modules/esbuild";
+    binary = {
+      x86_64-linux = tarball "node_modules/@esbuild/linux-x64";
+      aarch64-linux = tarball "node_modules/@esbuild/linux-arm64";
+    };
+  };
   productionLock = packageLock // {
     packages = lib.mapAttrs (path: entry: if path == "" then removeAttrs entry [ "devDependencies" ] else withResolved path entry)
       (lib.filterAttrs (_: entry: !(entry.dev or false)) packageLock.packages);

@@ -6,9 +6,13 @@
 #   `node_modules` directory (ERR_UNSUPPORTED_NODE_MODULES_TYPE_STRIPPING). The default layout,
 #   $out/lib/node_modules/panther-storage/src/…, would not start. The program lives in
 #   $out/share/panther instead, its production node_modules beside src/.
-# - devDependencies are never fetched (why: nix/package-source.nix, which also picks the files).
+# - devDependencies are never fetched (why: nix/package-source.nix, which also picks the files),
+#   but for esbuild at build time: the wrapper runs the bundle (dist/, scripts/bundle.ts), which
+#   starts faster than the sources (docs/DECISIONS.md).
 {
   lib,
+  stdenv,
+  fetchurl,
   buildNpmPackage,
   importNpmLock,
   nodejs_24,
@@ -42,6 +46,10 @@ let
   # redis-server for the restore drills (the host's own servers: the storage module puts the packages
   # of services.postgresql / services.redis on the drill services' PATH).
   runtimeTools = [ btrfs-progs e2fsprogs util-linux gptfdisk dosfstools attr ];
+
+  esbuildApi = fetchurl source.esbuild.api;
+  esbuildBinary = fetchurl (source.esbuild.binary.${stdenv.hostPlatform.system}
+    or (throw "panther: no esbuild binary in package-lock.json for ${stdenv.hostPlatform.system}"));
 in
 buildNpmPackage {
   pname = "panther";
@@ -58,10 +66,21 @@ buildNpmPackage {
   # importNpmLock's hook runs `npm rebuild` after installing; no production dependency has an
   # install script, and none may run one.
   npmRebuildFlags = [ "--ignore-scripts" ];
-  # Node runs the TypeScript sources directly: nothing to compile.
+  # npm's build hook is not used: buildPhase brings esbuild itself.
   dontNpmBuild = true;
 
   nativeBuildInputs = [ makeWrapper ];
+
+  # The bundle (npm run build → dist/), with esbuild unpacked into node_modules for this step only.
+  buildPhase = ''
+    runHook preBuild
+    mkdir -p node_modules/esbuild .esbuild-binary
+    tar -xzf ${esbuildApi} --strip-components=1 -C node_modules/esbuild
+    tar -xzf ${esbuildBinary} --strip-components=1 -C .esbuild-binary
+    ESBUILD_BINARY_PATH=$PWD/.esbuild-binary/bin/esbuild node scripts/build.ts
+    rm -rf node_modules/esbuild .esbuild-binary
+    runHook postBuild
+  '';
 
   installPhase = ''
     runHook preInstall
@@ -69,9 +88,10 @@ buildNpmPackage {
     # The hook swapped in a package.json naming store paths; the original is the one to ship.
     if [ -f .package.json.orig ]; then cp .package.json.orig $out/share/panther/package.json
     else cp package.json $out/share/panther/package.json; fi
-    cp -r src node_modules $out/share/panther/
+    # src/ too: the bundle reads the web UI (src/web) from there, and src/cli/panther.js still runs.
+    cp -r src dist node_modules $out/share/panther/
     makeWrapper ${nodejs_24}/bin/node $out/bin/panther \
-      --add-flags $out/share/panther/src/cli/panther.js \
+      --add-flags $out/share/panther/dist/panther.js \
       --prefix PATH : ${lib.makeBinPath runtimeTools} \
       --suffix PATH : ${lib.makeBinPath [ systemd ]}
     runHook postInstall

@@ -55,17 +55,25 @@ mkdir "$build"
 # A fresh cache: every tarball comes from its `resolved` URL, as importNpmLock fetches it.
 (cd "$build" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error --cache "$work/npm-cache")
 
+# buildPhase: the bundle, with esbuild for this step only (Nix unpacks the lock's two tarballs; here
+# the checkout's install of the same version serves).
+mkdir -p "$build/node_modules/@esbuild"
+cp -r "$repo/node_modules/esbuild" "$build/node_modules/esbuild"
+cp -r "$repo/node_modules/@esbuild/." "$build/node_modules/@esbuild/"
+(cd "$build" && "$node" scripts/build.ts)
+rm -rf "$build/node_modules/esbuild" "$build/node_modules/@esbuild"
+
 # installPhase
 out="${keep:-$work/out}"
 rm -rf "$out"
 mkdir -p "$out/share/panther" "$out/bin"
 cp "$repo/package.json" "$out/share/panther/package.json"
-cp -r "$build/src" "$build/node_modules" "$out/share/panther/"
+cp -r "$build/src" "$build/dist" "$build/node_modules" "$out/share/panther/"
 cat > "$out/bin/panther" <<EOF
 #!/bin/sh
 PATH='/usr/sbin:/usr/bin:/sbin:/bin'\${PATH:+':'}\$PATH
 export PATH
-exec '$node' '$out/share/panther/src/cli/panther.js' "\$@"
+exec '$node' '$out/share/panther/dist/panther.js' "\$@"
 EOF
 chmod +x "$out/bin/panther"
 

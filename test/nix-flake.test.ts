@@ -210,7 +210,7 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
     const files = new Set(out.files);
     assert.ok(files.has('package.json') && files.has('package-lock.json') && files.has('src/plan/profiles.json'));
     const outside = out.files.filter((f) => !f.startsWith('src/') && f !== 'package.json' && f !== 'package-lock.json');
-    assert.deepEqual(outside, [], 'nothing but src/ and the npm manifests');
+    assert.deepEqual(outside.sort(), ['scripts/build.ts', 'scripts/bundle.ts'], 'nothing but src/, the npm manifests and the bundle\'s build');
     assert.deepEqual(out.files.filter((f) => f.endsWith('.test.ts') || f.includes('/testdata/')), [], 'no tests or test data');
     // Every module the CLI can load (static and lazy imports from the executable, src/cli/panther.js) is in the package.
     const missing = [...importClosure(join(ROOT, 'src/cli/panther.js'))].map((f) => f.slice(ROOT.length + 1)).filter((f) => !files.has(f));
@@ -242,15 +242,18 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
         lib = nixpkgsLib;
         buildNpmPackage = args: args;
         importNpmLock = { __functor = _: args: args; npmConfigHook = standIn "npmConfigHook"; };
+        stdenv = { hostPlatform.system = "x86_64-linux"; };
+        fetchurl = a: standIn "fetchurl-\${baseNameOf a.url}-\${a.hash}";
       });
     in {
       tools = map (t: t.name) r.passthru.runtimeTools;
       install = r.installPhase;
+      build = r.buildPhase;
       nodejs = r.nodejs.name;
       configHook = r.npmConfigHook.name;
       inherit (r) npmRebuildFlags dontNpmBuild doInstallCheck;
       npmDeps = { devDependencies = r.npmDeps.package ? devDependencies; nodeInLock = r.npmDeps.packageLock.packages ? "node_modules/node"; };
-    }`) as { tools: string[]; install: string; nodejs: string; configHook: string; npmRebuildFlags: string[]; dontNpmBuild: boolean; doInstallCheck: boolean;
+    }`) as { tools: string[]; install: string; build: string; nodejs: string; configHook: string; npmRebuildFlags: string[]; dontNpmBuild: boolean; doInstallCheck: boolean;
       npmDeps: { devDependencies: boolean; nodeInLock: boolean } };
     assert.deepEqual({ nodejs: out.nodejs, configHook: out.configHook, npmRebuildFlags: out.npmRebuildFlags, dontNpmBuild: out.dontNpmBuild, doInstallCheck: out.doInstallCheck, npmDeps: out.npmDeps },
       { nodejs: 'nodejs_24', configHook: 'npmConfigHook', npmRebuildFlags: ['--ignore-scripts'], dontNpmBuild: true, doInstallCheck: true, npmDeps: { devDependencies: false, nodeInLock: false } },
@@ -258,7 +261,15 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
     const bin = (attr: string): string => `/nix/store/00000000000000000000000000000000-${attr}/bin`;
     assert.match(out.install, new RegExp(`--prefix PATH : ${out.tools.map(bin).join(':')} `), 'the tools first on PATH');
     assert.match(out.install, new RegExp(`--suffix PATH : ${bin('systemd')}\n`), 'systemd (udevadm) last');
-    assert.match(out.install, /makeWrapper \S+-nodejs_24\/bin\/node \$out\/bin\/panther \\\n\s+--add-flags \$out\/share\/panther\/src\/cli\/panther\.js/);
+    // The wrapper runs the bundle, built from esbuild's two tarballs the lock pins (the JS API, this system's binary).
+    assert.match(out.install, /makeWrapper \S+-nodejs_24\/bin\/node \$out\/bin\/panther \\\n\s+--add-flags \$out\/share\/panther\/dist\/panther\.js/);
+    assert.match(out.install, /cp -r src dist node_modules \$out\/share\/panther\//);
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string; integrity: string }> };
+    const esbuild = lock.packages['node_modules/esbuild']!;
+    const binary = lock.packages['node_modules/@esbuild/linux-x64']!;
+    assert.ok(out.build.includes(`fetchurl-esbuild-${esbuild.version}.tgz-${esbuild.integrity} --strip-components=1 -C node_modules/esbuild`), out.build);
+    assert.ok(out.build.includes(`fetchurl-linux-x64-${binary.version}.tgz-${binary.integrity} --strip-components=1 -C .esbuild-binary`), out.build);
+    assert.match(out.build, /ESBUILD_BINARY_PATH=\$PWD\/\.esbuild-binary\/bin\/esbuild node scripts\/build\.ts\n\s*rm -rf node_modules\/esbuild \.esbuild-binary\n/, 'built, then esbuild removed before node_modules is installed');
     const onPath = new Set([...out.tools, 'systemd']);
     const spawned = spawnedPrograms();
     assert.ok(spawned.includes('btrfs') && spawned.includes('flock') && spawned.includes('mkfs.vfat'), spawned.join(' '));

@@ -47,7 +47,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.err(`panther ${command.name}: ${(error as Error).message}\nUsage: ${command.usage}  (--help for details)`);
     return ExitCode.usage;
   }
-  const commandIo = await scrubbed({ ...io, json: parsed.values['json'] === true }, command, parsed.values['repo']);
+  const commandIo = await scrubbed(withFields(io, { json: parsed.values['json'] === true }), command, parsed.values['repo']);
   try {
     return await command.run(parsed.values, parsed.positionals, commandIo);
   } catch (error) {
@@ -65,11 +65,15 @@ async function scrubbed(io: Io, command: Command, repo: unknown): Promise<Io> {
   if (location === undefined) return io;
   const [{ scrubSecrets, urlSecrets }, { SHOWN_PARAMETERS }] = await Promise.all([import('../core/redact-url.ts'), import('../repo/backend/s3-url.ts')]);
   const secrets = urlSecrets(location, SHOWN_PARAMETERS);
-  return secrets.length === 0 ? io : {
-    ...io,
+  return secrets.length === 0 ? io : withFields(io, {
     out: (text) => io.out(scrubSecrets(text, secrets)),
     err: (text) => io.err(scrubSecrets(text, secrets)),
-  };
+  });
+}
+
+/** `io` with some fields replaced; its getters stay getters (a spread would read processIo's tty). */
+function withFields(io: Io, fields: Partial<Io>): Io {
+  return Object.defineProperties({}, { ...Object.getOwnPropertyDescriptors(io), ...Object.getOwnPropertyDescriptors(fields) }) as Io;
 }
 
 function report(error: unknown, io: Io, name: string): number {
@@ -90,7 +94,9 @@ export function processIo(): Io {
     out: (text) => { process.stdout.write(text.endsWith('\n') ? text : `${text}\n`); },
     err: (text) => { process.stderr.write(text.endsWith('\n') ? text : `${text}\n`); },
     json: false,
-    tty: process.stderr.isTTY === true,
+    // Read when a command asks: process.stderr creates its stream on first use (for a pipe, with
+    // node:net), which a command that writes nothing there never needs.
+    get tty() { return process.stderr.isTTY === true; },
   };
 }
 

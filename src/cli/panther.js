@@ -4,6 +4,8 @@
 // bare `node -e 0`. Node's compile cache keeps the stripped and compiled code of every module, so a
 // command started again (a timer every 15 minutes, a script) skips both; it must be on before the
 // first .ts file is loaded, hence this file. Where the cache lives and why: docs/DECISIONS.md.
+// It is also the bundle's entry (scripts/bundle.ts → dist/panther.js, what the Nix package runs):
+// the same code, with main.ts and what it loads joined into chunks.
 import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
