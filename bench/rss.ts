@@ -6,7 +6,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, type Usage } from './measure.ts';
-import { pantherStep } from './tools/panther.ts';
+import { pantherStep, warmPanther } from './tools/panther.ts';
 import type { ToolContext } from './tools/types.ts';
 
 const GEN = fileURLToPath(new URL('./stream-gen.ts', import.meta.url));
@@ -28,6 +28,7 @@ function pantherOnly(u: Usage): Usage {
 export async function rssCheck(base: Omit<ToolContext, 'repoDir'>, where: string, sizesGb: readonly number[], log: (l: string) => void): Promise<RssPoint[]> {
   const points: RssPoint[] = [];
   await mkdir(base.scratch, { recursive: true });
+  await warmPanther(base);
   for (const streamGb of sizesGb) {
     const ctx: ToolContext = { ...base, repoDir: join(where, `rss-${streamGb}`) };
     await mkdir(ctx.repoDir, { recursive: true });
