@@ -18,7 +18,7 @@ const PARAMS = { leaseMs: 3_000, refreshMs: 1_000, stopMarginMs: 600, settleMs: 
 // Process start, a settle, a poll and fsyncs: how late after the earliest allowed moment a takeover may come.
 const SLACK_MS = PARAMS.pollMs + PARAMS.settleMs + 1_500;
 
-interface LogLine { pid: number; ev: string; t: number; lock?: string; holderPid?: number; name?: string }
+interface LogLine { pid: number; ev: string; t: number; wallNow?: number; lock?: string; holderPid?: number; name?: string }
 
 function start(args: ChildArgs): ChildProcess {
   return spawn(NODE, [CHILD, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -70,12 +70,16 @@ for (const [held, waiting] of [['exclusive', 'shared'], ['shared', 'exclusive']]
 
       assert.equal(await takerDone, 0);
       const lines = readLog(takerLog);
-      const entered = lines.find((l) => l.ev === 'enter')!.t;
+      const enter = lines.find((l) => l.ev === 'enter')!;
+      const entered = enter.t;
+      // Expiry is wall-clock time (the lock object's `expires`, Date.now on both sides): compared on
+      // that clock, not on timeOrigin + performance.now(), which drifts from it while NTP slews.
+      const enteredWall = enter.wallNow!;
       const removed = lines.find((l) => l.ev === 'stale-removed');
       console.log(`# lock crash ${held}→${waiting}: killed at +0 ms, lease expired at +${Math.round(Date.parse(last.expires) - killedAt)} ms, taken over at +${Math.round(entered - killedAt)} ms (earliest allowed +${Math.round(earliest - killedAt)} ms)`);
       assert.ok(entered > killedAt);
-      assert.ok(entered >= earliest, `taken over ${Math.round(earliest - entered)} ms before expiry + skew`);
-      assert.ok(entered <= earliest + SLACK_MS, `taken over ${Math.round(entered - earliest)} ms after expiry + skew`);
+      assert.ok(enteredWall >= earliest, `taken over ${Math.round(earliest - enteredWall)} ms before expiry + skew`);
+      assert.ok(enteredWall <= earliest + SLACK_MS, `taken over ${Math.round(enteredWall - earliest)} ms after expiry + skew`);
       assert.equal(removed?.holderPid, last.pid, 'the taker removed the dead holder\'s lock');
       assert.deepEqual(readdirSync(join(root, 'crash', 'locks')).filter((f) => !f.startsWith('.')), [], 'nothing left behind');
     } finally {

@@ -75,7 +75,9 @@ if (args.mode === 'race') {
   process.exit(0);
 } else {
   const lock = await acquire(args.kind!, args.waitMs ?? 0);
-  log({ ev: 'enter', t: wall(), kind: args.kind, name: lock.info.name });
+  // wallNow: the wall clock the lock itself judges expiry by (Date.now), which may drift from
+  // timeOrigin + performance.now() by tens of milliseconds while NTP slews the clock.
+  log({ ev: 'enter', t: wall(), wallNow: Date.now(), kind: args.kind, name: lock.info.name });
   process.stdout.write(`held ${lock.info.name}\n`);
   if (args.mode === 'once') {
     log({ ev: 'exit', t: wall(), kind: args.kind });
