@@ -15,6 +15,7 @@ import { snapshotName } from '../src/snapshot/naming.ts';
 import { writeMeta, locate } from '../src/snapshot/store.ts';
 import { VERSION } from '../src/core/defaults.ts';
 import { specPlan } from './support/plans.ts';
+import { serveUrl } from './support/serve-url.ts';
 
 const SOURCE = join(ROOT, 'src/cli/panther.js');
 let bundle: Bundle;
@@ -159,17 +160,10 @@ test('serve finds the web UI (src/web) and uPlot from the bundle and serves the 
     '--state-dir', join(dir, 'serve-state'), '--lock', join(dir, 'serve.lock'), '--read-token-file', token], {
     stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache-serve') },
   });
-  let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const announced = serveUrl(child, exited);
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (b: Buffer) => {
-        stderr += b.toString();
-        const m = /on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1\//.exec(stderr);
-        if (m) resolve(m[1]!);
-      });
-      void exited.then((code) => reject(new Error(`panther serve exited ${code}: ${stderr}`)));
-    });
+    const url = await announced.url;
     const get = async (path: string): Promise<Buffer> => {
       const res = await fetch(`${url}${path}`);
       assert.equal(res.status, 200, path);
@@ -181,7 +175,7 @@ test('serve finds the web UI (src/web) and uPlot from the bundle and serves the 
   } finally {
     child.kill('SIGTERM');
   }
-  assert.equal(await exited, 0, stderr);
+  assert.equal(await exited, 0, announced.stderr());
 });
 
 test('the bundled chunking thread cuts and hashes as the sources do (chunk-thread.ts starts dist/chunk-worker.js)', async () => {

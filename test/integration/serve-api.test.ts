@@ -24,6 +24,7 @@ import { History, historyPath } from '../../src/history/store.ts';
 import * as schemas from '../../src/serve/schemas.ts';
 import { cachedDoctor } from '../../src/serve/doctor.ts';
 import { fleetPoller } from '../../src/serve/fleet-poll.ts';
+import { serveUrl } from '../support/serve-url.ts';
 
 const skip = skipReason({ tools: [...BTRFS_TOOLS, ...PARTITION_TOOLS] });
 const T1 = '2026-09-01T02:00:00.000Z';
@@ -347,17 +348,10 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     await writeFile(readFile_, `${READ}\n`, { mode: 0o600 });
     await writeFile(adminFile, `${ADMIN}\n`, { mode: 0o600 });
     const child = spawn(NODE, [MAIN, 'serve', '--listen', '127.0.0.1:0', '--plan', planFile, '--root', p.root, '--state-dir', stateDir, '--lock', lock, '--read-token-file', readFile_, '--admin-token-file', adminFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const announced = serveUrl(child, exited);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stderr.on('data', (b: Buffer) => {
-          stderr += b.toString();
-          const m = /on (http:\/\/127\.0\.0\.1:\d+)\/api\/v1\//.exec(stderr);
-          if (m) resolve(m[1]!);
-        });
-        void exited.then((code) => reject(new Error(`panther serve exited ${code}: ${stderr}`)));
-      });
+      const url = await announced.url;
       const st = await call('GET', '/api/v1/status', { base: url });
       assert.equal(st.status, 200, st.text);
       assert.equal(st.json().host, 'yoga');
@@ -381,7 +375,9 @@ describe('panther serve: the status API over HTTP', { skip, timeout: 10 * 60_000
     } finally {
       child.kill('SIGTERM');
     }
-    assert.equal(await exited, 0, stderr);
+    const code = await exited;
+    const stderr = announced.stderr();
+    assert.equal(code, 0, stderr);
     assert.match(stderr, /stopped by SIGTERM/);
     assert.ok(!stderr.includes(READ) && !stderr.includes(ADMIN), 'a token reached the log');
     // It sampled the collector's gauges into the history at start (what the dashboard plots).
