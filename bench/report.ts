@@ -55,9 +55,11 @@ export function renderReport(r: BenchResults): string {
   }
   if (r.cli !== undefined) {
     const c = r.cli;
-    parts.push(`### CLI start-up (median wall of ${c.runs} runs, same Node)\n\n${table(['command', 'wall s', '÷ node -e 0'],
-      [['node -e 0', c.nodeS.toFixed(3), '1.00'], ['panther --version (sources)', c.versionS.toFixed(3), (c.versionS / c.nodeS).toFixed(2)], ['panther snapshot list (sources)', c.snapshotListS.toFixed(3), (c.snapshotListS / c.nodeS).toFixed(2)],
-        ...(c.bundle === undefined ? [] : [['panther --version (bundle)', c.bundle.versionS.toFixed(3), (c.bundle.versionS / c.nodeS).toFixed(2)], ['panther snapshot list (bundle)', c.bundle.snapshotListS.toFixed(3), (c.bundle.snapshotListS / c.nodeS).toFixed(2)]])])}`);
+    const row = (command: string, wallS: number): string[] => [command, wallS.toFixed(3), (wallS / c.nodeS).toFixed(2)];
+    parts.push(`### CLI start-up (median wall of ${c.runs} runs, same Node)\n\n${table(['command', 'wall s', '÷ node -e 0'], [
+      row('node -e 0', c.nodeS), row('panther --version (sources)', c.versionS), row('panther snapshot list (sources)', c.snapshotListS),
+      ...(c.bundle === undefined ? [] : [row('panther --version (bundle)', c.bundle.versionS), row('panther snapshot list (bundle)', c.bundle.snapshotListS)]),
+    ])}`);
   }
   for (const p of r.profile ?? []) parts.push(profileTables(p));
   parts.push(`### Targets\n\n${table(['target', 'result', 'numbers'], evaluateTargets(r).map((t) => [t.target, `**${t.verdict}**`, t.detail]), true)}`);

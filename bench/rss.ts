@@ -6,7 +6,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, type Usage } from './measure.ts';
-import { pantherStep, warmPanther } from './tools/panther.ts';
+import { initStep, pantherStep, warmPanther } from './tools/panther.ts';
 import type { ToolContext } from './tools/types.ts';
 
 const GEN = fileURLToPath(new URL('./stream-gen.ts', import.meta.url));
@@ -33,7 +33,7 @@ export async function rssCheck(base: Omit<ToolContext, 'repoDir'>, where: string
     const ctx: ToolContext = { ...base, repoDir: join(where, `rss-${streamGb}`) };
     await mkdir(ctx.repoDir, { recursive: true });
     try {
-      await measure([{ cmd: process.execPath, args: [fileURLToPath(new URL('./panther-child.ts', import.meta.url)), 'init', '--repo', ctx.repoDir, '--host', 'bench', '--recipient', ctx.secrets.recipient] }], { scratch: ctx.scratch });
+      await measure([initStep(ctx, ctx.repoDir)], { scratch: ctx.scratch });
       log(`rss: backing up a ${streamGb} GB stream`);
       const backup = await measure([
         { cmd: process.execPath, args: [GEN, String(Math.round(streamGb * GB))] },

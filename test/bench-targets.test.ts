@@ -3,6 +3,7 @@
 // start-up each have a target; a target whose tools did not run says n/a.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { renderReport } from '../bench/report.ts';
 import { bestRaw, evaluateTargets, pantherPeaks, type BenchResults } from '../bench/results.ts';
 import { parseOptions, type BenchOptions } from '../bench/options.ts';
 import type { Usage } from '../bench/measure.ts';
@@ -110,4 +111,11 @@ test('the new flags: defaults, 0 skips, --cpu-profile resolves its directory', (
   assert.equal(o.monthDays, 0);
   assert.equal(o.cpuProfileDir, `${process.cwd()}/prof`);
   assert.throws(() => parseOptions(['--month-days=-1']), /non-negative/);
+});
+
+test('the report\'s CLI start-up table shows the sources and the bundle, each against node -e 0', () => {
+  const report = renderReport(results({ cli: { runs: 10, nodeS: 0.04, versionS: 0.05, snapshotListS: 0.07, bundle: { versionS: 0.042, snapshotListS: 0.058 } } }));
+  for (const row of ['| node -e 0 | 0.040 | 1.00 |', '| panther --version (sources) | 0.050 | 1.25 |', '| panther snapshot list (sources) | 0.070 | 1.75 |',
+    '| panther --version (bundle) | 0.042 | 1.05 |', '| panther snapshot list (bundle) | 0.058 | 1.45 |']) assert.ok(report.includes(row), `missing ${row}`);
+  assert.ok(!renderReport(results({ cli: { runs: 10, nodeS: 0.04, versionS: 0.05, snapshotListS: 0.07 } })).includes('(bundle)'), 'no bundle rows when it was not measured');
 });

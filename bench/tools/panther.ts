@@ -9,13 +9,24 @@ import type { BackupPoint, Measured, Restored, Tool, ToolContext } from './types
 const CHILD = fileURLToPath(new URL('../panther-child.ts', import.meta.url));
 const HOST = 'bench';
 
-export function pantherStep(ctx: ToolContext, mode: string, args: readonly string[]): Step {
+// As the `panther` executable (src/cli/panther.js) runs every command: with Node's compile cache,
+// so a run started again does not strip and compile its modules anew (the first run fills it).
+const cacheEnv = (ctx: Pick<ToolContext, 'scratch'>): Record<string, string> => ({ NODE_COMPILE_CACHE: join(ctx.scratch, 'node-compile-cache') });
+
+export function pantherStep(ctx: Pick<ToolContext, 'scratch' | 'secrets' | 'repoDir'>, mode: string, args: readonly string[]): Step {
   return {
     cmd: process.execPath,
     args: [CHILD, mode, '--repo', ctx.repoDir, '--host', HOST, '--identity-file', ctx.secrets.identityFile, ...args],
-    // As the `panther` executable (src/cli/panther.js) runs every command: with Node's compile cache,
-    // so a run started again does not strip and compile its modules anew (the first run fills it).
-    env: { NODE_COMPILE_CACHE: join(ctx.scratch, 'node-compile-cache') },
+    env: cacheEnv(ctx),
+  };
+}
+
+/** `panther-child init` of a fresh repository at `repoDir` (the master key wrapped for the bench's recipient). */
+export function initStep(ctx: Pick<ToolContext, 'scratch' | 'secrets'>, repoDir: string): Step {
+  return {
+    cmd: process.execPath,
+    args: [CHILD, 'init', '--repo', repoDir, '--host', HOST, '--recipient', ctx.secrets.recipient],
+    env: cacheEnv(ctx),
   };
 }
 
@@ -27,9 +38,8 @@ export function pantherStep(ctx: ToolContext, mode: string, args: readonly strin
 export async function warmPanther(ctx: Pick<ToolContext, 'scratch' | 'secrets'>): Promise<void> {
   const repoDir = await mkdtemp(join(ctx.scratch, 'panther-warm-'));
   try {
-    const warm = { ...ctx, repoDir } as ToolContext;
-    await measure([{ ...pantherStep(warm, 'init', []), args: [CHILD, 'init', '--repo', repoDir, '--host', HOST, '--recipient', ctx.secrets.recipient] }], { scratch: ctx.scratch });
-    await measure([pantherStep(warm, 'warm', [])], { scratch: ctx.scratch });
+    await measure([initStep(ctx, repoDir)], { scratch: ctx.scratch });
+    await measure([pantherStep({ ...ctx, repoDir }, 'warm', [])], { scratch: ctx.scratch });
   } finally {
     await rm(repoDir, { recursive: true, force: true });
   }
@@ -40,7 +50,7 @@ export function panther(ctx: ToolContext): Tool {
     name: 'panther',
     async init() {
       await warmPanther(ctx);
-      await measure([{ cmd: process.execPath, args: [CHILD, 'init', '--repo', ctx.repoDir, '--host', HOST, '--recipient', ctx.secrets.recipient] }], { scratch: ctx.scratch });
+      await measure([initStep(ctx, ctx.repoDir)], { scratch: ctx.scratch });
     },
     async backup(point: BackupPoint): Promise<Measured> {
       const parent = point.parent === undefined ? [] : ['--parent', point.parent];

@@ -2,7 +2,7 @@
 // the target directory, are fsynced, renamed into place and the directory fsynced, so a crash at any
 // moment leaves either no object or the complete one. Temporary names start with '.', which object
 // names may not (backend.ts), so they are never listed or read as objects.
-import { constants } from 'node:fs';
+import { constants, createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { lstat, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -87,7 +87,7 @@ export class LocalBackend implements Backend {
           } catch (error) {
             // A filesystem mounted inside the repository: copied there instead, as any put.
             if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw renameError(error as NodeJS.ErrnoException, name, path);
-            await this.put(name, this.#fileStream(tmp));
+            await this.put(name, createReadStream(tmp, { highWaterMark: READ_SLICE }));
             await rm(tmp, { force: true });
             return;
           }
@@ -163,20 +163,6 @@ export class LocalBackend implements Backend {
       }
     } finally {
       await handle.close();
-    }
-  }
-
-  async *#fileStream(path: string): AsyncIterable<Uint8Array> {
-    const h = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    try {
-      while (true) {
-        const buffer = Buffer.allocUnsafe(READ_SLICE);
-        const { bytesRead } = await h.read(buffer, 0, READ_SLICE, null);
-        if (bytesRead === 0) return;
-        yield buffer.subarray(0, bytesRead);
-      }
-    } finally {
-      await h.close();
     }
   }
 

@@ -7,7 +7,7 @@
 import { constants, createZstdCompress } from 'node:zlib';
 import type { ZstdCompress } from 'node:zlib';
 
-/** Output slice size: frames come out in pieces of this size at most, written into reused memory. */
+/** zlib's output buffer size: a frame comes out as slices of these buffers, each filled before the next is made. */
 const SLICE = 256 * 1024;
 /** Idle streams kept per level: as many as chunks are sealed at once (backup-writer.ts: 3), and a spare. */
 const KEEP = 4;
@@ -30,7 +30,7 @@ class FrameStream {
     return this.#failed !== undefined;
   }
 
-  /** One frame of `plain`, as slices (valid until the next call: zlib reuses their memory). */
+  /** One frame of `plain`, as slices of zlib's output buffers (shared with the frames around it). */
   frame(plain: Uint8Array): Promise<Buffer[]> {
     return new Promise((resolve, reject) => {
       this.#stream.write(plain);
@@ -52,8 +52,9 @@ class FrameStream {
 const idle = new Map<number, FrameStream[]>();
 
 /**
- * Compresses `plain` into one zstd frame and hands its slices to `use` (which must copy what it
- * keeps: the slices' memory is reused by the next frame). Runs on the libuv thread pool.
+ * Compresses `plain` into one zstd frame and hands its slices to `use`, which copies what it keeps:
+ * the slices share zlib's buffers with other frames, so they are never the caller's to free or hold.
+ * Runs on the libuv thread pool.
  */
 export async function withZstdFrame<T>(plain: Uint8Array, level: number, use: (parts: readonly Buffer[], length: number) => T): Promise<T> {
   const pool = idle.get(level) ?? [];

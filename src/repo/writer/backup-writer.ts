@@ -1,8 +1,9 @@
 // BackupWriter: one stream in, one backup point out. Chunks and hashes the stream (FastCDC, chunk
 // ids, whole-stream SHA-256; chunk-thread.ts, a worker thread on request), skips chunks the index
-// already has, compresses and seals the rest on the thread pool (a few in flight, order kept), packs and uploads them (pack-sink.ts), and writes the manifest last. Memory: one chunker
-// window (max chunk), a few chunks being sealed, two packs, and 36 bytes per chunk of the stream
-// for the manifest's chunk table.
+// already has, compresses and seals the rest on the thread pool (a few in flight, order kept), packs
+// and uploads them (pack-sink.ts), and writes the manifest last. Memory: one chunker window (max
+// chunk), a few chunks being sealed, the packs pack-sink.ts holds (none for a local repository, two
+// for a remote one), and 36 bytes per chunk of the stream for the manifest's chunk table.
 import type { Repository } from '../repository.ts';
 import { sealBlob } from '../pack/blob.ts';
 import { HashedChunks } from './chunk-thread.ts';
