@@ -11,6 +11,7 @@ import { renderJson } from '../src/render/json.ts';
 import { specPlan } from '../test/support/plans.ts';
 import { measure, type Step } from './measure.ts';
 import type { CliStartup } from './results.ts';
+import { NODE_FLAGS } from './tools/panther.ts';
 
 // What `panther` runs (package.json bin): the JS executable that turns on the compile cache.
 const PANTHER = fileURLToPath(new URL('../src/cli/panther.js', import.meta.url));
@@ -35,10 +36,10 @@ export async function cliStartup(dir: string, root: string, runs: number): Promi
     const list = ['snapshot', 'list', '--plan', plan, '--root', root, '--lock', join(dir, 'host.lock')];
     const steps: Record<'node' | 'version' | 'list' | 'bundleVersion' | 'bundleList', Step> = {
       node: { cmd: process.execPath, args: ['-e', '0'] },
-      version: { cmd: process.execPath, args: [PANTHER, '--version'], env },
-      list: { cmd: process.execPath, args: [PANTHER, ...list], env },
-      bundleVersion: { cmd: process.execPath, args: [bundle, '--version'], env },
-      bundleList: { cmd: process.execPath, args: [bundle, ...list], env },
+      version: { cmd: process.execPath, args: [...NODE_FLAGS, PANTHER, '--version'], env },
+      list: { cmd: process.execPath, args: [...NODE_FLAGS, PANTHER, ...list], env },
+      bundleVersion: { cmd: process.execPath, args: [...NODE_FLAGS, bundle, '--version'], env },
+      bundleList: { cmd: process.execPath, args: [...NODE_FLAGS, bundle, ...list], env },
     };
     const walls: Record<keyof typeof steps, number[]> = { node: [], version: [], list: [], bundleVersion: [], bundleList: [] };
     // One unmeasured round first, so the first measured one does not pay for a cold page cache.

@@ -28,6 +28,12 @@
 let
   source = import ./package-source.nix { inherit lib; };
   src = lib.fileset.toSource { inherit (source) root fileset; };
+  # Node's flags for every run (why: src/cli/panther.js, whose shebang passes the same ones). The
+  # wrapper splits --add-flags at spaces: only plain `--name` or `--name=number` flags are taken.
+  nodeFlags = let flags = lib.importJSON ../src/cli/node-flags.json; in
+    assert lib.assertMsg (lib.all (f: builtins.match "--[a-z0-9-]+(=[0-9]+)?" f != null) flags)
+      "src/cli/node-flags.json: each flag must be --name or --name=number";
+    lib.concatStringsSep " " flags;
   packageJson = source.packageJson;
 
   # What panther spawns, by program (grep src for run('…'), spawnStream('…'), CMD = '…'):
@@ -91,6 +97,7 @@ buildNpmPackage {
     # src/ too: the bundle reads the web UI (src/web) from there, and src/cli/panther.js still runs.
     cp -r src dist node_modules $out/share/panther/
     makeWrapper ${nodejs_24}/bin/node $out/bin/panther \
+      --add-flags ${lib.escapeShellArg nodeFlags} \
       --add-flags $out/share/panther/dist/panther.js \
       --prefix PATH : ${lib.makeBinPath runtimeTools} \
       --suffix PATH : ${lib.makeBinPath [ systemd ]}

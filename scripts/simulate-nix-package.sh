@@ -69,11 +69,13 @@ rm -rf "$out"
 mkdir -p "$out/share/panther" "$out/bin"
 cp "$repo/package.json" "$out/share/panther/package.json"
 cp -r "$build/src" "$build/dist" "$build/node_modules" "$out/share/panther/"
+# makeWrapper --add-flags: Node's flags (src/cli/node-flags.json), then the bundle.
+flags="$("$node" -p 'require(process.argv[1]).map((f) => `'"'"'${f}'"'"'`).join(" ")' "$repo/src/cli/node-flags.json")"
 cat > "$out/bin/panther" <<EOF
 #!/bin/sh
 PATH='/usr/sbin:/usr/bin:/sbin:/bin'\${PATH:+':'}\$PATH
 export PATH
-exec '$node' '$out/share/panther/dist/panther.js' "\$@"
+exec '$node' $flags '$out/share/panther/dist/panther.js' "\$@"
 EOF
 chmod +x "$out/bin/panther"
 

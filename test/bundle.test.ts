@@ -54,6 +54,8 @@ function same(args: string[], env: Record<string, string> = {}): Ran {
 }
 
 test('the build puts every file directly in its directory: the three programs, chunks beside them', () => {
+  // The shebang passes Node's flags (src/cli/node-flags.json): the bundle's executable keeps it.
+  assert.equal(readFileSync(bundle.entry, 'utf8').split('\n', 1)[0], readFileSync(SOURCE, 'utf8').split('\n', 1)[0]);
   for (const entry of ['panther.js', 'chunk-worker.js', 'drill-inner.js', 'chunk-thread.js']) assert.ok(bundle.files.includes(entry), entry);
   assert.ok(bundle.files.length > 20, 'commands are chunks of their own');
   assert.deepEqual(bundle.files.filter((f) => f.includes('/')), []);

@@ -262,7 +262,10 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
     assert.match(out.install, new RegExp(`--prefix PATH : ${out.tools.map(bin).join(':')} `), 'the tools first on PATH');
     assert.match(out.install, new RegExp(`--suffix PATH : ${bin('systemd')}\n`), 'systemd (udevadm) last');
     // The wrapper runs the bundle, built from esbuild's two tarballs the lock pins (the JS API, this system's binary).
-    assert.match(out.install, /makeWrapper \S+-nodejs_24\/bin\/node \$out\/bin\/panther \\\n\s+--add-flags \$out\/share\/panther\/dist\/panther\.js/);
+    // Node's flags first (src/cli/node-flags.json, the ones the executable's shebang passes).
+    const flags = (JSON.parse(readFileSync(join(ROOT, 'src/cli/node-flags.json'), 'utf8')) as string[]).join(' ');
+    const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(out.install, new RegExp(`makeWrapper \\S+-nodejs_24/bin/node \\$out/bin/panther \\\\\\n\\s+--add-flags '${escaped(flags)}' \\\\\\n\\s+--add-flags \\$out/share/panther/dist/panther\\.js`));
     assert.match(out.install, /cp -r src dist node_modules \$out\/share\/panther\//);
     const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string; integrity: string }> };
     const esbuild = lock.packages['node_modules/esbuild']!;

@@ -1,4 +1,5 @@
 // panther through bench/panther-child.ts (the library calls `backup run` and `restore` make).
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,8 @@ import type { BackupPoint, Measured, Restored, Tool, ToolContext } from './types
 
 const CHILD = fileURLToPath(new URL('../panther-child.ts', import.meta.url));
 const HOST = 'bench';
+// The flags every shipped `panther` runs with (its shebang, the Nix wrapper): measured as it ships.
+export const NODE_FLAGS = JSON.parse(readFileSync(new URL('../../src/cli/node-flags.json', import.meta.url), 'utf8')) as string[];
 
 // As the `panther` executable (src/cli/panther.js) runs every command: with Node's compile cache,
 // so a run started again does not strip and compile its modules anew (the first run fills it).
@@ -16,7 +19,7 @@ const cacheEnv = (ctx: Pick<ToolContext, 'scratch'>): Record<string, string> => 
 export function pantherStep(ctx: Pick<ToolContext, 'scratch' | 'secrets' | 'repoDir'>, mode: string, args: readonly string[]): Step {
   return {
     cmd: process.execPath,
-    args: [CHILD, mode, '--repo', ctx.repoDir, '--host', HOST, '--identity-file', ctx.secrets.identityFile, ...args],
+    args: [...NODE_FLAGS, CHILD, mode, '--repo', ctx.repoDir, '--host', HOST, '--identity-file', ctx.secrets.identityFile, ...args],
     env: cacheEnv(ctx),
   };
 }
@@ -25,7 +28,7 @@ export function pantherStep(ctx: Pick<ToolContext, 'scratch' | 'secrets' | 'repo
 export function initStep(ctx: Pick<ToolContext, 'scratch' | 'secrets'>, repoDir: string): Step {
   return {
     cmd: process.execPath,
-    args: [CHILD, 'init', '--repo', repoDir, '--host', HOST, '--recipient', ctx.secrets.recipient],
+    args: [...NODE_FLAGS, CHILD, 'init', '--repo', repoDir, '--host', HOST, '--recipient', ctx.secrets.recipient],
     env: cacheEnv(ctx),
   };
 }

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 // The `panther` executable (package.json "bin", the Nix wrapper). Plain JavaScript on purpose: Node
 // strips the types of every .ts file it loads, and starting the stripper alone costs about twice a
 // bare `node -e 0`. Node's compile cache keeps the stripped and compiled code of every module, so a
@@ -6,6 +6,11 @@
 // first .ts file is loaded, hence this file. Where the cache lives and why: docs/DECISIONS.md.
 // It is also the bundle's entry (scripts/bundle.ts → dist/panther.js, what the Nix package runs):
 // the same code, with main.ts and what it loads joined into chunks.
+// Node's flags (src/cli/node-flags.json: the shebang here, the Nix wrapper and the bench pass the
+// same ones): a young generation of 1 MiB semi-spaces, so the buffers a backup or a restore drops
+// die at the next scavenge instead of piling up while V8 grows its young generation (peak RSS of a
+// 2 GB backup 142 → 109 MiB, flat to 8 GB: docs/DECISIONS.md "Issue 16: a small young generation").
+// They cannot be set from inside: V8 sizes its heap before any script runs.
 import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
