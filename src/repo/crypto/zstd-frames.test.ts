@@ -35,3 +35,24 @@ test('an error in the caller\'s use of the frame reaches the caller, and the nex
   const input = compressible(100_000, 'after');
   assert.deepEqual(zstdDecompressSync(await withZstdFrame(input, 3, (parts) => join(parts))), input);
 });
+
+test('zlib\'s output buffers are freed once a frame is sealed and zlib has moved past them, never the one it fills', async () => {
+  // Incompressible frames of ~3.5 slices each: zlib fills and leaves buffers inside and across frames.
+  const inputs = Array.from({ length: 6 }, (_, i) => pseudoRandom(900_000 + i * 1000, `r${i}`));
+  const seen: Array<{ parts: Buffer[]; buffers: ArrayBuffer[] }> = [];
+  const frames: Buffer[] = [];
+  for (const input of inputs) {
+    frames.push(await withZstdFrame(input, 19, (parts) => {
+      seen.push({ parts: [...parts], buffers: [...new Set(parts.map((p) => p.buffer as ArrayBuffer))] });
+      return join(parts);
+    }));
+  }
+  frames.forEach((frame, i) => assert.deepEqual(zstdDecompressSync(frame), inputs[i], `frame ${i}`));
+  const all = [...new Set(seen.flatMap((s) => s.buffers))];
+  const filling = seen.at(-1)!.parts.at(-1)!.buffer;
+  assert.ok(all.length > inputs.length * 3, `${all.length} output buffers`);
+  for (const buffer of all) {
+    if (buffer === filling) assert.equal(buffer.detached, false, 'the buffer zlib fills now is kept');
+    else assert.equal(buffer.detached, true, 'a buffer zlib has left is freed');
+  }
+});

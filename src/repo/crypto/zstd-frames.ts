@@ -6,6 +6,7 @@
 // §3.3); the frames carry no content size, which nothing reads (every reader knows the size).
 import { constants, createZstdCompress } from 'node:zlib';
 import type { ZstdCompress } from 'node:zlib';
+import { releaseBacking } from '../../core/release.ts';
 
 /** zlib's output buffer size: a frame comes out as slices of these buffers, each filled before the next is made. */
 const SLICE = 256 * 1024;
@@ -16,6 +17,8 @@ class FrameStream {
   readonly #stream: ZstdCompress;
   #parts: Buffer[] = [];
   #failed: Error | undefined;
+  /** A slice of the output buffer zlib is filling now (it may write into it again): never freed. */
+  #filling: Buffer | undefined;
 
   constructor(level: number) {
     this.#stream = createZstdCompress({
@@ -44,6 +47,22 @@ class FrameStream {
     });
   }
 
+  /**
+   * Called once a frame's slices are dead (sealed: copied out). zlib fills one output buffer at a
+   * time and, once it is full, moves to a new one and never writes into the old one again; so every
+   * buffer behind these slices but the one being filled (the last slice's) is done with, by zlib and
+   * by us, and is freed now instead of waiting for V8 (a backup's compressed size in garbage,
+   * otherwise: docs/DECISIONS.md "Issue 16: a small young generation").
+   */
+  retire(parts: readonly Buffer[]): void {
+    if (this.broken) return;
+    const last = parts.at(-1) ?? this.#filling;
+    for (const part of [this.#filling, ...parts]) {
+      if (part !== undefined && last !== undefined && part.buffer !== last.buffer) releaseBacking(part);
+    }
+    this.#filling = last;
+  }
+
   close(): void {
     this.#stream.destroy();
   }
@@ -53,7 +72,8 @@ const idle = new Map<number, FrameStream[]>();
 
 /**
  * Compresses `plain` into one zstd frame and hands its slices to `use`, which copies what it keeps:
- * the slices share zlib's buffers with other frames, so they are never the caller's to free or hold.
+ * the slices share zlib's buffers with other frames, so they are never the caller's to free or hold,
+ * and once `use` returns, the buffers zlib has left are freed (a slice kept past it reads empty).
  * Runs on the libuv thread pool.
  */
 export async function withZstdFrame<T>(plain: Uint8Array, level: number, use: (parts: readonly Buffer[], length: number) => T): Promise<T> {
@@ -70,6 +90,7 @@ export async function withZstdFrame<T>(plain: Uint8Array, level: number, use: (p
   let result: T;
   try {
     result = use(parts, parts.reduce((n, p) => n + p.length, 0));
+    stream.retire(parts);
   } finally {
     if (stream.broken || pool.length >= KEEP) stream.close();
     else pool.push(stream);
