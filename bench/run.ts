@@ -4,7 +4,7 @@
 // failure and on Ctrl-C (unless --keep). See docs/BENCHMARK.md.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +18,8 @@ import { rssCheck } from './rss.ts';
 import { runScenarios, type World } from './scenarios.ts';
 import { TOOL_PROGRAMS, type Secrets } from './tools.ts';
 import { findOnPath } from '../src/core/find-on-path.ts';
+import { buildBundle, ROOT } from '../scripts/bundle.ts';
+import { useBundledChild } from './tools/panther.ts';
 import { treeDigest } from './verify.ts';
 
 const t0 = performance.now();
@@ -62,6 +64,7 @@ async function run(opts: BenchOptions): Promise<BenchResults> {
   const loadBefore = loadavg();
   log(`loop btrfs of ${imageMiB} MiB (sparse), tools: ${opts.tools.join(', ')}`);
   const fs = await createBenchFs(imageMiB);
+  const bundleDir = await mkdtemp(join(ROOT, '.bench-bundle-'));
   try {
     const buildStart = performance.now();
     const snaps = join(fs.mnt, 'snapshots');
@@ -117,7 +120,12 @@ async function run(opts: BenchOptions): Promise<BenchResults> {
     const buildSeconds = (performance.now() - buildStart) / 1000;
     log(`dataset ready in ${buildSeconds.toFixed(0)} s: s1 ${d1.files} files ${(d1.bytes / 2 ** 20).toFixed(0)} MiB, s2 ${s2.files} files`);
 
-    const world: World = { dir: fs.dir, mnt: fs.mnt, secrets: await makeSecrets(join(fs.dir, 'secrets')), snapshots: { s1: at('s1'), s2: at('s2'), t1: tiny?.t1 ?? null, t2: tiny?.t2 ?? null, tl1: tinyLarge?.tl1 ?? null, tl2: tinyLarge?.tl2 ?? null }, month, s2 };
+    // panther runs as it ships: the bundle (`npm run build`), with bench/panther-child.ts as one more
+    // entry; in a directory of its own inside the package (its chunks import from node_modules).
+    log('bundling panther (scripts/bundle.ts) with the bench\'s panther-child as an entry');
+    const bundle = await buildBundle(bundleDir, { entries: { 'panther-child': 'bench/panther-child.ts' } });
+    useBundledChild(join(bundle.outdir, 'panther-child.js'));
+    const world: World = { dir: fs.dir, mnt: fs.mnt, secrets: await makeSecrets(join(fs.dir, 'secrets')), snapshots: { s1: at('s1'), s2: at('s2'), t1: tiny?.t1 ?? null, t2: tiny?.t2 ?? null, tl1: tinyLarge?.tl1 ?? null, tl2: tinyLarge?.tl2 ?? null }, month, s2, bundle: bundle.entry };
     const measured = await runScenarios(world, opts, log);
     const notes: string[] = [];
     if (opts.tools.includes('borg') && (opts.monthDays > 0 || opts.tinyFilesLarge > 0)) notes.push('borg is left out of the month and the large tiny tree (run time); raw2 is left out of the large tiny tree.');
@@ -140,6 +148,7 @@ async function run(opts: BenchOptions): Promise<BenchResults> {
       ...measured, rss, notes, totalSeconds: (performance.now() - t0) / 1000,
     };
   } finally {
+    await rm(bundleDir, { recursive: true, force: true });
     if (!opts.keep) {
       const problems = fs.release();
       if (problems.length > 0) log(`cleanup left: ${problems.join('; ')}`);

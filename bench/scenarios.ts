@@ -11,7 +11,7 @@ import { summariseProfile, type CpuProfile } from './profile.ts';
 import type { BenchResults, MonthResult, Scenario } from './results.ts';
 import { measure, type Usage } from './measure.ts';
 import { createTool, type Measured as ToolMeasured, type Secrets, type Tool, type ToolContext, type ToolName } from './tools.ts';
-import { pantherStep } from './tools/panther.ts';
+import { pantherStep, warmPanther } from './tools/panther.ts';
 import { treeDigest, type TreeDigest } from './verify.ts';
 
 export interface World {
@@ -22,6 +22,8 @@ export interface World {
   /** The month scenario's snapshots, day 0 first (empty: skipped). */
   month: { snapshots: string[]; scale: number; buildSeconds: number };
   s2: TreeDigest;
+  /** The bundle's panther.js (built by run.ts, as `npm run build` does). */
+  bundle: string;
 }
 
 type Log = (line: string) => void;
@@ -99,7 +101,7 @@ export async function runScenarios(world: World, opts: BenchOptions, log: Log): 
   if (world.month.snapshots.length > 1) out.month = await runMonth(world, opts, log);
   if (opts.cpuProfileDir !== undefined && opts.tools.includes('panther')) out.profile = await profileInitial(world, opts.cpuProfileDir, log);
   log('CLI start-up: node -e 0, panther --version, panther snapshot list (10 rounds)');
-  out.cli = await cliStartup(join(world.dir, 'cli'), world.mnt, 10);
+  out.cli = await cliStartup(join(world.dir, 'cli'), world.mnt, 10, world.bundle);
   log(`CLI start-up medians: node -e 0 ${out.cli.nodeS.toFixed(3)} s; sources: --version ${out.cli.versionS.toFixed(3)} s, snapshot list ${out.cli.snapshotListS.toFixed(3)} s; bundle: --version ${out.cli.bundle!.versionS.toFixed(3)} s, snapshot list ${out.cli.bundle!.snapshotListS.toFixed(3)} s`);
   return out;
 }
@@ -135,7 +137,8 @@ async function profileInitial(world: World, dir: string, log: Log): Promise<NonN
   const ctx = contextFor(world, 'panther', 'profile');
   for (const d of [ctx.repoDir, ctx.scratch]) await mkdir(d, { recursive: true });
   await createTool('panther', ctx).init();
-  const step = pantherStep(ctx, 'backup', ['--subvolume', ctx.subvolume, '--snapshot', world.snapshots.s1]);
+  const step = pantherStep(ctx, 'backup', ['--subvolume', ctx.subvolume, '--snapshot', world.snapshots.s1], { sources: true });
+  await warmPanther(ctx, { sources: true });
   log(`profiling panther's initial backup into ${dir}`);
   const u = await measure([{ ...step, args: ['--cpu-prof', '--cpu-prof-dir', dir, ...step.args] }], { scratch: ctx.scratch });
   log(`profiled run: wall ${u.wallS.toFixed(2)} s, CPU ${u.cpuS.toFixed(2)} s (with the profiler's overhead)`);

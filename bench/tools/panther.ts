@@ -7,7 +7,15 @@ import { measure, measureDurable, type Step } from '../measure.ts';
 import { treeBytes } from '../fsutil.ts';
 import type { BackupPoint, Measured, Restored, Tool, ToolContext } from './types.ts';
 
-const CHILD = fileURLToPath(new URL('../panther-child.ts', import.meta.url));
+const SOURCES = fileURLToPath(new URL('../panther-child.ts', import.meta.url));
+// What the measured runs start: the bundle's panther-child.js once run.ts has built it (the code as
+// the Nix package ships it: dist/, scripts/bundle.ts), the sources until then.
+let child = SOURCES;
+
+/** Runs panther-child from `entry` (a bundle's panther-child.js) from now on. */
+export function useBundledChild(entry: string): void {
+  child = entry;
+}
 const HOST = 'bench';
 // The flags every shipped `panther` runs with (its shebang, the Nix wrapper): measured as it ships.
 export const NODE_FLAGS = JSON.parse(readFileSync(new URL('../../src/cli/node-flags.json', import.meta.url), 'utf8')) as string[];
@@ -16,10 +24,11 @@ export const NODE_FLAGS = JSON.parse(readFileSync(new URL('../../src/cli/node-fl
 // so a run started again does not strip and compile its modules anew (the first run fills it).
 const cacheEnv = (ctx: Pick<ToolContext, 'scratch'>): Record<string, string> => ({ NODE_COMPILE_CACHE: join(ctx.scratch, 'node-compile-cache') });
 
-export function pantherStep(ctx: Pick<ToolContext, 'scratch' | 'secrets' | 'repoDir'>, mode: string, args: readonly string[]): Step {
+/** `sources`: run the TypeScript sources even when a bundle is in use (a CPU profile then names src/ files). */
+export function pantherStep(ctx: Pick<ToolContext, 'scratch' | 'secrets' | 'repoDir'>, mode: string, args: readonly string[], { sources = false } = {}): Step {
   return {
     cmd: process.execPath,
-    args: [...NODE_FLAGS, CHILD, mode, '--repo', ctx.repoDir, '--host', HOST, '--identity-file', ctx.secrets.identityFile, ...args],
+    args: [...NODE_FLAGS, sources ? SOURCES : child, mode, '--repo', ctx.repoDir, '--host', HOST, '--identity-file', ctx.secrets.identityFile, ...args],
     env: cacheEnv(ctx),
   };
 }
@@ -28,7 +37,7 @@ export function pantherStep(ctx: Pick<ToolContext, 'scratch' | 'secrets' | 'repo
 export function initStep(ctx: Pick<ToolContext, 'scratch' | 'secrets'>, repoDir: string): Step {
   return {
     cmd: process.execPath,
-    args: [...NODE_FLAGS, CHILD, 'init', '--repo', repoDir, '--host', HOST, '--recipient', ctx.secrets.recipient],
+    args: [...NODE_FLAGS, child, 'init', '--repo', repoDir, '--host', HOST, '--recipient', ctx.secrets.recipient],
     env: cacheEnv(ctx),
   };
 }
@@ -38,11 +47,11 @@ export function initStep(ctx: Pick<ToolContext, 'scratch' | 'secrets'>, repoDir:
  * module of every mode, through a small backup and restore into a throwaway repository. Without it
  * the first measured run strips TypeScript and loads the stripper (+20–30 MiB RSS, ~0.2 s).
  */
-export async function warmPanther(ctx: Pick<ToolContext, 'scratch' | 'secrets'>): Promise<void> {
+export async function warmPanther(ctx: Pick<ToolContext, 'scratch' | 'secrets'>, { sources = false } = {}): Promise<void> {
   const repoDir = await mkdtemp(join(ctx.scratch, 'panther-warm-'));
   try {
     await measure([initStep(ctx, repoDir)], { scratch: ctx.scratch });
-    await measure([pantherStep({ ...ctx, repoDir }, 'warm', [])], { scratch: ctx.scratch });
+    await measure([pantherStep({ ...ctx, repoDir }, 'warm', [], { sources })], { scratch: ctx.scratch });
   } finally {
     await rm(repoDir, { recursive: true, force: true });
   }
