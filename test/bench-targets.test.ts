@@ -59,6 +59,10 @@ test('restore and the tiny trees are speed-ups over restic with their own factor
   assert.equal(large.verdict, 'MISS'); // 98×
   assert.match(large.detail, /98\.3× \(needs ≥ 100×\)/);
   assert.equal(find(results({ runs: { restore: { panther: u(10), restic: u(14.9) } } }), 'restore').verdict, 'MISS');
+  // A tree left out (--tiny-files-large 0) is named for what it is, not "0 files".
+  const skipped = results({ options: { ...(parseOptions([]) as BenchOptions), tinyFilesLarge: 0 } });
+  const none = find(skipped, 'tiny-change incremental (the large tiny tree)');
+  assert.equal(none.verdict, 'n/a');
 });
 
 test('stored bytes: s1+s2 against the smaller of the best raw and restic; the month 20 % below the best raw and at most restic', () => {
