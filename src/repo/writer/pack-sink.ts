@@ -3,8 +3,9 @@
 // chunk counts as stored only once its segment is written, so a crash loses at most the pack being
 // filled and the one being uploaded; every earlier pack is found by the next run's dedup. One upload
 // runs while the next pack fills. Each blob goes to the backend's stage as it is added: a local
-// repository writes it to a temporary file at once (no pack is ever held in memory); a remote one
-// keeps the pack in memory until its upload, so memory stays near 2 × packSize there.
+// repository writes it to a temporary file at once (no pack is ever held in memory), and the next
+// blob is chunked and sealed while that write runs (one write in flight); a remote one keeps the
+// pack in memory until its upload, so memory stays near 2 × packSize there.
 import type { Repository } from '../repository.ts';
 import { PackBuilder } from '../pack/pack.ts';
 import type { FinishedPack } from '../pack/pack.ts';
@@ -29,6 +30,8 @@ export class PackSink {
   /** Where the pack being filled goes; opened with its first blob. */
   #stage: StagedPut | null = null;
   #upload: Promise<void> = Promise.resolve();
+  /** The blob being written to the stage (add does not wait for it; the next add and flush do). */
+  #writing: Promise<void> = Promise.resolve();
   #failure: unknown;
   /** Chunk ids (hex) sealed but not yet durable: dedup within the run must see them. */
   readonly pending = new Set<string>();
@@ -44,19 +47,24 @@ export class PackSink {
     this.#onUploaded = onUploaded;
   }
 
-  /** Adds a sealed blob, handing it over (the stage may free it once written). */
+  /**
+   * Adds a sealed blob, handing it over (the stage may free it once written). The write runs while
+   * the caller chunks and seals the next blob: only one is in flight (a stage takes its pieces one
+   * after another), and the next add waits for it. A write that failed fails the next call.
+   */
   async add(id: Buffer, sealed: Buffer, rawLength: number): Promise<void> {
-    this.#throwIfFailed();
+    await this.#written();
     if (this.#builder.count > 0 && this.#builder.size + sealed.length > this.#repo.params.packSize) await this.flush();
     this.#builder.add(id, sealed, rawLength);
     const stage = this.#stage ??= this.#repo.backend.stage();
-    try {
-      await stage.write(sealed);
-    } catch (error) {
-      // The pack now lacks a blob its hash and trailer count: it must never be committed.
-      this.#failure ??= error;
-      throw error;
-    }
+    // The pack now lacks a blob its hash and trailer count if this fails: it must never be committed.
+    this.#writing = stage.write(sealed).catch((error: unknown) => { this.#failure ??= error; });
+  }
+
+  /** The blob write in flight has landed; throws if it (or anything before it) failed. */
+  async #written(): Promise<void> {
+    await this.#writing;
+    this.#throwIfFailed();
   }
 
   /** Closes the current pack (if any) and starts its upload once the previous upload is done. */
@@ -67,7 +75,7 @@ export class PackSink {
     this.#builder = new PackBuilder(false);
     this.#stage = null;
     try {
-      this.#throwIfFailed();
+      await this.#written();
       for (const part of pack.parts) await stage.write(part);
       await this.#upload;
       this.#throwIfFailed();
@@ -124,6 +132,7 @@ export class PackSink {
 
   /** Waits for the upload in flight without closing (used when giving up after an error). */
   async settle(): Promise<void> {
+    await this.#writing;
     await this.#upload;
     await this.#stage?.abort();
     this.#stage = null;
