@@ -19,7 +19,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test('node-flags.json holds plain flags, and the young generation is one of them', () => {
   assert.ok(FLAGS.length > 0);
   for (const flag of FLAGS) assert.match(flag, /^--[a-z0-9-]+(=[0-9]+)?$/, 'the Nix wrapper splits its flags at spaces');
-  assert.ok(FLAGS.includes('--max-semi-space-size=1'), 'docs/DECISIONS.md "Issue 16: a small young generation"');
+  assert.ok(FLAGS.includes('--max-semi-space-size=1'), 'docs/DECISIONS.md "Issue 16: a small young generation, …"');
 });
 
 test('the executable\'s shebang passes exactly those flags', () => {

@@ -51,8 +51,8 @@ class FrameStream {
    * Called once a frame's slices are dead (sealed: copied out). zlib fills one output buffer at a
    * time and, once it is full, moves to a new one and never writes into the old one again; so every
    * buffer behind these slices but the one being filled (the last slice's) is done with, by zlib and
-   * by us, and is freed now instead of waiting for V8 (a backup's compressed size in garbage,
-   * otherwise: docs/DECISIONS.md "Issue 16: a small young generation").
+   * by us, and is freed now instead of waiting for V8 (otherwise a backup's compressed size in
+   * garbage; docs/DECISIONS.md, issue 16 round 4).
    */
   retire(parts: readonly Buffer[]): void {
     if (this.broken) return;
