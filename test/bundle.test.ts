@@ -209,6 +209,31 @@ test('the drill\'s inner process is a program of the bundle: namespace.ts starts
   assert.deepEqual(run(join(bundle.outdir, 'drill-inner.js'), []), source);
 });
 
+test('the bench\'s panther-child runs from a bundle with Node\'s flags (what npm run bench measures): init, a backup from stdin, the same bytes back', async (t) => {
+  // A bundle of its own: bench/ is not src/, and the shared bundle above holds the product's code only.
+  const benchBundle = await buildBundle(mkdtempSync(join(ROOT, '.bundle-test-')), { entries: { 'panther-child': 'bench/panther-child.ts' } });
+  t.after(() => rmSync(benchBundle.outdir, { recursive: true, force: true }));
+  const { generateX25519Identity, identityToRecipient } = await import('age-encryption');
+  const identity = await generateX25519Identity();
+  const identityFile = join(dir, 'bench-identity.txt');
+  writeFileSync(identityFile, `${identity}\n`, { mode: 0o600 });
+  const repo = join(dir, 'bench-repo');
+  mkdirSync(repo);
+  const flags = JSON.parse(readFileSync(join(ROOT, 'src/cli/node-flags.json'), 'utf8')) as string[];
+  const child = (args: string[], input?: Buffer) => spawnSync(process.execPath, [...flags, join(benchBundle.outdir, 'panther-child.js'), ...args, '--repo', repo, '--host', 'bench'], {
+    input, maxBuffer: 64 * 1024 * 1024, timeout: 120_000, env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache-bench-child') },
+  });
+  const init = child(['init', '--recipient', await identityToRecipient(identity)]);
+  assert.equal(init.status, 0, init.stderr.toString());
+  const data = Buffer.alloc(3 * 1024 * 1024 + 17);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+  const backup = child(['backup-stdin', '--identity-file', identityFile, '--subvolume', '@s', '--name', 's'], data);
+  assert.equal(backup.status, 0, backup.stderr.toString());
+  const restored = child(['restore-stdout', '--identity-file', identityFile, '--point', 's']);
+  assert.equal(restored.status, 0, restored.stderr.toString());
+  assert.ok(restored.stdout.equals(data), 'the stream restored from the bundled child is the one backed up');
+});
+
 test('relocate: import.meta names the source file\'s place from the bundle; another program is its output; an unknown use is refused', () => {
   const file = join(ROOT, 'src/serve/web.ts');
   const out = join(ROOT, 'dist');
