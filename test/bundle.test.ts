@@ -16,6 +16,7 @@ import { writeMeta, locate } from '../src/snapshot/store.ts';
 import { VERSION } from '../src/core/defaults.ts';
 import { specPlan } from './support/plans.ts';
 import { serveUrl } from './support/serve-url.ts';
+import { NODE_FLAGS } from '../bench/tools/panther.ts';
 
 const SOURCE = join(ROOT, 'src/cli/panther.js');
 let bundle: Bundle;
@@ -219,8 +220,7 @@ test('the bench\'s panther-child runs from a bundle with Node\'s flags (what npm
   writeFileSync(identityFile, `${identity}\n`, { mode: 0o600 });
   const repo = join(dir, 'bench-repo');
   mkdirSync(repo);
-  const flags = JSON.parse(readFileSync(join(ROOT, 'src/cli/node-flags.json'), 'utf8')) as string[];
-  const child = (args: string[], input?: Buffer) => spawnSync(process.execPath, [...flags, join(benchBundle.outdir, 'panther-child.js'), ...args, '--repo', repo, '--host', 'bench'], {
+  const child = (args: string[], input?: Buffer) => spawnSync(process.execPath, [...NODE_FLAGS, join(benchBundle.outdir, 'panther-child.js'), ...args, '--repo', repo, '--host', 'bench'], {
     input, maxBuffer: 64 * 1024 * 1024, timeout: 120_000, env: { ...process.env, XDG_CACHE_HOME: join(dir, 'cache-bench-child') },
   });
   const init = child(['init', '--recipient', await identityToRecipient(identity)]);

@@ -9,10 +9,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { VERSION } from '../src/core/defaults.ts';
+import { NODE_FLAGS } from '../bench/tools/panther.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'src/cli/panther.js');
-const FLAGS = JSON.parse(readFileSync(join(ROOT, 'src/cli/node-flags.json'), 'utf8')) as string[];
+const FLAGS = NODE_FLAGS;
 const dir = mkdtempSync(join(tmpdir(), 'panther-node-flags-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

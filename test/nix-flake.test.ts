@@ -16,6 +16,7 @@ import { hostModules } from '../src/render/nixos.ts';
 import { findNixInstantiate, nixEvalJson } from '../src/render/verify/nix-instantiate.ts';
 import { findNixLibs, nixLibsSkip } from './support/nix-libs.ts';
 import { specPlan } from './support/plans.ts';
+import { NODE_FLAGS } from '../bench/tools/panther.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SYSTEMS = ['aarch64-linux', 'x86_64-linux'];
@@ -263,7 +264,7 @@ describe('the flake evaluates through flake-parts with the pinned inputs', { ski
     assert.match(out.install, new RegExp(`--suffix PATH : ${bin('systemd')}\n`), 'systemd (udevadm) last');
     // The wrapper runs the bundle, built from esbuild's two tarballs the lock pins (the JS API, this system's binary).
     // Node's flags first (src/cli/node-flags.json, the ones the executable's shebang passes).
-    const flags = (JSON.parse(readFileSync(join(ROOT, 'src/cli/node-flags.json'), 'utf8')) as string[]).join(' ');
+    const flags = NODE_FLAGS.join(' ');
     const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     assert.match(out.install, new RegExp(`makeWrapper \\S+-nodejs_24/bin/node \\$out/bin/panther \\\\\\n\\s+--add-flags '${escaped(flags)}' \\\\\\n\\s+--add-flags \\$out/share/panther/dist/panther\\.js`));
     assert.match(out.install, /cp -r src dist node_modules \$out\/share\/panther\//);

@@ -7,6 +7,11 @@ import { measure, measureDurable, type Step } from '../measure.ts';
 import { treeBytes } from '../fsutil.ts';
 import type { BackupPoint, Measured, Restored, Tool, ToolContext } from './types.ts';
 
+const HOST = 'bench';
+// The flags every shipped `panther` runs with (its shebang, the Nix wrapper): measured as it ships.
+// The one reader of src/cli/node-flags.json outside Nix and the shell (the tests use it too).
+export const NODE_FLAGS = JSON.parse(readFileSync(new URL('../../src/cli/node-flags.json', import.meta.url), 'utf8')) as string[];
+
 const SOURCES = fileURLToPath(new URL('../panther-child.ts', import.meta.url));
 // What the measured runs start: the bundle's panther-child.js once run.ts has built it (the code as
 // the Nix package ships it: dist/, scripts/bundle.ts), the sources until then.
@@ -16,9 +21,6 @@ let child = SOURCES;
 export function useBundledChild(entry: string): void {
   child = entry;
 }
-const HOST = 'bench';
-// The flags every shipped `panther` runs with (its shebang, the Nix wrapper): measured as it ships.
-export const NODE_FLAGS = JSON.parse(readFileSync(new URL('../../src/cli/node-flags.json', import.meta.url), 'utf8')) as string[];
 
 // As the `panther` executable (src/cli/panther.js) runs every command: with Node's compile cache,
 // so a run started again does not strip and compile its modules anew (the first run fills it).

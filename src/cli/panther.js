@@ -9,7 +9,7 @@
 // Node's flags (src/cli/node-flags.json: the shebang here, the Nix wrapper and the bench pass the
 // same ones): a young generation of 1 MiB semi-spaces, so the buffers a backup or a restore drops
 // die at the next scavenge instead of piling up while V8 grows its young generation (peak RSS of a
-// 2 GB backup 142 → 109 MiB, flat to 8 GB; docs/DECISIONS.md, "Issue 16: a small young
+// 2 GB backup 140 → 109 MiB, flat to 8 GB; docs/DECISIONS.md, "Issue 16: a small young
 // generation, zlib's buffers, the sink's writes"). They cannot be set from inside: V8 sizes its
 // heap before any script runs.
 import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
