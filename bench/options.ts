@@ -8,6 +8,8 @@ export interface BenchOptions {
   tools: ToolName[];
   /** Stream sizes (GB) of the RSS check; empty: skipped. */
   rssSizesGb: number[];
+  /** Stream size (GB) of the RSS check against a remote repository (the local S3 server); 0: skipped. */
+  remoteRssGb: number;
   tinyFiles: number;
   tinyChanges: number;
   /** Files in the large tiny-change tree (same shape, panther vs restic); 0: skipped. */
@@ -26,6 +28,8 @@ export const USAGE = `Usage: npm run bench -- [options]   (root; btrfs, loop dev
   --tools LIST       comma-separated subset of ${TOOL_NAMES.join(',')} (default: all)
   --rss-sizes LIST   stream sizes in GB for panther's peak-RSS check (default 2; "2,8" also
                      checks that RSS stays flat, adding ~4 min; "none" skips the check)
+  --remote-rss GB    the same check once into a remote repository, through the S3 API to a
+                     local S3 server (default 1; 0 skips it)
   --tiny-files N     files in the tiny-change tree (default 100000); --tiny-files 0 skips it
   --tiny-changes N   files changed in it (default 100)
   --tiny-files-large N  the large tiny-change tree, panther vs restic and raw (default 1000000;
@@ -41,7 +45,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
     args: [...argv],
     options: {
-      'size-gb': { type: 'string' }, tools: { type: 'string' }, 'rss-sizes': { type: 'string' },
+      'size-gb': { type: 'string' }, tools: { type: 'string' }, 'rss-sizes': { type: 'string' }, 'remote-rss': { type: 'string' },
       'tiny-files': { type: 'string' }, 'tiny-changes': { type: 'string' }, 'tiny-files-large': { type: 'string' },
       'month-days': { type: 'string' }, 'cpu-profile': { type: 'string' },
       json: { type: 'boolean' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -63,6 +67,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     sizeGb,
     tools: tools as ToolName[],
     rssSizesGb: rss === 'none' ? [] : rss.split(',').map((s) => number(s, 0, '--rss-sizes')).filter((n) => n > 0),
+    remoteRssGb: number(values['remote-rss'], 1, '--remote-rss'),
     tinyFiles: Math.round(number(values['tiny-files'], 100_000, '--tiny-files')),
     tinyChanges: Math.round(number(values['tiny-changes'], 100, '--tiny-changes')),
     tinyFilesLarge: Math.round(number(values['tiny-files-large'], 1_000_000, '--tiny-files-large')),

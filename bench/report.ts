@@ -44,10 +44,11 @@ export function renderReport(r: BenchResults): string {
       stored.map(([tool, bytes]) => [tool, (bytes / MiB).toFixed(1), ratio(r.stored.panther, bytes), r.restoreVerified[tool] === undefined ? '–' : r.restoreVerified[tool] ? 'yes' : 'NO'])) }`);
   }
   if (r.month !== undefined) parts.push(monthTable(r));
-  if (r.rss.length > 0) {
+  if (r.rss.length > 0 || r.remoteRss !== undefined) {
+    const points = [...r.rss.map((p) => ({ p, where: 'local' })), ...(r.remoteRss === undefined ? [] : [{ p: r.remoteRss, where: 'remote (S3 API, local server, 5 MiB parts)' }])];
     parts.push(`### panther peak RSS against stream size (synthetic stream from stdin; restore to /dev/null)\n\n${table(
-      ['stream GB', 'backup wall s', 'backup MB/s', 'panther CPU s', 'backup peak RSS MiB', 'restore wall s', 'restore peak RSS MiB'],
-      r.rss.map((p) => [String(p.streamGb), p.backup.wallS.toFixed(1), (p.streamGb * 1000 / p.backup.wallS).toFixed(0), p.backup.cpuS.toFixed(1), p.backup.peakRssMiB.toFixed(0), p.restore.wallS.toFixed(1), p.restore.peakRssMiB.toFixed(0)]),
+      ['repository', 'stream GB', 'backup wall s', 'backup MB/s', 'panther CPU s', 'backup peak RSS MiB', 'restore wall s', 'restore peak RSS MiB'],
+      points.map(({ p, where }) => [where, String(p.streamGb), p.backup.wallS.toFixed(1), (p.streamGb * 1000 / p.backup.wallS).toFixed(0), p.backup.cpuS.toFixed(1), p.backup.peakRssMiB.toFixed(0), p.restore.wallS.toFixed(1), p.restore.peakRssMiB.toFixed(0)]),
     )}`);
   }
   if (r.pantherFixed !== undefined) {

@@ -66,6 +66,8 @@ export interface BenchResults {
   /** Restored tree identical to s2 (paths, modes, sizes, contents). */
   restoreVerified: Partial<Record<ToolName, boolean>>;
   rss: RssPoint[];
+  /** The RSS check once into a remote repository (the local S3 server). */
+  remoteRss?: RssPoint;
   /** panther's cost before any data: start Node, load modules, open the repository, load index and points. */
   pantherFixed?: Usage;
   month?: MonthResult;
@@ -122,12 +124,12 @@ const pick = (values: Partial<Record<ToolName, number>> | undefined, tool: ToolN
 const smaller = (a: { tool: ToolName; value: number } | undefined, b: { tool: ToolName; value: number } | undefined): { tool: ToolName; value: number } | undefined =>
   a === undefined || b === undefined ? undefined : (b.value < a.value ? b : a);
 
-/** Every panther peak RSS of the run (scenarios, month, RSS check). */
+/** Every panther peak RSS of the run (scenarios, month, RSS checks, the remote one included). */
 export function pantherPeaks(r: BenchResults): number[] {
   return [
     ...Object.values(r.runs).map((byTool) => byTool?.panther?.peakRssMiB),
     r.month?.total.panther?.peakRssMiB,
-    ...r.rss.flatMap((p) => [p.backup.peakRssMiB, p.restore.peakRssMiB]),
+    ...[...r.rss, ...(r.remoteRss === undefined ? [] : [r.remoteRss])].flatMap((p) => [p.backup.peakRssMiB, p.restore.peakRssMiB]),
   ].filter((v): v is number => v !== undefined);
 }
 

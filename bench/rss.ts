@@ -2,11 +2,16 @@
 // 8 GB by default) backed up from stdin into a fresh repository, then restored to /dev/null
 // (`panther restore --stdout`). Flat means the bigger stream's peak is within 10 % (or 16 MiB) of
 // the smaller one's.
-import { mkdir, rm } from 'node:fs/promises';
+//
+// And once into a remote repository, where users run it: the same stream through the S3 API to the
+// local S3 server the demo uses (src/demo/local-s3.ts, fauxqs, in this process; panther is the only
+// process measured), with 5 MiB parts (the server refuses bodies over 11 MiB).
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure, type Usage } from './measure.ts';
+import { measure, type Step, type Usage } from './measure.ts';
 import { initStep, pantherStep, warmPanther } from './tools/panther.ts';
+import { LOCAL_S3_REGION, startLocalS3 } from '../src/demo/local-s3.ts';
 import type { ToolContext } from './tools/types.ts';
 
 const GEN = fileURLToPath(new URL('./stream-gen.ts', import.meta.url));
@@ -25,6 +30,20 @@ function pantherOnly(u: Usage): Usage {
   return p === undefined ? u : { ...u, userS: 0, sysS: 0, cpuS: p.cpuS, peakRssMiB: p.peakRssMiB };
 }
 
+/** Init, back up a `streamGb` stream from the generator, restore it to /dev/null; `env` on top of each panther step's. */
+async function measurePoint(ctx: ToolContext, streamGb: number, env: Record<string, string>, log: (l: string) => void): Promise<RssPoint> {
+  const withEnv = (step: Step): Step => ({ ...step, env: { ...step.env, ...env } });
+  await measure([withEnv(initStep(ctx, ctx.repoDir))], { scratch: ctx.scratch });
+  log(`rss: backing up a ${streamGb} GB stream`);
+  const backup = await measure([
+    { cmd: process.execPath, args: [GEN, String(Math.round(streamGb * GB))] },
+    withEnv(pantherStep(ctx, 'backup-stdin', ['--subvolume', '@stream', '--name', `stream-${streamGb}`])),
+  ], { scratch: ctx.scratch });
+  log(`rss: restoring it to /dev/null`);
+  const restore = await measure([withEnv(pantherStep(ctx, 'restore-stdout', ['--point', `stream-${streamGb}`]))], { scratch: ctx.scratch });
+  return { streamGb, backup: pantherOnly(backup), restore };
+}
+
 export async function rssCheck(base: Omit<ToolContext, 'repoDir'>, where: string, sizesGb: readonly number[], log: (l: string) => void): Promise<RssPoint[]> {
   const points: RssPoint[] = [];
   await mkdir(base.scratch, { recursive: true });
@@ -33,18 +52,30 @@ export async function rssCheck(base: Omit<ToolContext, 'repoDir'>, where: string
     const ctx: ToolContext = { ...base, repoDir: join(where, `rss-${streamGb}`) };
     await mkdir(ctx.repoDir, { recursive: true });
     try {
-      await measure([initStep(ctx, ctx.repoDir)], { scratch: ctx.scratch });
-      log(`rss: backing up a ${streamGb} GB stream`);
-      const backup = await measure([
-        { cmd: process.execPath, args: [GEN, String(Math.round(streamGb * GB))] },
-        pantherStep(ctx, 'backup-stdin', ['--subvolume', '@stream', '--name', `stream-${streamGb}`]),
-      ], { scratch: ctx.scratch });
-      log(`rss: restoring it to /dev/null`);
-      const restore = await measure([pantherStep(ctx, 'restore-stdout', ['--point', `stream-${streamGb}`])], { scratch: ctx.scratch });
-      points.push({ streamGb, backup: pantherOnly(backup), restore });
+      points.push(await measurePoint(ctx, streamGb, {}, log));
     } finally {
       await rm(ctx.repoDir, { recursive: true, force: true });
     }
   }
   return points;
+}
+
+/** The same through the S3 API: a local S3 server keeping its objects under `where`. */
+export async function remoteRssCheck(base: Omit<ToolContext, 'repoDir'>, where: string, streamGb: number, log: (l: string) => void): Promise<RssPoint> {
+  const dataDir = join(where, 'rss-remote');
+  await mkdir(dataDir, { recursive: true });
+  await mkdir(base.scratch, { recursive: true });
+  await warmPanther(base);
+  const server = await startLocalS3(dataDir, ['panther-bench']);
+  try {
+    const credentials = join(base.scratch, 'b2-key');
+    await writeFile(credentials, 'benchKeyId\nbenchApplicationKey\n', { mode: 0o600 });
+    const url = `s3://panther-bench/rss?region=${LOCAL_S3_REGION}&endpoint=${encodeURIComponent(server.endpoint)}&credentials=${encodeURIComponent(credentials)}&partSize=5MiB`;
+    log(`rss: a remote repository (local S3 server at ${server.endpoint})`);
+    // The spool (<state dir>/spool) on the bench's disk, as the backup service's StateDirectory.
+    return await measurePoint({ ...base, repoDir: url }, streamGb, { PANTHER_STATE_DIR: join(base.scratch, 'state') }, log);
+  } finally {
+    await server.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
 }

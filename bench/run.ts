@@ -14,7 +14,7 @@ import { createBenchFs } from './fixture.ts';
 import { parseOptions, USAGE, type BenchOptions } from './options.ts';
 import { renderReport } from './report.ts';
 import { evaluateTargets, type BenchResults } from './results.ts';
-import { rssCheck } from './rss.ts';
+import { remoteRssCheck, rssCheck } from './rss.ts';
 import { runScenarios, type World } from './scenarios.ts';
 import { TOOL_PROGRAMS, type Secrets } from './tools.ts';
 import { findOnPath } from '../src/core/find-on-path.ts';
@@ -136,6 +136,8 @@ async function run(opts: BenchOptions): Promise<BenchResults> {
       if (opts.rssSizesGb.length === 1) notes.push(`RSS flatness not checked: only a ${opts.rssSizesGb[0]} GB stream (pass --rss-sizes 2,8).`);
       rss = await rssCheck({ scratch: join(fs.dir, 'scratch', 'panther-rss'), secrets: world.secrets, viewDir: '', subvolume: '@stream' }, join(fs.dir, 'repos'), opts.rssSizesGb, log);
     }
+    const remoteRss = !opts.tools.includes('panther') || opts.remoteRssGb === 0 ? undefined
+      : await remoteRssCheck({ scratch: join(fs.dir, 'scratch', 'panther-rss-remote'), secrets: world.secrets, viewDir: '', subvolume: '@stream' }, join(fs.dir, 'repos'), opts.remoteRssGb, log);
     if (opts.keep) log(`kept: ${fs.dir} (btrfs at ${fs.mnt} on ${fs.device}); remove with: umount -R ${fs.mnt}; losetup -d ${fs.device}; rm -rf ${fs.dir}`);
     return {
       options: opts,
@@ -145,7 +147,7 @@ async function run(opts: BenchOptions): Promise<BenchResults> {
         zstd: version('zstd', ['--version']).match(/v[\d.]+/)?.[0] ?? '?', age: version('age', ['--version']), btrfs: version('btrfs', ['--version']).split(' ')[1] ?? '?',
       },
       dataset: { shape, changes, s1: { files: d1.files, bytes: d1.bytes }, s2: { files: s2.files, bytes: s2.bytes }, buildSeconds, ...(tinyLargeWriteSeconds === undefined ? {} : { tinyLargeWriteSeconds }) },
-      ...measured, rss, notes, totalSeconds: (performance.now() - t0) / 1000,
+      ...measured, rss, ...(remoteRss === undefined ? {} : { remoteRss }), notes, totalSeconds: (performance.now() - t0) / 1000,
     };
   } finally {
     await rm(bundleDir, { recursive: true, force: true });

@@ -80,7 +80,7 @@ test('stored bytes: s1+s2 against the smaller of the best raw and restic; the mo
   assert.equal(find(results(), 'stored bytes after the month ≥ 20 %').verdict, 'n/a');
 });
 
-test('peak RSS counts the month and the RSS check; CLI start-up is at most 1.5× node -e 0', () => {
+test('peak RSS counts the month, the RSS check and the remote repository\'s; CLI start-up is at most 1.5× node -e 0', () => {
   const r = results({
     runs: { initial: { panther: u(1, 120), restic: u(1, 300) } },
     month: { days: 1, scale: 1, buildSeconds: 1, stored: {}, total: { panther: u(5, 129) }, pantherStreamBytes: [] },
@@ -88,6 +88,11 @@ test('peak RSS counts the month and the RSS check; CLI start-up is at most 1.5×
   });
   assert.deepEqual(pantherPeaks(r), [120, 129]);
   assert.equal(find(r, 'panther peak RSS ≤ 128').verdict, 'MISS');
+  const local = { runs: { initial: { panther: u(1, 120) } }, rss: [{ streamGb: 2, backup: u(1, 100), restore: u(1, 110) }] };
+  assert.equal(find(results(local), 'panther peak RSS ≤ 128').verdict, 'PASS');
+  const remote = results({ ...local, remoteRss: { streamGb: 1, backup: u(1, 112), restore: u(1, 140) } });
+  assert.deepEqual(pantherPeaks(remote), [120, 100, 110, 112, 140]);
+  assert.equal(find(remote, 'panther peak RSS ≤ 128').verdict, 'MISS', 'a remote repository counts as much as a local one');
   assert.equal(find(r, 'CLI start-up (panther --version)').verdict, 'PASS');
   assert.equal(find(r, 'CLI start-up (panther snapshot list)').verdict, 'MISS');
   assert.equal(find(results(), 'CLI start-up (panther --version)').verdict, 'n/a');

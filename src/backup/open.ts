@@ -10,6 +10,7 @@
 // repo/backend/open.ts: B2's 503s and dropped connections are retried with backoff, and a run that
 // still cannot reach the bucket stops with backend-unavailable and resumes next time.
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ExitCode, PantherError } from '../core/errors.ts';
 import { warnIfSecretOpen } from '../core/secret-file.ts';
 import { initRepository, openRepository, type Repository, type RepositoryLocking, type RepositoryReader, type RepositoryWriter } from '../repo/index.ts';
@@ -77,10 +78,12 @@ export async function openRepoStack(loc: RepoLocation, options: Omit<OpenBackend
 
 /**
  * The repository to back up into, metered (the cost ledger) and capped: the writer's view, the
- * meter's usage and the cap's statistics, and neither the keys nor the raw backend.
+ * meter's usage and the cap's statistics, and neither the keys nor the raw backend. A remote
+ * repository's packs are spooled under the run's state directory (`<stateDir>/spool`).
  */
-export async function openMeteredWriter(loc: RepoLocation, uploadBitsPerSecond: number | null): Promise<{ repo: RepositoryWriter & RepositoryLocking; limited: LimitBackend; metered: MeteredBackend }> {
-  const { repo, stack } = await openRepoStack(loc, { meter: true, limit: { uploadBitsPerSecond } });
+export async function openMeteredWriter(loc: RepoLocation, uploadBitsPerSecond: number | null, stateDir?: string): Promise<{ repo: RepositoryWriter & RepositoryLocking; limited: LimitBackend; metered: MeteredBackend }> {
+  const spool = stateDir === undefined ? {} : { spoolDir: join(stateDir, 'spool') };
+  const { repo, stack } = await openRepoStack(loc, { meter: true, limit: { uploadBitsPerSecond }, ...spool });
   return { repo, limited: stack.limited!, metered: stack.metered! };
 }
 

@@ -23,7 +23,7 @@ export async function offsiteTour(plan: StoragePlan, engine: EngineContext, work
     const url = `s3://panther-demo/fleet?region=${LOCAL_S3_REGION}&endpoint=${encodeURIComponent(s3.endpoint)}&credentials=${encodeURIComponent(credentials)}&partSize=5MiB`;
     log(`offsite: no cloud account configured, so a local S3 server at ${s3.endpoint} stands in for B2`);
     await initRepo({ url, host: plan.host, passphraseFile, recipients: [] }, 15);
-    const { repo, metered } = await openMeteredWriter({ url, host: plan.host, passphraseFile }, plan.backup.bandwidthBitsPerSecond);
+    const { repo, metered } = await openMeteredWriter({ url, host: plan.host, passphraseFile }, plan.backup.bandwidthBitsPerSecond, join(workDir, 'state'));
     const now = new Date().toISOString();
     // The nightly job as the timer runs it: the repository's lease, the run, the cost ledger.
     const { report, ledger } = await nightlyBackup({ engine, repo, metered: metered!, stateDir: join(workDir, 'state'), now, dryRun: false });

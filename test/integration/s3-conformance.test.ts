@@ -33,6 +33,11 @@ runBackendConformance('retry(s3) via B2 proxy with 8% 503s, 4% resets', async ()
   return { backend, cleanup: async () => { retries.total += backend.stats.retries; } };
 });
 
+runBackendConformance('spool(retry(s3)) via B2 proxy with 8% 503s, 4% resets: packs from files, parts from their ranges', async () => {
+  const { backend, spooled } = faulty.open({ prefix: `s-${randomBytes(6).toString('hex')}` });
+  return { backend: spooled, cleanup: async () => { retries.total += backend.stats.retries; } };
+});
+
 test('no request carried a checksum, conditional or tagging header; faults were injected and retried', () => {
   for (const stack of [plain, faulty]) assert.deepEqual(stack.proxy.stats.rejected, {});
   const s = faulty.proxy.stats;

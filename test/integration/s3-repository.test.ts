@@ -34,10 +34,11 @@ function testData(): Buffer {
 
 test('backup, restore and check ~40 MiB through B2-like faults', { timeout: 300_000 }, async () => {
   const data = testData();
-  const { s3, backend } = stack.open({ prefix: 'fleet' });
+  const { s3, backend, spooled } = stack.open({ prefix: 'fleet' });
   await initRepository(backend, { host: HOST, passphrase: PASSPHRASE, scryptLogN: 10, params: PARAMS });
 
-  const writer = await openRepository(backend, { host: HOST, identity: { passphrase: PASSPHRASE } });
+  // As backup run opens it: packs spooled to files, each part sent from its range and retried alone.
+  const writer = await openRepository(spooled, { host: HOST, identity: { passphrase: PASSPHRASE } });
   const started = Date.now();
   const result = await writer.backup(inReads(data, 256 * 1024, 3), meta(1));
   const backupMs = Date.now() - started;

@@ -22,6 +22,7 @@ import { S3Backend } from '../../src/repo/backend/s3.ts';
 import type { S3BackendConfig } from '../../src/repo/backend/s3.ts';
 import { RetryPolicy, type RetryBackend } from '../../src/repo/backend/retry.ts';
 import { composeBackend } from '../../src/repo/backend/open.ts';
+import type { SpoolBackend } from '../../src/repo/backend/spool.ts';
 import type { RetryOptions } from '../../src/repo/backend/retry.ts';
 
 export const TEST_BUCKET = 'panther-test';
@@ -73,8 +74,11 @@ export interface S3Stack {
   proxy: B2Proxy;
   /** Holds TEST_KEY_ID / TEST_APP_KEY in the two-line format. */
   credentialsFile: string;
-  /** An S3 backend talking to the server through the proxy, and the same wrapped in RetryBackend. */
-  open(options?: Partial<S3BackendConfig> & { retry?: Partial<RetryOptions> }): { s3: S3Backend; backend: RetryBackend };
+  /**
+   * An S3 backend talking to the server through the proxy, the same wrapped in RetryBackend, and
+   * that with the spool on top (packs staged in files, as open.ts stacks a remote repository).
+   */
+  open(options?: Partial<S3BackendConfig> & { retry?: Partial<RetryOptions> }): { s3: S3Backend; backend: RetryBackend; spooled: SpoolBackend };
   stop(): Promise<void>;
 }
 
@@ -92,7 +96,8 @@ export async function startS3Stack(proxyOptions: Omit<ProxyOptions, 'upstream'> 
       const s3 = new S3Backend({
         endpoint: proxy.endpoint, region: TEST_REGION, bucket: TEST_BUCKET, credentialsFile, partSize: TEST_PART_SIZE, timeoutMs: 20_000, ...config,
       }, { keyId: TEST_KEY_ID, applicationKey: TEST_APP_KEY }, policy);
-      return { s3, backend: composeBackend(s3, { retry: policy }).retry! };
+      const stack = composeBackend(s3, { retry: policy, spool: { dir: join(server.dataDir, '.spool') } });
+      return { s3, backend: stack.retry!, spooled: stack.spool! };
     },
     async stop() {
       await proxy.close();

@@ -45,7 +45,7 @@ export const backupRunCommand: Command = {
 type Engine = Awaited<ReturnType<typeof snapshotContext>>;
 
 async function backupJob(values: Values, io: Io, engine: Engine, location: ReturnType<typeof repoLocation>, bitsPerSecond: number | null, window: BackupWindowOption, maxChain: number | undefined): ReturnType<typeof nightlyBackup> {
-  const { repo, limited, metered } = await openMeteredWriter(location, bitsPerSecond);
+  const { repo, limited, metered } = await openMeteredWriter(location, bitsPerSecond, stateDirOf(values));
   const subvolumes = values['subvol'] as string[] | undefined;
   // The job (backup/job.ts) takes the backup lock, the repository's lease, the host lock for its
   // short sections, and writes the cost ledger.

@@ -14,7 +14,34 @@ export interface ByteRange {
   length: number;
 }
 
-export type PutData = Uint8Array | AsyncIterable<Uint8Array>;
+/**
+ * A put body that can be read again, whole or a range at a time, any number of times and
+ * concurrently (a spooled pack: spool.ts). Iterating it reads it whole from the start, so a backend
+ * that knows only streams stores it as one; one that knows better retries it, or uploads its parts
+ * straight from their ranges, without holding it in memory.
+ */
+export interface ReplayableBody extends AsyncIterable<Uint8Array> {
+  readonly replayable: true;
+  readonly size: number;
+  /** A fresh read of `range` (the whole body when absent). */
+  read(range?: ByteRange): AsyncIterable<Uint8Array>;
+}
+
+export type PutData = Uint8Array | AsyncIterable<Uint8Array> | ReplayableBody;
+
+export function isReplayable(data: PutData): data is ReplayableBody {
+  return !(data instanceof Uint8Array) && (data as Partial<ReplayableBody>).replayable === true;
+}
+
+/** The same body with every read passed through `wrap` (pacing, counting): still replayable. */
+export function mapReplayable(body: ReplayableBody, wrap: (read: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>): ReplayableBody {
+  return {
+    replayable: true,
+    size: body.size,
+    read: (range) => wrap(body.read(range)),
+    [Symbol.asyncIterator]: () => wrap(body.read())[Symbol.asyncIterator](),
+  };
+}
 
 /**
  * What a backend is, so that callers decide from facts instead of duck-typing methods or re-parsing
@@ -40,7 +67,8 @@ export interface BackendProperties {
 /**
  * An object written piece by piece and named only when complete (a pack is named by the hash of
  * its bytes). A local store keeps the pieces in a temporary file and renames it, so a pack never
- * sits in memory; the others hold them until commit puts them (BufferedStage).
+ * sits in memory; a remote one spools them to a file and puts that at commit (spool.ts); the
+ * others hold them until commit puts them (BufferedStage).
  */
 export interface StagedPut {
   /** Appends bytes. They are handed over: the stage may free them (core/release.ts), the caller never uses them again. */

@@ -3,8 +3,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Backend, ObjectInfo } from './backend.ts';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Backend, ObjectInfo, ReplayableBody } from './backend.ts';
 import { release } from '../../core/release.ts';
+import { fileBody } from './spool.ts';
 
 export interface ConformanceSubject {
   backend: Backend;
@@ -21,6 +25,19 @@ async function streamAll(iterable: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Uint8Array[] = [];
   for await (const part of iterable) parts.push(part);
   return Buffer.concat(parts);
+}
+
+/** `data` as a ReplayableBody read from a temporary file, for the length of `use`. */
+async function withFileBody(data: Buffer, use: (body: ReplayableBody) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'panther-body-'));
+  const handle = await open(join(dir, 'body'), 'w+');
+  try {
+    await handle.writeFile(data);
+    await use(fileBody(handle, data.length));
+  } finally {
+    await handle.close();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function rejectsWithCode(promise: Promise<unknown>, code: string): Promise<void> {
@@ -67,6 +84,25 @@ export function runBackendConformance(label: string, make: () => Promise<Conform
       const empty = b.stage();
       await empty.commit('h/packs/empty');
       assert.equal(await b.head('h/packs/empty'), 0, 'a stage with nothing written is an empty object');
+    });
+
+    withBackend('a large staged object (a pack of several multipart parts) appears whole', async (b) => {
+      const pieces = Array.from({ length: 23 }, (_, i) => randomBytes(i % 2 === 0 ? 512 * 1024 : 512 * 1024 + 13));
+      const expected = Buffer.concat(pieces);
+      const stage = b.stage();
+      for (const piece of pieces) await stage.write(Buffer.from(piece));
+      await stage.commit('h/packs/large');
+      assert.equal(await b.head('h/packs/large'), expected.length);
+      assert.ok((await streamAll(b.getStream('h/packs/large'))).equals(expected));
+    });
+
+    withBackend('a replayable body (a spooled file) is stored whole, below and above a multipart part', async (b) => {
+      for (const size of [0, 70_000, 11 * 1024 * 1024 + 5]) {
+        const data = randomBytes(size);
+        await withFileBody(data, (body) => b.put(`h/packs/file-${size}`, body));
+        assert.equal(await b.head(`h/packs/file-${size}`), size);
+        assert.ok((await streamAll(b.getStream(`h/packs/file-${size}`))).equals(data), `${size} bytes`);
+      }
     });
 
     withBackend('an aborted stage leaves no object and no temporary behind; a hostile name is refused at commit', async (b) => {

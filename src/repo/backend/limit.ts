@@ -4,6 +4,7 @@
 // than bursts of whole packs. Downloads get their own bucket when asked for (restore tests over the
 // same link). Byte counts and the achieved rate are kept for the run report.
 import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
+import { isReplayable, mapReplayable } from './backend.ts';
 import { TokenBucket, realClock, sliceBytesFor, type BucketClock } from './limit-bucket.ts';
 
 export interface LimitOptions {
@@ -105,7 +106,9 @@ export class LimitBackend implements Backend {
 
   async put(name: string, data: PutData): Promise<void> {
     this.#up.begin();
-    await this.inner.put(name, metered(data, this.#up));
+    // A spooled body stays replayable: each read of it (a retry, a multipart part) is paced.
+    const paced = isReplayable(data) ? mapReplayable(data, (read) => metered(read, this.#up)) : metered(data, this.#up);
+    await this.inner.put(name, paced);
     this.#up.objects += 1;
   }
 

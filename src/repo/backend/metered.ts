@@ -8,6 +8,7 @@
 // records facts. It sits innermost, right around the store, inside the retry layer (open.ts builds
 // that stack), so that every retried attempt is counted as the call it is.
 import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
+import { isReplayable } from './backend.ts';
 
 export const METERED_OPERATIONS = [
   'put', 'create-multipart', 'upload-part', 'complete-multipart', 'get', 'head', 'list', 'delete',
@@ -120,10 +121,13 @@ export class MeteredBackend implements Backend {
   }
 
   async put(name: string, data: PutData): Promise<void> {
+    // A buffer's or a spooled body's size is known; a stream's is what went through.
+    if (data instanceof Uint8Array || isReplayable(data)) {
+      const size = data instanceof Uint8Array ? data.length : data.size;
+      return this.#counted(name, () => size, () => this.inner.put(name, data));
+    }
     let size = 0;
-    const counted: PutData = data instanceof Uint8Array ? data : countBytes(data, (n) => { size += n; });
-    if (data instanceof Uint8Array) size = data.length;
-    await this.#counted(name, () => size, () => this.inner.put(name, counted));
+    await this.#counted(name, () => size, () => this.inner.put(name, countBytes(data, (n) => { size += n; })));
   }
 
   /** Runs an upload of `name` and counts it as the put (or multipart upload) it is. */

@@ -1,8 +1,8 @@
 // The backend stack, built here and nowhere else: a repository URL → the store that holds the
 // objects (a local directory, or S3 / Backblaze B2), and the wrappers around it in one fixed order:
 //
-//   store → metered → limit → retry → the repository
-//   (innermost)                        (outermost)
+//   store → metered → limit → retry → spool → the repository
+//   (innermost)                                (outermost)
 //
 // Why this order (open.test.ts holds each reason to account):
 // - retry is outermost because it is the layer that repeats calls: every layer below sees every
@@ -14,20 +14,30 @@
 //   Its byte count is therefore bytes sent over the link, retries included.
 // - limit outside metered: the meter counts what reaches the store, the cap paces it; swapping the two
 //   would change neither the counts nor the pacing, and this keeps the meter next to the store.
-// Only S3 stores get the retry layer: a local directory's errors are not transient. The meter and the
+// - spool is outermost because its stage ends in a put through every layer: a spooled pack is put
+//   as a body read from its file, which retry repeats, limit paces and metered counts like any put.
+// Only S3 stores get the retry and spool layers: a local directory's errors are not transient, and
+// its stage is a file already (local.ts). The meter and the
 // cap are there when asked for (backup run, the demo's offsite step), for either store.
 //
-// Below this stack, inside the S3 store: the parts of a multipart upload are retried by the SDK
-// (retry-sdk.ts) from its own buffers. The meter estimates their number from the put's size (the
-// S3 store's part size, filled in here) and does not see a part's re-send; the cap paces the stream
-// that feeds the parts, not their re-sends. S3Backend.stats counts every request actually sent.
+// Below this stack, inside the S3 store: the parts of a multipart upload are retried there, a
+// spooled pack's by reading the part's range of the file again (s3.ts), a plain stream's by the SDK
+// from its own buffers (retry-sdk.ts). The meter estimates their number from the put's size (the
+// S3 store's part size, filled in here) and does not see a part's re-send; the cap paces every read
+// of a spooled body (a re-sent part included), and a plain stream once. S3Backend.stats counts every
+// request actually sent.
+//
+// The spool directory is <state dir>/spool (PANTHER_STATE_DIR, else /var/lib/panther/state): the
+// backup service's StateDirectory, on disk.
 //
 // Locations: a directory (or file://DIR), or s3://BUCKET[/PREFIX]?region=…[&endpoint=…]
 // [&credentials=FILE][&partSize=16MiB][&queueSize=4][&maxAttempts=10][&timeout=120] (full form in
 // s3-url.ts). The S3 SDK is loaded only when an s3:// URL is used.
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ExitCode, PantherError } from '../../core/errors.ts';
 import { mkdirPrivate } from '../../core/private-dir.ts';
+import { stateDirFrom } from '../../core/defaults.ts';
 import { redactUrl } from '../../core/redact-url.ts';
 import type { Backend } from './backend.ts';
 import { LimitBackend, type LimitOptions } from './limit.ts';
@@ -35,6 +45,7 @@ import { LocalBackend } from './local.ts';
 import { MeteredBackend, type MeteredOptions } from './metered.ts';
 import { RetryBackend, RetryPolicy, type RetryOptions } from './retry.ts';
 import type { S3Backend } from './s3.ts';
+import { SpoolBackend, type SpoolOptions } from './spool.ts';
 
 // S3_DEFAULTS.partSize, without loading the SDK to read it.
 const S3_PART_SIZE = 16 * 1024 * 1024;
@@ -44,6 +55,8 @@ export interface StackLayers {
   metered?: MeteredOptions | null;
   limit?: LimitOptions | null;
   retry?: RetryPolicy | null;
+  /** Stages spooled to files (spool.ts). */
+  spool?: SpoolOptions | null;
 }
 
 /** A composed stack: `backend` for the repository, the layers for their statistics. */
@@ -55,16 +68,19 @@ export interface BackendStack<S extends Backend = Backend> {
   metered: MeteredBackend | null;
   limited: LimitBackend | null;
   retry: RetryBackend | null;
+  spool: SpoolBackend | null;
 }
 
-/** `store` wrapped in the fixed order store → metered → limit → retry (see the top of this file). */
+/** `store` wrapped in the fixed order store → metered → limit → retry → spool (see the top of this file). */
 export function composeBackend<S extends Backend>(store: S, layers: StackLayers = {}): BackendStack<S> {
   const metered = layers.metered == null ? null : new MeteredBackend(store, layers.metered);
   const belowLimit: Backend = metered ?? store;
   const limited = layers.limit == null ? null : new LimitBackend(belowLimit, layers.limit);
   const belowRetry: Backend = limited ?? belowLimit;
   const retry = layers.retry == null ? null : new RetryBackend(belowRetry, layers.retry);
-  return { backend: retry ?? belowRetry, store, metered, limited, retry };
+  const belowSpool: Backend = retry ?? belowRetry;
+  const spool = layers.spool == null ? null : new SpoolBackend(belowSpool, layers.spool);
+  return { backend: spool ?? belowSpool, store, metered, limited, retry, spool };
 }
 
 export interface OpenBackendOptions {
@@ -75,6 +91,8 @@ export interface OpenBackendOptions {
   limit?: LimitOptions;
   /** Overrides of an S3 store's retry policy (tests: no real sleeping). */
   retry?: Partial<RetryOptions>;
+  /** Where an S3 stack spools packs before their upload; default <state dir>/spool. */
+  spoolDir?: string;
 }
 
 /** The stack for a repository URL: the store it names, wrapped as asked. */
@@ -93,7 +111,8 @@ export async function openS3Stack(url: string, options: OpenBackendOptions = {})
   const [{ parseS3Location }, { S3Backend }, { readS3Credentials }] = await Promise.all([
     import('./s3-url.ts'), import('./s3.ts'), import('./s3-credentials.ts'),
   ]);
-  const { config, credentialsShown } = parseS3Location(url, options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const { config, credentialsShown } = parseS3Location(url, env);
   const partSize = config.partSize ?? S3_PART_SIZE;
   const policy = new RetryPolicy({
     bufferLimit: partSize, ...(config.maxAttempts === undefined ? {} : { maxAttempts: config.maxAttempts }), ...options.retry,
@@ -101,7 +120,8 @@ export async function openS3Stack(url: string, options: OpenBackendOptions = {})
   const store = new S3Backend(config, await readS3Credentials(config.credentialsFile, credentialsShown), policy);
   // A put of more than one part goes up as create + parts + complete (s3.ts), and is billed so.
   const multipart = { thresholdBytes: partSize, partBytes: partSize };
-  return composeBackend(store, { metered: meterOptions(options.meter, multipart), limit: options.limit ?? null, retry: policy });
+  const spool = { dir: options.spoolDir ?? join(stateDirFrom(undefined, env), 'spool') };
+  return composeBackend(store, { metered: meterOptions(options.meter, multipart), limit: options.limit ?? null, retry: policy, spool });
 }
 
 function meterOptions(meter: OpenBackendOptions['meter'], multipart: MeteredOptions['multipart']): MeteredOptions | null {

@@ -10,7 +10,8 @@
 // bytes under the same name; get/head/list only read; delete of a missing object is not an error.
 // (The one non-content-addressed name, `<host>/config`, is written once by init.)
 //
-// Streams: a put whose data is an AsyncIterable can be re-sent only if we kept its bytes. We read
+// Streams: a put whose data is a ReplayableBody (a pack spooled to a file: spool.ts) is re-sent
+// by reading it again. Another AsyncIterable can be re-sent only if we kept its bytes. We read
 // ahead up to `bufferLimit` bytes (one multipart part): a stream that ends within it becomes a
 // Uint8Array and is retried like any buffer. A longer stream goes to the inner backend once; the S3
 // backend then uploads it in parts and retries each part itself (retry-sdk.ts), because a part is a
@@ -18,7 +19,7 @@
 // `backend-unavailable` (the pack is simply uploaded again by the next run).
 import { PantherError } from '../../core/errors.ts';
 import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
-import { BufferedStage } from './backend.ts';
+import { BufferedStage, isReplayable } from './backend.ts';
 import { isTransient, retryAfterMs } from './retry-classify.ts';
 
 export { isTransient } from './retry-classify.ts';
@@ -160,13 +161,17 @@ export class RetryBackend implements Backend {
 
   get stats(): RetryStats { return this.policy.stats; }
 
-  /** Held in memory and stored through this layer's put, so a failed upload is retried as any put. */
+  /**
+   * Held in memory and stored through this layer's put, so a failed upload is retried as any put.
+   * A remote stack puts a SpoolBackend outside this layer (open.ts), whose stage spools to a file.
+   */
   stage(): StagedPut {
     return new BufferedStage((name, data) => this.put(name, data));
   }
 
   async put(name: string, data: PutData): Promise<void> {
-    if (data instanceof Uint8Array) return this.policy.run('put', name, () => this.inner.put(name, data));
+    // A spooled body is read again from its file by each attempt.
+    if (data instanceof Uint8Array || isReplayable(data)) return this.policy.run('put', name, () => this.inner.put(name, data));
     const iterator = data[Symbol.asyncIterator]();
     const head: Uint8Array[] = [];
     let buffered = 0;

@@ -3,19 +3,26 @@
 // their hints in s3-errors.ts. This class makes one attempt per operation: open.ts wraps it in RetryBackend.
 //
 // put: a body of at most partSize bytes goes in one PutObject with a known Content-Length; a longer
-// one (packs) as a multipart upload (lib-storage), whose parts the SDK retries under the same policy.
+// one as a multipart upload. A spooled pack (a ReplayableBody: spool.ts) sends each part straight
+// from its range of the spool file, with its Content-MD5 (the store checks the bytes it got), and
+// retries a part by reading it again: no part is held in memory. A plain stream goes up through
+// lib-storage, which buffers each part and has the SDK retry it under the same policy.
 // Both are atomic: an object appears only when PutObject or CompleteMultipartUpload succeeds. A
 // multipart upload that fails is aborted; one cut by kill -9 stays as an unfinished large file,
 // invisible to listings, until the bucket's lifecycle rule cancels it (doctor remote checks the rule).
 // delete: one DeleteObject per name (never DeleteObjects, whose checksum headers B2 refuses). On B2
 // it hides the object; the lifecycle rule deletes hidden versions.
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand,
+  HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { PantherError } from '../../core/errors.ts';
-import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
-import { BufferedStage } from './backend.ts';
+import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, ReplayableBody, StagedPut } from './backend.ts';
+import { BufferedStage, isReplayable } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, notFound, objectNameProblem } from './backend.ts';
 import { makeClient } from './s3-client.ts';
 import type { ClientStats } from './s3-client.ts';
@@ -63,8 +70,10 @@ export class S3Backend implements Backend {
   readonly stats: ClientStats = { requests: {}, strippedHeaders: 0 };
   /** One attempt per request: RetryBackend retries whole operations. */
   readonly client: S3Client;
-  /** For lib-storage's multipart requests, retried per request under the policy. */
+  /** For multipart requests with a buffer body, retried per request under the policy. */
   readonly #partClient: S3Client;
+  /** The same policy for a spooled body's parts, each retried by reading its range again. */
+  readonly #partPolicy: RetryPolicy;
   readonly #secrets: readonly string[];
 
   constructor(config: S3BackendConfig, credentials: S3Credentials, policy = new RetryPolicy()) {
@@ -77,6 +86,7 @@ export class S3Backend implements Backend {
     this.client = makeClient(base, this.stats);
     const partPolicy = new RetryPolicy({ ...policy.options, maxAttempts: this.config.maxAttempts }, policy.stats);
     this.#partClient = makeClient({ ...base, retryStrategy: sdkRetryStrategy(partPolicy) }, this.stats);
+    this.#partPolicy = partPolicy;
   }
 
   /** Where objects go, for messages: never includes credentials. */
@@ -92,13 +102,17 @@ export class S3Backend implements Backend {
     return mapS3Error(error, { op, name, key, bucket: this.config.bucket, endpoint: this.config.endpoint, secrets: this.#secrets });
   }
 
-  /** In memory until commit: an object is one PutObject or multipart upload, named before it starts. */
+  /**
+   * In memory until commit: an object is one PutObject or multipart upload, named before it starts.
+   * A stack opened by open.ts spools instead (SpoolBackend outside every layer).
+   */
   stage(): StagedPut {
     return new BufferedStage((name, data) => this.put(name, data));
   }
 
   async put(name: string, data: PutData): Promise<void> {
     assertObjectName(name);
+    if (isReplayable(data)) return data.size <= this.config.partSize ? this.#putFromBody(name, data) : this.#multipartFromBody(name, data);
     if (data instanceof Uint8Array) {
       return data.length <= this.config.partSize ? this.#putObject(name, data) : this.#multipart(name, (async function* () { yield data; })());
     }
@@ -119,6 +133,67 @@ export class S3Backend implements Backend {
     try {
       await this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: this.key(name), Body: bytes, ContentLength: bytes.length }));
     } catch (error) {
+      throw this.error(error, 'put', name);
+    }
+  }
+
+  async #putFromBody(name: string, body: ReplayableBody): Promise<void> {
+    try {
+      const md5 = await md5Of(body.read());
+      await this.client.send(new PutObjectCommand({
+        Bucket: this.config.bucket, Key: this.key(name), Body: Readable.from(body.read()), ContentLength: body.size, ContentMD5: md5,
+      }));
+    } catch (error) {
+      throw this.error(error, 'put', name);
+    }
+  }
+
+  // Parts go up `queueSize` at a time, each from its own range of the body. The first part that
+  // fails for good stops the others from starting; the upload is then aborted.
+  async #multipartFromBody(name: string, body: ReplayableBody): Promise<void> {
+    const { bucket: Bucket, partSize, queueSize } = this.config;
+    const Key = this.key(name);
+    let UploadId: string | undefined;
+    try {
+      UploadId = (await this.#partClient.send(new CreateMultipartUploadCommand({ Bucket, Key }))).UploadId;
+      if (UploadId === undefined) throw new Error('CreateMultipartUpload answered without an UploadId');
+      const count = Math.ceil(body.size / partSize);
+      const etags: string[] = [];
+      let next = 0;
+      let failed = false;
+      const sendPart = async (n: number): Promise<string> => {
+        const range = { offset: (n - 1) * partSize, length: Math.min(partSize, body.size - (n - 1) * partSize) };
+        const md5 = await md5Of(body.read(range));
+        const answer = await this.client.send(new UploadPartCommand({
+          Bucket, Key, UploadId, PartNumber: n, Body: Readable.from(body.read(range)), ContentLength: range.length, ContentMD5: md5,
+        }));
+        if (answer.ETag === undefined) throw new Error(`UploadPart ${n} answered without an ETag`);
+        return answer.ETag;
+      };
+      const lane = async (): Promise<void> => {
+        while (!failed && next < count) {
+          const n = ++next;
+          try {
+            etags[n - 1] = await this.#partPolicy.run('put', `${name} (part ${n} of ${count})`, () => sendPart(n));
+          } catch (error) {
+            failed = true;
+            throw error;
+          }
+        }
+      };
+      const lanes = await Promise.allSettled(Array.from({ length: Math.min(queueSize, count) }, lane));
+      const failure = lanes.find((lane): lane is PromiseRejectedResult => lane.status === 'rejected');
+      if (failure !== undefined) throw failure.reason;
+      try {
+        await this.#partClient.send(new CompleteMultipartUploadCommand({
+          Bucket, Key, UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+        }));
+      } catch (error) {
+        if ((error as { name?: string }).name === 'NoSuchUpload') return await this.#completedAnyway(name, body.size);
+        throw error;
+      }
+    } catch (error) {
+      if (UploadId !== undefined) await this.client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })).catch(() => undefined);
       throw this.error(error, 'put', name);
     }
   }
@@ -263,4 +338,11 @@ export class S3Backend implements Backend {
   async sweepTemporaries(): Promise<number> {
     return 0;
   }
+}
+
+/** Content-MD5 of a body: the store refuses a part whose bytes differ from what was read here. */
+async function md5Of(data: AsyncIterable<Uint8Array>): Promise<string> {
+  const hash = createHash('md5');
+  for await (const piece of data) hash.update(piece);
+  return hash.digest('base64');
 }
