@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MemoryBackend } from '../backend/memory.ts';
+import { MEMORY_PROPERTIES, MemoryBackend } from '../backend/memory.ts';
 import type { ByteRange } from '../backend/backend.ts';
 import { chunkCount, chunkRef } from '../manifest/manifest.ts';
 import { backupBytes, makeRepo } from '../testing/repos.ts';
@@ -120,4 +120,75 @@ test('every read and every chunk is the restore\'s own: a consumer freeing each 
   assert.ok(Buffer.concat(copies).equals(data), 'freeing a chunk never empties a later one');
   assert.ok(reads.length >= 4);
   for (const [i, read] of reads.entries()) assert.equal(read.byteLength, 0, `read ${i} (${read.byteLength} bytes) was freed`);
+});
+
+/**
+ * A memory store that says it is remote: reads come as streams of `piece`-byte pieces, and every
+ * stream started is counted until it ends or is closed. `tamper` may change a pack read's bytes.
+ */
+class RemoteMemory extends MemoryBackend {
+  override readonly properties = Object.freeze({ ...MEMORY_PROPERTIES, remote: true });
+  piece = 997;
+  open = 0;
+  started = 0;
+  tamper: ((bytes: Uint8Array) => Uint8Array) | undefined;
+  override async *getStream(name: string, range?: ByteRange): AsyncIterable<Uint8Array> {
+    const packs = name.includes('/packs/');
+    if (packs) { this.started += 1; this.open += 1; }
+    try {
+      let bytes: Uint8Array = Buffer.from(await super.get(name, range));
+      if (packs && this.tamper !== undefined) bytes = this.tamper(bytes);
+      for (let at = 0; at < bytes.length; at += this.piece) yield bytes.subarray(at, at + this.piece);
+    } finally {
+      if (packs) this.open -= 1;
+    }
+  }
+}
+
+test('from a remote store a read is a stream cut into its blobs: the whole stream for pieces of any size, each request finished', async () => {
+  const backend = new RemoteMemory();
+  const { repo, data, manifestId } = await stored(backend);
+  for (const piece of [997, 4096, 100_000, 1 << 24]) {
+    backend.piece = piece;
+    backend.started = 0;
+    const got: Buffer[] = [];
+    for await (const c of repo.restoreStream(manifestId, { maxRequestBytes: 150_000 })) got.push(c);
+    assert.ok(Buffer.concat(got).equals(data), `pieces of ${piece} bytes`);
+    assert.ok(backend.started >= 2, `${backend.started} reads`);
+    assert.equal(backend.open, 0, 'no request left open');
+  }
+});
+
+test('from a remote store: a read that ends early or runs long is corrupt, a missing pack is named, and every request started is closed', async () => {
+  const backend = new RemoteMemory();
+  const { repo, manifestId } = await stored(backend);
+  const restore = async (): Promise<void> => { for await (const _ of repo.restoreStream(manifestId, { maxRequestBytes: 150_000 })) { /* drain */ } };
+  backend.tamper = (bytes) => bytes.subarray(0, bytes.length - 1);
+  await assert.rejects(restore(), (e: { code: string; message: string }) => e.code === 'corrupt' && /pack is truncated/.test(e.message));
+  assert.equal(backend.open, 0);
+  backend.tamper = (bytes) => Buffer.concat([bytes, Buffer.from([0])]);
+  await assert.rejects(restore(), (e: { code: string; message: string }) => e.code === 'corrupt' && /read more than the \d+ bytes asked for/.test(e.message));
+  assert.equal(backend.open, 0);
+  backend.tamper = undefined;
+  const manifest = await repo.readManifest(manifestId);
+  const last = (await repo.index()).lookup(chunkRef(manifest, chunkCount(manifest) - 1).id)!;
+  await backend.delete(`${repo.host}/packs/${last.packId}`);
+  await assert.rejects(restore(), (e: { code: string; message: string; subject: string }) => e.code === 'corrupt' && e.message.includes('pack is missing') && e.subject.endsWith(last.packId));
+  assert.equal(backend.open, 0);
+});
+
+test('from a remote store, a slow consumer holds only readAhead requests past the runs it is opening', async () => {
+  const backend = new RemoteMemory();
+  const { repo, manifestId } = await stored(backend);
+  const manifest = await repo.readManifest(manifestId);
+  assert.ok(chunkCount(manifest) > 20);
+  backend.started = 0;
+  const gen = repo.restoreStream(manifestId, { maxRequestBytes: 40_000, openAhead: 3, readAhead: 2 });
+  await gen.next();
+  await sleep(50);
+  // Held: 1 chunk; opening: 2 more; their runs (at most 3, one chunk each at worst) and 2 runs ahead.
+  assert.ok(backend.started <= 3 + 2, `${backend.started} requests while the consumer holds the first chunk`);
+  await gen.return(undefined);
+  await sleep(10);
+  assert.equal(backend.open, 0, 'the requests started ahead are closed when the consumer stops');
 });
