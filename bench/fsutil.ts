@@ -44,10 +44,11 @@ export async function removeTarget(dir: string): Promise<void> {
 
 /**
  * Waits until btrfs has finished deleting every subvolume deleted on `mnt`'s filesystem, then syncs
- * it. The cleaner frees a deleted restore's 1.4 GB in the background for 25–35 s on the bench's VM:
- * a restore started meanwhile shares the disk and the CPU with it.
+ * every filesystem. The cleaner frees a deleted restore's 1.4 GB in the background for 25–35 s on
+ * the bench's VM, and the loop device's writes are the host's dirty pages until written back: a
+ * restore started meanwhile shares the disk and the CPU with either.
  */
 export async function settleDeletions(mnt: string): Promise<void> {
   await promisify(execFile)('btrfs', ['subvolume', 'sync', mnt]);
-  await promisify(execFile)('sync', ['-f', mnt]);
+  await promisify(execFile)('sync', []);
 }

@@ -70,8 +70,9 @@ export async function runScenarios(world: World, opts: BenchOptions, log: Log): 
   for (const tool of data) record('incremental', tool.name, await tool.backup({ snapshot: s2, parent: s1 }));
   for (const tool of data) out.stored[tool.name] = await tool.storedBytes();
   // Every restore starts from the same filesystem. One untimed receive first, so that no tool (the
-  // first to restore) pays for the filesystem's first large write; and each restore deleted, and
-  // the deletion finished, before the next one starts, so that none runs beside the cleaner.
+  // first to restore) pays for the filesystem's first large write; and each restore deleted, the
+  // deletion finished and every filesystem synced before the next one starts, so that none runs
+  // beside the cleaner or the write-back of what the tools before it wrote.
   // Measured apart: a first receive into a fresh filesystem 5.3 s against 3.9–4.7 s later, and a
   // deleted restore's cleanup 25–35 s.
   if (data.length > 0) await warmRestoreTarget(world, s1, log);

@@ -38,8 +38,11 @@ runBackendConformance('spool(retry(s3)) via B2 proxy with 8% 503s, 4% resets: pa
   return { backend: spooled, cleanup: async () => { retries.total += backend.stats.retries; } };
 });
 
-test('no request carried a checksum, conditional or tagging header; faults were injected and retried', () => {
+test('no request carried a checksum, conditional or tagging header; every upload was signed with its body\'s SHA-256; faults were injected and retried', () => {
   for (const stack of [plain, faulty]) assert.deepEqual(stack.proxy.stats.rejected, {});
+  // Every upload, a spooled pack's streamed parts included, is signed with its body's SHA-256,
+  // which the proxy checked (as S3 and B2 check it): none went up as UNSIGNED-PAYLOAD.
+  for (const stack of [plain, faulty]) assert.deepEqual([stack.proxy.stats.payloads.unsigned, stack.proxy.stats.payloads.signed > 0], [0, true]);
   const s = faulty.proxy.stats;
   retries.injected = s.injected503 + s.resetsBefore + s.resetsAfter;
   console.log(`conformance with faults: ${s.requests} requests, ${s.injected503} injected 503s, ${s.resetsBefore}+${s.resetsAfter} resets (before+after), ${retries.total} retries by RetryBackend/SDK`);

@@ -8,6 +8,7 @@
 //
 // Bounded: it answers 503 after maxRequests and closes itself after lifetimeMs, so a runaway test
 // cannot hammer anything; it listens on 127.0.0.1 only and forwards only to the given upstream.
+import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest, Agent } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,6 +56,8 @@ export interface ProxyStats {
   bytesUp: number;
   bytesDown: number;
   bytesUpByOp: Record<string, number>;
+  /** Uploads signed with a SHA-256 of their body (checked) / as UNSIGNED-PAYLOAD. */
+  payloads: { signed: number; unsigned: number };
 }
 
 export interface B2Proxy {
@@ -67,8 +70,24 @@ export interface B2Proxy {
 
 const emptyStats = (): ProxyStats => ({
   requests: 0, byOp: {}, rejected: {}, injected503: 0, resetsBefore: 0, resetsAfter: 0, stalled: 0, denied: 0, overLimit: 0,
-  bytesUp: 0, bytesDown: 0, bytesUpByOp: {},
+  bytesUp: 0, bytesDown: 0, bytesUpByOp: {}, payloads: { signed: 0, unsigned: 0 },
 });
+
+/**
+ * Why S3 and B2 would refuse this upload's body, or undefined: its signed SHA-256
+ * (x-amz-content-sha256) or its Content-MD5 does not match the bytes that arrived.
+ */
+export function payloadRefusal(headers: IncomingMessage['headers'], body: Buffer): { status: number; code: string; message: string; reason: string } | undefined {
+  const sha256 = headers['x-amz-content-sha256'];
+  if (typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256) && createHash('sha256').update(body).digest('hex') !== sha256) {
+    return { status: 400, code: 'XAmzContentSHA256Mismatch', message: 'The provided \'x-amz-content-sha256\' header does not match what was computed.', reason: 'payload-sha256' };
+  }
+  const md5 = headers['content-md5'];
+  if (typeof md5 === 'string' && createHash('md5').update(body).digest('base64') !== md5) {
+    return { status: 400, code: 'BadDigest', message: 'The Content-MD5 you specified did not match what was received.', reason: 'content-md5' };
+  }
+  return undefined;
+}
 
 /** The S3 operation of a path-style request. */
 export function s3Operation(method: string, url: URL): string {
@@ -219,7 +238,25 @@ export async function startB2Proxy(options: ProxyOptions): Promise<B2Proxy> {
       if (!res.headersSent && !res.destroyed) { res.writeHead(502); res.end(String(error)); }
     });
     res.on('close', () => { if (!res.writableFinished) up.destroy(); });
-    req.pipe(up);
+    if (method !== 'PUT' && method !== 'POST') { req.pipe(up); return; }
+    // An upload is held until it is whole and checked against its signed hash, as S3 and B2 check it.
+    const body: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => body.push(chunk));
+    req.on('end', () => {
+      const bytes = Buffer.concat(body);
+      const refused = payloadRefusal(req.headers, bytes);
+      if (refused !== undefined) {
+        stats.rejected[refused.reason] = (stats.rejected[refused.reason] ?? 0) + 1;
+        up.destroy();
+        const text = xml(refused.code, refused.message);
+        res.writeHead(refused.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+        return;
+      }
+      if (req.headers['x-amz-content-sha256'] === 'UNSIGNED-PAYLOAD') stats.payloads.unsigned += 1;
+      else stats.payloads.signed += 1;
+      up.end(bytes);
+    });
   };
 
   const server = createServer(handle);

@@ -4,8 +4,9 @@
 //
 // put: a body of at most partSize bytes goes in one PutObject with a known Content-Length; a longer
 // one as a multipart upload. A spooled pack (a ReplayableBody: spool.ts) sends each part straight
-// from its range of the spool file, with its Content-MD5 (the store checks the bytes it got), and
-// retries a part by reading it again: no part is held in memory. A plain stream goes up through
+// from its range of the spool file, signed with the SHA-256 of that range (read once to hash it,
+// once to send it: the store refuses bytes that differ from the signed hash, as it does for a
+// buffer's), and retries a part by reading it again: no part is held in memory. A plain stream goes up through
 // lib-storage, which buffers each part and has the SDK retry it under the same policy.
 // Both are atomic: an object appears only when PutObject or CompleteMultipartUpload succeeds. A
 // multipart upload that fails is aborted; one cut by kill -9 stays as an unfinished large file,
@@ -139,10 +140,8 @@ export class S3Backend implements Backend {
 
   async #putFromBody(name: string, body: ReplayableBody): Promise<void> {
     try {
-      const md5 = await md5Of(body.read());
-      await this.client.send(new PutObjectCommand({
-        Bucket: this.config.bucket, Key: this.key(name), Body: Readable.from(body.read()), ContentLength: body.size, ContentMD5: md5,
-      }));
+      const command = new PutObjectCommand({ Bucket: this.config.bucket, Key: this.key(name), Body: Readable.from(body.read()), ContentLength: body.size });
+      await this.client.send(signedPayload(command, await sha256Of(body.read())));
     } catch (error) {
       throw this.error(error, 'put', name);
     }
@@ -163,10 +162,8 @@ export class S3Backend implements Backend {
       let failed = false;
       const sendPart = async (n: number): Promise<string> => {
         const range = { offset: (n - 1) * partSize, length: Math.min(partSize, body.size - (n - 1) * partSize) };
-        const md5 = await md5Of(body.read(range));
-        const answer = await this.client.send(new UploadPartCommand({
-          Bucket, Key, UploadId, PartNumber: n, Body: Readable.from(body.read(range)), ContentLength: range.length, ContentMD5: md5,
-        }));
+        const command = new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: n, Body: Readable.from(body.read(range)), ContentLength: range.length });
+        const answer = await this.client.send(signedPayload(command, await sha256Of(body.read(range))));
         if (answer.ETag === undefined) throw new Error(`UploadPart ${n} answered without an ETag`);
         return answer.ETag;
       };
@@ -355,9 +352,25 @@ export class S3Backend implements Backend {
   }
 }
 
-/** Content-MD5 of a body: the store refuses a part whose bytes differ from what was read here. */
-async function md5Of(data: AsyncIterable<Uint8Array>): Promise<string> {
-  const hash = createHash('md5');
+async function sha256Of(data: AsyncIterable<Uint8Array>): Promise<string> {
+  const hash = createHash('sha256');
   for await (const piece of data) hash.update(piece);
-  return hash.digest('base64');
+  return hash.digest('hex');
+}
+
+/**
+ * The command with its body's SHA-256 as the signed payload hash. The SDK hashes a buffer body
+ * itself; a stream body it would sign as UNSIGNED-PAYLOAD, leaving the store nothing to check the
+ * bytes against. Set before signing, which takes the header as the payload's hash.
+ */
+function signedPayload<C extends PutObjectCommand | UploadPartCommand>(command: C, sha256: string): C {
+  type Args = { request: { headers?: Record<string, string> } };
+  const set = (next: (args: Args) => Promise<unknown>) => async (args: Args) => {
+    if (args.request.headers !== undefined) args.request.headers['x-amz-content-sha256'] = sha256;
+    return next(args);
+  };
+  // Typed by hand, as in s3-client.ts: the SDK's middleware type is a union of every step's signature.
+  type Stack = { add: (middleware: unknown, options: { step: 'build'; name: string }) => void };
+  (command.middlewareStack as unknown as Stack).add(set, { step: 'build', name: 'pantherSignedPayload' });
+  return command;
 }
