@@ -77,5 +77,6 @@ export const WINDOW_HELP = `  --window HH:MM-HH:MM  upload only inside this wind
   --ignore-window       upload now whatever the time (a manual run); the cap still applies
   --bandwidth RATE      upload cap: 10Mbit, 800kbit, 1.25MB/s, 1MiB/s, a bare number = bit/s, or
                         unlimited; default the plan's backup.bandwidthBitsPerSecond
-  --state-dir DIR       where progress across nights is kept for \`backup status\`
-                        (default $PANTHER_STATE_DIR or ${DEFAULT_STATE_DIR})`;
+  --state-dir DIR       where progress across nights is kept for \`backup status\`, and where
+                        a remote repository's packs wait for their upload (spool/, up to
+                        64 MiB) (default $PANTHER_STATE_DIR or ${DEFAULT_STATE_DIR})`;
