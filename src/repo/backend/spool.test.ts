@@ -1,14 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Backend, PutData, ReplayableBody } from './backend.ts';
 import { collect, isReplayable } from './backend.ts';
 import { runBackendConformance } from './conformance.ts';
 import { MemoryBackend } from './memory.ts';
 import { SpoolBackend, fileBody } from './spool.ts';
+
+const execFileAsync = promisify(execFile);
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'panther-spool-'));
@@ -116,6 +120,29 @@ test('fileBody: ranges read at once give their bytes; a range past the end stops
     await assert.rejects(collect(body.read()), /spool file ended at 1000/);
   } finally {
     await handle.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('spool: a full spool directory is spool-unusable, says the space is gone and what to do, and no object appears', async (t) => {
+  if (process.getuid?.() !== 0) return t.skip('mounting a small tmpfs needs root');
+  const dir = await tempDir();
+  await execFileAsync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'panther-spool-test', dir]);
+  try {
+    const inner = new MemoryBackend();
+    const stage = new SpoolBackend(inner, { dir }).stage();
+    await stage.write(randomBytes(512 * 1024));
+    await assert.rejects(stage.write(randomBytes(1024 * 1024)), (error: Error & { code?: string; hint?: string }) => {
+      assert.equal(error.code, 'spool-unusable');
+      assert.match(error.message, /ENOSPC: no space left/);
+      assert.match(error.hint ?? '', /two packs .* free space there, or pass --state-dir/);
+      return true;
+    });
+    await assert.rejects(stage.commit('h/packs/p'), { code: 'spool-unusable' });
+    assert.equal(await inner.head('h/packs/p'), null, 'a pack that lost a piece is never put');
+    assert.deepEqual(await readdir(dir), [], 'the unlinked spool file went with the stage');
+  } finally {
+    await execFileAsync('umount', [dir]);
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -44,7 +44,7 @@ export class SpoolBackend implements Backend {
 
   /** Spooled to a file, put through the layers below at commit. */
   stage(): StagedPut {
-    return new SpoolStage(() => this.#file(), (name, body) => this.inner.put(name, body));
+    return new SpoolStage(this.dir, () => this.#file(), (name, body) => this.inner.put(name, body));
   }
 
   put(name: string, data: PutData): Promise<void> { return this.inner.put(name, data); }
@@ -79,9 +79,12 @@ export class SpoolBackend implements Backend {
 }
 
 function spoolUnusable(dir: string, cause: NodeJS.ErrnoException): PantherError {
-  return new PantherError('spool-unusable', `cannot keep packs on their way to the repository in ${dir} (${cause.code ?? cause.message})`, {
+  const full = cause.code === 'ENOSPC' || cause.code === 'EDQUOT';
+  return new PantherError('spool-unusable', `cannot keep packs on their way to the repository in ${dir} (${cause.code ?? cause.message}${full ? ': no space left' : ''})`, {
     subject: dir, cause,
-    hint: 'the spool is <state dir>/spool: pass --state-dir (or set PANTHER_STATE_DIR) to a directory on disk this user can write',
+    hint: full
+      ? 'a backup to a remote repository keeps up to two packs (64 MiB) in <state dir>/spool: free space there, or pass --state-dir (PANTHER_STATE_DIR) on a filesystem that has it; the next run uploads what this one could not'
+      : 'the spool is <state dir>/spool: pass --state-dir (or set PANTHER_STATE_DIR) to a directory on disk this user can write',
   });
 }
 
@@ -90,6 +93,7 @@ function spoolUnusable(dir: string, cause: NodeJS.ErrnoException): PantherError 
  * as a ReplayableBody and closed (which frees its disk space) whatever the put did.
  */
 class SpoolStage implements StagedPut {
+  readonly #dir: string;
   readonly #open: () => Promise<FileHandle>;
   readonly #put: (name: string, body: ReplayableBody) => Promise<void>;
   #handle: Promise<FileHandle> | null = null;
@@ -99,7 +103,8 @@ class SpoolStage implements StagedPut {
   #spent = false;
   #committing = false;
 
-  constructor(openFile: () => Promise<FileHandle>, put: (name: string, body: ReplayableBody) => Promise<void>) {
+  constructor(dir: string, openFile: () => Promise<FileHandle>, put: (name: string, body: ReplayableBody) => Promise<void>) {
+    this.#dir = dir;
     this.#open = openFile;
     this.#put = put;
   }
@@ -111,7 +116,9 @@ class SpoolStage implements StagedPut {
   write(data: Uint8Array): Promise<void> {
     if (this.#spent) return Promise.reject(spentStage());
     const written = this.#tail.then(async () => {
-      await writeAll(await this.#file(), data);
+      const file = await this.#file();
+      // A full disk says where, and what to do, rather than a bare ENOSPC.
+      await writeAll(file, data).catch((error: NodeJS.ErrnoException) => { throw spoolUnusable(this.#dir, error); });
       this.#size += data.length;
       release(data);
     });
