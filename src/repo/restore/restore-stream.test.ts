@@ -83,19 +83,26 @@ test('abort mid-stream: the restore stops with interrupted, and nothing is left 
   }
 });
 
-test('memory stays bounded under a slow consumer: reads stop readAhead runs past the blobs being opened', async () => {
-  const backend = new CountingBackend();
-  // Small ranged reads (one per ~2 chunks) make many runs, so an unbounded read-ahead would show.
+/**
+ * Reads a restore has started (`count`) while its consumer holds the first chunk and waits. Small
+ * ranged reads (one per ~2 chunks) make many runs, so an unbounded read-ahead would show. Bound:
+ * held, 1 chunk; opening, 2 more; their runs (at most 3, one chunk each at worst) and 2 runs ahead.
+ */
+async function readsWhileHoldingFirst<B extends MemoryBackend>(backend: B, count: (b: B) => number, reset: (b: B) => void): Promise<{ reads: number; bound: number; stop: () => Promise<unknown> }> {
   const { repo, manifestId } = await stored(backend);
   const manifest = await repo.readManifest(manifestId);
   assert.ok(chunkCount(manifest) > 20);
-  backend.reads = 0;
+  reset(backend);
   const gen = repo.restoreStream(manifestId, { maxRequestBytes: 40_000, openAhead: 3, readAhead: 2 });
   await gen.next();
   await sleep(50);
-  // Held: 1 chunk; opening: 2 more; their runs (at most 3, one chunk each at worst) and 2 runs ahead.
-  assert.ok(backend.reads <= 3 + 2, `${backend.reads} ranged reads while the consumer holds the first chunk`);
-  await gen.return(undefined);
+  return { reads: count(backend), bound: 3 + 2, stop: () => gen.return(undefined) };
+}
+
+test('memory stays bounded under a slow consumer: reads stop readAhead runs past the blobs being opened', async () => {
+  const { reads, bound, stop } = await readsWhileHoldingFirst(new CountingBackend(), (b) => b.reads, (b) => { b.reads = 0; });
+  assert.ok(reads <= bound, `${reads} ranged reads while the consumer holds the first chunk`);
+  await stop();
 });
 
 test('every read and every chunk is the restore\'s own: a consumer freeing each chunk gets the whole stream, and each read is freed once its blobs are opened', async () => {
@@ -179,16 +186,9 @@ test('from a remote store: a read that ends early or runs long is corrupt, a mis
 
 test('from a remote store, a slow consumer holds only readAhead requests past the runs it is opening', async () => {
   const backend = new RemoteMemory();
-  const { repo, manifestId } = await stored(backend);
-  const manifest = await repo.readManifest(manifestId);
-  assert.ok(chunkCount(manifest) > 20);
-  backend.started = 0;
-  const gen = repo.restoreStream(manifestId, { maxRequestBytes: 40_000, openAhead: 3, readAhead: 2 });
-  await gen.next();
-  await sleep(50);
-  // Held: 1 chunk; opening: 2 more; their runs (at most 3, one chunk each at worst) and 2 runs ahead.
-  assert.ok(backend.started <= 3 + 2, `${backend.started} requests while the consumer holds the first chunk`);
-  await gen.return(undefined);
+  const { reads, bound, stop } = await readsWhileHoldingFirst(backend, (b) => b.started, (b) => { b.started = 0; });
+  assert.ok(reads <= bound, `${reads} requests while the consumer holds the first chunk`);
+  await stop();
   await sleep(10);
   assert.equal(backend.open, 0, 'the requests started ahead are closed when the consumer stops');
 });
