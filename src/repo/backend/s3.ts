@@ -35,6 +35,8 @@ import { RetryPolicy } from './retry.ts';
 import { sdkRetryStrategy } from './retry-sdk.ts';
 
 const MIB = 1024 * 1024;
+/** Largest whole-object answer whose announced length get allocates up front (packs are 32 MiB). */
+const WHOLE_GET_MAX = 256 * MIB;
 
 export interface S3BackendConfig {
   /** e.g. https://s3.us-west-004.backblazeb2.com */
@@ -240,14 +242,15 @@ export class S3Backend implements Backend {
   }
 
   // The bytes are the caller's to keep or free (a restore frees them early), so they are copied
-  // out of the HTTP client's chunks. A ranged read goes into one buffer of the answer's length as
-  // the chunks arrive, rather than collected and joined, which held each read twice (a restore's
-  // 16 MiB reads, two ahead); the length is trusted only up to the range asked for.
+  // out of the HTTP client's chunks: into one buffer of the answer's length as the chunks arrive,
+  // rather than collected and joined, which held each read twice (a restore's 16 MiB reads, two
+  // ahead; check reading whole 32 MiB packs). The length is trusted only up to the range asked for,
+  // or WHOLE_GET_MAX for a whole object; a longer answer is collected as it comes.
   async get(name: string, range?: ByteRange): Promise<Uint8Array> {
     let out: Buffer | undefined;
     let filled = 0;
     const parts: Uint8Array[] = [];
-    const sized = (length: number): void => { if (range !== undefined && length <= range.length) out = Buffer.allocUnsafe(length); };
+    const sized = (length: number): void => { if (length <= (range?.length ?? WHOLE_GET_MAX)) out = Buffer.allocUnsafe(length); };
     for await (const part of this.#stream(name, range, sized)) {
       if (out === undefined) { parts.push(part); continue; }
       if (filled + part.length > out.length) throw shortRead(name, filled + part.length, out.length);

@@ -3,6 +3,7 @@
 import type { Repository } from '../repository.ts';
 import { readTrailer, sha256Hex } from '../pack/pack.ts';
 import { openBlob } from '../pack/blob.ts';
+import { release, releaseBacking } from '../../core/release.ts';
 
 export interface PackVerdict {
   /** Problems as sentences (empty = the pack is sound). */
@@ -20,7 +21,9 @@ export interface IndexedBlob {
 
 /** `indexed`: the index's entries for this pack (what restore would read). */
 export async function verifyPack(repo: Repository, packId: string, indexed: IndexedBlob[]): Promise<PackVerdict> {
-  const bytes = Buffer.from(await repo.backend.get(repo.store.name('packs', packId)));
+  // The read is ours (a backend's get never keeps it): viewed as a Buffer, not copied (a 32 MiB pack).
+  const read = await repo.backend.get(repo.store.name('packs', packId));
+  const bytes = Buffer.from(read.buffer, read.byteOffset, read.byteLength);
   const verdict: PackVerdict = { problems: [], badOffsets: [], blobs: 0, bytes: bytes.length };
   if (sha256Hex(bytes) !== packId) verdict.problems.push('content hash does not match its name');
   // Each indexed blob is opened with its full chunk id, which only the trailer holds (the index
@@ -42,11 +45,13 @@ export async function verifyPack(repo: Repository, packId: string, indexed: Inde
       continue;
     }
     try {
-      openBlob(repo.secrets, bytes.subarray(blob.offset, blob.offset + blob.length), entry.id, entry.rawLength);
+      // Checked and dead: freed now, not at a collection (a pack opens to ~64 MiB of chunks).
+      releaseBacking(openBlob(repo.secrets, bytes.subarray(blob.offset, blob.offset + blob.length), entry.id, entry.rawLength));
     } catch (error) {
       verdict.problems.push(`blob at ${blob.offset}: ${(error as Error).message}`);
       verdict.badOffsets.push(blob.offset);
     }
   }
+  release(read);
   return verdict;
 }

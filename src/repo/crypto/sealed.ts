@@ -66,8 +66,13 @@ function unzstdOptions(exactSize: number | undefined) {
 export function openPayload(objectRoot: Uint8Array, type: ObjectTypeCode, bytes: Uint8Array, exactSize?: number): Buffer {
   const { flags, plaintext } = open(objectRoot, type, bytes);
   checkFlags(flags);
-  const plain = (flags & Flag.zstd) !== 0 ? zstdDecompressSync(plaintext, unzstdOptions(exactSize)) : plaintext;
-  return checkSize(plain, exactSize);
+  if ((flags & Flag.zstd) === 0) return checkSize(plaintext, exactSize);
+  try {
+    return checkSize(zstdDecompressSync(plaintext, unzstdOptions(exactSize)), exactSize);
+  } finally {
+    // As openPayloadAsync: the decrypted frame is ours alone and dead once decompressed.
+    release(plaintext);
+  }
 }
 
 /**

@@ -29,7 +29,9 @@ export async function repackPacks(repo: Repository, index: RepoIndex, packs: rea
   for (const n of packs) {
     const id = index.packIds[n]!;
     const name = repo.store.name('packs', id);
-    const bytes = Buffer.from(await repo.backend.get(name));
+    // Ours alone (a backend's get never keeps it): viewed as a Buffer, not copied.
+    const read = await repo.backend.get(name);
+    const bytes = Buffer.from(read.buffer, read.byteOffset, read.byteLength);
     let entries;
     try {
       if (sha256Hex(bytes) !== id) throw new Error('content hash does not match its name');
