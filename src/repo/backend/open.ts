@@ -5,8 +5,8 @@
 //   (innermost)                                (outermost)
 //
 // Why this order (open.test.ts holds each reason to account):
-// - retry is outermost because it is the layer that repeats calls: every layer below sees every
-//   attempt. A put that fails twice and then lands is three puts to the store.
+// - retry is outside the meter and the cap because it is the layer that repeats calls: every layer
+//   below sees every attempt. A put that fails twice and then lands is three puts to the store.
 // - metered sits right around the store, so each of those attempts is counted as the request it is
 //   (B2 bills calls, failed ones included, and their bytes used the link): metered.ts's promise.
 // - limit sits inside retry, so the bandwidth cap applies to every byte sent, a retried put's body
