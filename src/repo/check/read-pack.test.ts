@@ -1,20 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ByteRange } from '../backend/backend.ts';
-import { MemoryBackend } from '../backend/memory.ts';
+import { PackReadRecorder } from '../testing/pack-reads.ts';
 import { backupBytes, makeRepo } from '../testing/repos.ts';
 import { compressible, pseudoRandom } from '../testing/pseudo-random.ts';
 
 test('check --read-data frees each pack it read once verified, and still finds every problem', async () => {
-  const reads: Uint8Array[] = [];
-  class Recording extends MemoryBackend {
-    override async get(name: string, range?: ByteRange): Promise<Uint8Array> {
-      const bytes = await super.get(name, range);
-      if (name.includes('/packs/')) reads.push(bytes);
-      return bytes;
-    }
-  }
-  const backend = new Recording();
+  const backend = new PackReadRecorder();
+  const { reads } = backend;
   // Packs large enough to be freed early (core/release.ts leaves buffers below 64 KiB).
   const { repo } = await makeRepo({ backend, params: { chunker: { min: 128 * 1024, avg: 256 * 1024, max: 1024 * 1024 }, packSize: 2 * 1024 * 1024 } });
   await backupBytes(repo, Buffer.concat([compressible(3_000_000, 'check'), pseudoRandom(3_000_000, 'check')]));

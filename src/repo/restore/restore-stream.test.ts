@@ -7,15 +7,8 @@ import { chunkCount, chunkRef } from '../manifest/manifest.ts';
 import { backupBytes, makeRepo } from '../testing/repos.ts';
 import { compressible, pseudoRandom } from '../testing/pseudo-random.ts';
 import { release } from '../../core/release.ts';
+import { PackReadRecorder } from '../testing/pack-reads.ts';
 
-/** Counts ranged reads started and not yet consumed by the restore. */
-class CountingBackend extends MemoryBackend {
-  reads = 0;
-  override async get(name: string, range?: ByteRange): Promise<Uint8Array> {
-    if (name.includes('/packs/')) this.reads += 1;
-    return super.get(name, range);
-  }
-}
 
 async function stored(backend = new MemoryBackend()) {
   const { repo } = await makeRepo({ backend });
@@ -100,21 +93,14 @@ async function readsWhileHoldingFirst<B extends MemoryBackend>(backend: B, count
 }
 
 test('memory stays bounded under a slow consumer: reads stop readAhead runs past the blobs being opened', async () => {
-  const { reads, bound, stop } = await readsWhileHoldingFirst(new CountingBackend(), (b) => b.reads, (b) => { b.reads = 0; });
+  const { reads, bound, stop } = await readsWhileHoldingFirst(new PackReadRecorder(), (b) => b.reads.length, (b) => { b.reads.length = 0; });
   assert.ok(reads <= bound, `${reads} ranged reads while the consumer holds the first chunk`);
   await stop();
 });
 
 test('every read and every chunk is the restore\'s own: a consumer freeing each chunk gets the whole stream, and each read is freed once its blobs are opened', async () => {
-  const reads: Uint8Array[] = [];
-  class Recording extends MemoryBackend {
-    override async get(name: string, range?: ByteRange): Promise<Uint8Array> {
-      const bytes = await super.get(name, range);
-      if (name.includes('/packs/')) reads.push(bytes);
-      return bytes;
-    }
-  }
-  const backend = new Recording();
+  const backend = new PackReadRecorder();
+  const { reads } = backend;
   // Chunks and reads large enough to be freed early (core/release.ts leaves buffers below 64 KiB).
   const { repo } = await makeRepo({ backend, params: { chunker: { min: 128 * 1024, avg: 256 * 1024, max: 1024 * 1024 }, packSize: 4 * 1024 * 1024 } });
   const data = Buffer.concat([compressible(3_000_000, 'own'), pseudoRandom(3_000_000, 'own')]);
