@@ -120,6 +120,16 @@ test('the new flags: defaults, 0 skips, --cpu-profile resolves its directory', (
   assert.equal(o.monthDays, 0);
   assert.equal(o.cpuProfileDir, `${process.cwd()}/prof`);
   assert.throws(() => parseOptions(['--month-days=-1']), /non-negative/);
+  assert.equal(d.remoteRssGb, 1, 'the remote RSS check runs by default');
+  assert.equal((parseOptions(['--remote-rss', '0']) as BenchOptions).remoteRssGb, 0);
+  assert.equal((parseOptions(['--remote-rss', '0.05']) as BenchOptions).remoteRssGb, 0.05);
+  assert.throws(() => parseOptions(['--remote-rss=-1']), /non-negative/);
+});
+
+test('the report\'s RSS table names each repository, the remote one included', () => {
+  const report = renderReport(results({ rss: [{ streamGb: 2, backup: u(9, 105), restore: u(3, 109) }], remoteRss: { streamGb: 1, backup: u(8, 128), restore: u(2.8, 136) } }));
+  assert.ok(report.includes('| local | 2 | 9.0 | 222 | 9.0 | 105 | 3.0 | 109 |'), report);
+  assert.ok(report.includes('| remote (S3 API, local server, 5 MiB parts) | 1 | 8.0 | 125 | 8.0 | 128 | 2.8 | 136 |'), report);
 });
 
 test('the report\'s CLI start-up table shows the sources and the bundle, each against node -e 0', () => {
