@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -82,6 +82,20 @@ test('spool: a failed put leaves no object and frees the file; a stage that lost
     await assert.rejects(broken.write(randomBytes(10)), { code: 'spool-unusable' });
     await assert.rejects(broken.commit('h/packs/q'), { code: 'spool-unusable' });
     assert.equal(puts, 1, 'the broken stage never reached the store');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('spool: a symlink planted where the spool directory goes is refused, not followed', async () => {
+  const dir = await tempDir();
+  try {
+    await mkdir(join(dir, 'elsewhere'));
+    await symlink(join(dir, 'elsewhere'), join(dir, 'spool'));
+    const stage = new SpoolBackend(new MemoryBackend(), { dir: join(dir, 'spool') }).stage();
+    await assert.rejects(stage.write(randomBytes(10)), (error: Error & { code?: string }) => error.code === 'spool-unusable' && /\(ELOOP\)/.test(error.message));
+    assert.deepEqual(await readdir(join(dir, 'elsewhere')), [], 'nothing was created behind the link');
+    await stage.abort();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -13,7 +13,7 @@
 // at any point leaves nothing behind to sweep, and no other process can open it by name. Its
 // directory is created 0700 on first use.
 import { randomBytes } from 'node:crypto';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAll } from '../../core/atomic-write.ts';
 import { PantherError } from '../../core/errors.ts';
@@ -57,7 +57,7 @@ export class SpoolBackend implements Backend {
 
   /** A new spool file, already unlinked, open for reading and writing. */
   async #file(): Promise<FileHandle> {
-    this.#ready ??= mkdirPrivate(this.dir);
+    this.#ready ??= readySpool(this.dir);
     const path = join(this.dir, `.spool.${randomBytes(8).toString('hex')}.tmp`);
     let handle: FileHandle;
     try {
@@ -76,6 +76,13 @@ export class SpoolBackend implements Backend {
     }
     return handle;
   }
+}
+
+/** The spool directory, created 0700 if missing; a symlink (or anything but a directory) there is refused, not followed. */
+async function readySpool(dir: string): Promise<void> {
+  await mkdirPrivate(dir);
+  const info = await lstat(dir);
+  if (!info.isDirectory()) throw Object.assign(new Error(`${dir} is ${info.isSymbolicLink() ? 'a symlink' : 'not a directory'}`), { code: info.isSymbolicLink() ? 'ELOOP' : 'ENOTDIR' });
 }
 
 function spoolUnusable(dir: string, cause: NodeJS.ErrnoException): PantherError {
