@@ -104,13 +104,13 @@ export async function* restoreStream(repo: Repository, manifestId: string, optio
     if ((error as { code?: string }).code === 'object-not-found') throw corrupt(name, 'pack is missing', [manifestId]);
     throw error;
   };
+  const truncated = (name: string, run: Run, got: number) => corrupt(name, `read ${got} bytes at ${run.offset}, index says ${run.length}: pack is truncated`, [manifestId]);
   const fetchRun = async (run: Run): Promise<Uint8Array> => {
     const name = repo.store.name('packs', run.packId);
     const bytes = await repo.backend.get(name, { offset: run.offset, length: run.length }).catch(missing(name));
     if (bytes.length !== run.length) throw truncated(name, run, bytes.length);
     return bytes;
   };
-  const truncated = (name: string, run: Run, got: number) => corrupt(name, `read ${got} bytes at ${run.offset}, index says ${run.length}: pack is truncated`, [manifestId]);
   // A run's bytes as they arrive, the request sent at once: the first piece is asked for now.
   const startRun = (run: Run): StartedRun => {
     const name = repo.store.name('packs', run.packId);
