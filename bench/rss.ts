@@ -6,12 +6,12 @@
 // And once into a remote repository, where users run it: the same stream through the S3 API to the
 // local S3 server the demo uses (src/demo/local-s3.ts, fauxqs, in this process; panther is the only
 // process measured), with 5 MiB parts (the server refuses bodies over 11 MiB).
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, type Step, type Usage } from './measure.ts';
 import { initStep, pantherStep, warmPanther } from './tools/panther.ts';
-import { LOCAL_S3_REGION, startLocalS3 } from '../src/demo/local-s3.ts';
+import { localS3Url, startLocalS3 } from '../src/demo/local-s3.ts';
 import type { ToolContext } from './tools/types.ts';
 
 const GEN = fileURLToPath(new URL('./stream-gen.ts', import.meta.url));
@@ -68,9 +68,7 @@ export async function remoteRssCheck(base: Omit<ToolContext, 'repoDir'>, where: 
   await warmPanther(base);
   const server = await startLocalS3(dataDir, ['panther-bench']);
   try {
-    const credentials = join(base.scratch, 'b2-key');
-    await writeFile(credentials, 'benchKeyId\nbenchApplicationKey\n', { mode: 0o600 });
-    const url = `s3://panther-bench/rss?region=${LOCAL_S3_REGION}&endpoint=${encodeURIComponent(server.endpoint)}&credentials=${encodeURIComponent(credentials)}&partSize=5MiB`;
+    const url = await localS3Url(server, 'panther-bench', 'rss', join(base.scratch, 'b2-key'));
     log(`rss: a remote repository (local S3 server at ${server.endpoint})`);
     // The spool (<state dir>/spool) on the bench's disk, as the backup service's StateDirectory.
     return await measurePoint({ ...base, repoDir: url }, streamGb, { PANTHER_STATE_DIR: join(base.scratch, 'state') }, log);

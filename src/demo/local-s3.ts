@@ -3,6 +3,7 @@
 // startFauxqs() listens on 0.0.0.0, so its store and file persistence are assembled here and the
 // app listens on loopback only (its package exports only its root: two imports by path, pinned by
 // package-lock). Requests reach it over TCP like a remote server's.
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildApp } from 'fauxqs';
 import { S3Store } from '../../node_modules/fauxqs/dist/s3/s3Store.js';
@@ -28,4 +29,14 @@ export async function startLocalS3(dataDir: string, buckets: readonly string[]):
   const port = Number(new URL(address).port);
   for (const bucket of buckets) store.createBucket(bucket);
   return { endpoint: `http://127.0.0.1:${port}`, port, store, createBucket: (name) => store.createBucket(name), close: async () => { await app.close(); } };
+}
+
+/**
+ * The URL of a repository at `bucket/prefix` on the local server, with a credentials file written
+ * (0600) at `credentialsFile`: the server takes any key, but the URL names a file as a B2 one does.
+ * 5 MiB parts: the server refuses larger bodies.
+ */
+export async function localS3Url(server: Pick<LocalS3, 'endpoint'>, bucket: string, prefix: string, credentialsFile: string): Promise<string> {
+  await writeFile(credentialsFile, 'localKeyId\nlocalApplicationKey\n', { mode: 0o600 });
+  return `s3://${bucket}/${prefix}?region=${LOCAL_S3_REGION}&endpoint=${encodeURIComponent(server.endpoint)}&credentials=${encodeURIComponent(credentialsFile)}&partSize=5MiB`;
 }

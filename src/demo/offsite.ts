@@ -2,7 +2,6 @@
 // 127.0.0.1 stands in for Backblaze B2. The same backup runs through the S3 backend (B2-safe
 // settings, retries), metered and capped at the plan's bandwidth; then the forecast and cost lines
 // a user sees every night.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { initRepo, openMeteredWriter } from '../backup/open.ts';
 import { scheduleFromPlan } from '../plan/backup-window.ts';
@@ -13,14 +12,12 @@ import { B2_PRICES, estimateCost } from '../cost/index.ts';
 import type { StoragePlan } from '../plan/types.ts';
 import { measureStored } from '../repo/backend/metered.ts';
 import type { EngineContext } from '../snapshot/engine.ts';
-import { LOCAL_S3_REGION, startLocalS3 } from './local-s3.ts';
+import { localS3Url, startLocalS3 } from './local-s3.ts';
 
 export async function offsiteTour(plan: StoragePlan, engine: EngineContext, workDir: string, passphraseFile: string, log: (l: string) => void): Promise<void> {
   const s3 = await startLocalS3(workDir, ['panther-demo']);
   try {
-    const credentials = join(workDir, 'b2-key');
-    await writeFile(credentials, 'demoKeyId\ndemoApplicationKey\n', { mode: 0o600 });
-    const url = `s3://panther-demo/fleet?region=${LOCAL_S3_REGION}&endpoint=${encodeURIComponent(s3.endpoint)}&credentials=${encodeURIComponent(credentials)}&partSize=5MiB`;
+    const url = await localS3Url(s3, 'panther-demo', 'fleet', join(workDir, 'b2-key'));
     log(`offsite: no cloud account configured, so a local S3 server at ${s3.endpoint} stands in for B2`);
     await initRepo({ url, host: plan.host, passphraseFile, recipients: [] }, 15);
     const { repo, metered } = await openMeteredWriter({ url, host: plan.host, passphraseFile }, plan.backup.bandwidthBitsPerSecond, join(workDir, 'state'));

@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { lstat, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { syncDirectory, writeAll, writeFileAtomic } from '../../core/atomic-write.ts';
-import { release } from '../../core/release.ts';
+import { syncDirectory, writeFileAtomic } from '../../core/atomic-write.ts';
 import { mkdirPrivate } from '../../core/private-dir.ts';
 import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, StagedPut } from './backend.ts';
 import { spentStage } from './backend.ts';
 import { assertObjectName, assertPrefix, assertRange, badRange, notFound } from './backend.ts';
 import { compareNames } from './memory.ts';
+import { FileAppender } from './appender.ts';
 import { PantherError } from '../../core/errors.ts';
 
 const READ_SLICE = 4 * 1024 * 1024;
@@ -50,37 +50,22 @@ export class LocalBackend implements Backend {
    */
   stage(): StagedPut {
     const tmp = join(this.root, `.stage.${randomBytes(6).toString('hex')}.tmp`);
-    let handle: Promise<FileHandle> | null = null;
-    let tail: Promise<void> = Promise.resolve();
+    const file = new FileAppender(() => open(tmp, 'wx', 0o600));
     let spent = false;
-    let broken: { error: unknown } | undefined;
-    const file = (): Promise<FileHandle> => (handle ??= open(tmp, 'wx', 0o600));
     const drop = async (): Promise<void> => {
-      await tail.catch(() => undefined);
-      if (handle !== null) await (await handle.catch(() => null))?.close();
+      await file.close();
       await rm(tmp, { force: true });
     };
     return {
-      write: (data) => {
-        if (spent) return Promise.reject(spentStage());
-        // One after another: pieces land in the order they were handed over.
-        const written = tail.then(async () => { await writeAll(await file(), data); release(data); });
-        // A piece that did not land must never become part of an object: commit refuses after it.
-        tail = written.catch((error: unknown) => { broken ??= { error }; });
-        return written;
-      },
+      write: (data) => (spent ? Promise.reject(spentStage()) : file.append(data)),
       commit: async (name) => {
         if (spent) throw spentStage();
         spent = true;
         let path = '';
         try {
           path = this.#path(name);
-          await tail;
-          if (broken !== undefined) throw broken.error;
-          const h = await file();
-          await h.sync();
-          await h.close();
-          handle = null;
+          await (await file.complete()).sync();
+          await file.close();
           await this.#ensureDir(dirname(path));
           try {
             await rename(tmp, path);

@@ -15,12 +15,11 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeAll } from '../../core/atomic-write.ts';
 import { PantherError } from '../../core/errors.ts';
 import { mkdirPrivate } from '../../core/private-dir.ts';
-import { release } from '../../core/release.ts';
 import type { Backend, BackendProperties, ByteRange, ObjectInfo, PutData, ReplayableBody, StagedPut } from './backend.ts';
 import { spentStage } from './backend.ts';
+import { FileAppender } from './appender.ts';
 
 export interface SpoolOptions {
   /** A directory on disk (not a tmpfs, where the spool would be memory again). */
@@ -100,38 +99,19 @@ function spoolUnusable(dir: string, cause: NodeJS.ErrnoException): PantherError 
  * as a ReplayableBody and closed (which frees its disk space) whatever the put did.
  */
 class SpoolStage implements StagedPut {
-  readonly #dir: string;
-  readonly #open: () => Promise<FileHandle>;
+  readonly #file: FileAppender;
   readonly #put: (name: string, body: ReplayableBody) => Promise<void>;
-  #handle: Promise<FileHandle> | null = null;
-  #size = 0;
-  #tail: Promise<void> = Promise.resolve();
-  #broken: { error: unknown } | undefined;
   #spent = false;
   #committing = false;
 
   constructor(dir: string, openFile: () => Promise<FileHandle>, put: (name: string, body: ReplayableBody) => Promise<void>) {
-    this.#dir = dir;
-    this.#open = openFile;
+    // A full disk says where, and what to do, rather than a bare ENOSPC.
+    this.#file = new FileAppender(openFile, (error) => spoolUnusable(dir, error));
     this.#put = put;
   }
 
-  #file(): Promise<FileHandle> {
-    return this.#handle ??= this.#open();
-  }
-
   write(data: Uint8Array): Promise<void> {
-    if (this.#spent) return Promise.reject(spentStage());
-    const written = this.#tail.then(async () => {
-      const file = await this.#file();
-      // A full disk says where, and what to do, rather than a bare ENOSPC.
-      await writeAll(file, data).catch((error: NodeJS.ErrnoException) => { throw spoolUnusable(this.#dir, error); });
-      this.#size += data.length;
-      release(data);
-    });
-    // A piece that did not land must never become part of an object: commit refuses after it.
-    this.#tail = written.catch((error: unknown) => { this.#broken ??= { error }; });
-    return written;
+    return this.#spent ? Promise.reject(spentStage()) : this.#file.append(data);
   }
 
   async commit(name: string): Promise<void> {
@@ -139,12 +119,10 @@ class SpoolStage implements StagedPut {
     this.#spent = true;
     this.#committing = true;
     try {
-      await this.#tail;
-      if (this.#broken !== undefined) throw this.#broken.error;
-      await this.#put(name, fileBody(await this.#file(), this.#size));
+      await this.#put(name, fileBody(await this.#file.complete(), this.#file.size));
     } finally {
       this.#committing = false;
-      await this.#close();
+      await this.#file.close().catch(() => undefined);
     }
   }
 
@@ -152,14 +130,7 @@ class SpoolStage implements StagedPut {
     this.#spent = true;
     // A commit in progress closes the file itself when its put returns.
     if (this.#committing) return;
-    await this.#tail;
-    await this.#close();
-  }
-
-  async #close(): Promise<void> {
-    const handle = this.#handle;
-    this.#handle = null;
-    if (handle !== null) await (await handle.catch(() => null))?.close().catch(() => undefined);
+    await this.#file.close().catch(() => undefined);
   }
 }
 
