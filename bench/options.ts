@@ -16,6 +16,8 @@ export interface BenchOptions {
   tinyFilesLarge: number;
   /** Simulated days of the month scenario; 0: skipped. */
   monthDays: number;
+  /** Times each tool restores s2, interleaved; the fastest counts. */
+  restoreRounds: number;
   /** Where `node --cpu-prof` writes a profile of panther's initial backup; undefined: not profiled. */
   cpuProfileDir?: string;
   json: boolean;
@@ -36,6 +38,8 @@ export const USAGE = `Usage: npm run bench -- [options]   (root; btrfs, loop dev
                      0 skips it)
   --month-days N     days of the month scenario: daily changes, one backup a day (default 30;
                      0 skips it)
+  --restore-rounds N restore s2 N times per tool, the tools interleaved; the fastest counts
+                     (default 2; every round is printed)
   --cpu-profile DIR  also back up s1 once more under node --cpu-prof (not timed) and print the
                      top functions by self time; the .cpuprofile stays in DIR
   --json             one JSON document on stdout instead of the tables
@@ -47,7 +51,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     options: {
       'size-gb': { type: 'string' }, tools: { type: 'string' }, 'rss-sizes': { type: 'string' }, 'remote-rss': { type: 'string' },
       'tiny-files': { type: 'string' }, 'tiny-changes': { type: 'string' }, 'tiny-files-large': { type: 'string' },
-      'month-days': { type: 'string' }, 'cpu-profile': { type: 'string' },
+      'month-days': { type: 'string' }, 'restore-rounds': { type: 'string' }, 'cpu-profile': { type: 'string' },
       json: { type: 'boolean' }, keep: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
@@ -72,6 +76,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     tinyChanges: Math.round(number(values['tiny-changes'], 100, '--tiny-changes')),
     tinyFilesLarge: Math.round(number(values['tiny-files-large'], 1_000_000, '--tiny-files-large')),
     monthDays: Math.round(number(values['month-days'], 30, '--month-days')),
+    restoreRounds: Math.max(1, Math.round(number(values['restore-rounds'], 2, '--restore-rounds'))),
     ...(values['cpu-profile'] === undefined ? {} : { cpuProfileDir: resolve(values['cpu-profile']) }),
     json: values.json === true,
     keep: values.keep === true,

@@ -37,6 +37,12 @@ export function renderReport(r: BenchResults): string {
   for (const scenario of SCENARIOS) {
     const t = scenarioTable(r, scenario);
     if (t !== null) parts.push(t);
+    if (scenario === 'restore' && t !== null) {
+      const rounds = Object.entries(r.restoreRounds ?? {}) as Array<[ToolName, number[]]>;
+      if (rounds.some(([, walls]) => walls.length > 1)) {
+        parts.push(`The fastest of ${r.options.restoreRounds} restores per tool, interleaved; every round's wall s: ${rounds.map(([tool, walls]) => `${tool} ${walls.map((w) => w.toFixed(2)).join(', ')}`).join('; ')}.`);
+      }
+    }
   }
   const stored = Object.entries(r.stored) as Array<[ToolName, number]>;
   if (stored.length > 0) {

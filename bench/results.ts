@@ -63,8 +63,10 @@ export interface BenchResults {
   runs: Partial<Record<Scenario, Partial<Record<ToolName, Measured>>>>;
   /** Repository bytes after s1 and s2. */
   stored: Partial<Record<ToolName, number>>;
-  /** Restored tree identical to s2 (paths, modes, sizes, contents). */
+  /** Restored tree identical to s2 (paths, modes, sizes, contents), in every round. */
   restoreVerified: Partial<Record<ToolName, boolean>>;
+  /** Wall seconds of each round of each tool's restore (runs.restore holds the fastest). */
+  restoreRounds?: Partial<Record<ToolName, number[]>>;
   rss: RssPoint[];
   /** The RSS check once into a remote repository (the local S3 server). */
   remoteRss?: RssPoint;

@@ -138,3 +138,16 @@ test('the report\'s CLI start-up table shows the sources and the bundle, each ag
     '| panther --version (bundle) | 0.042 | 1.05 |', '| panther snapshot list (bundle) | 0.058 | 1.45 |']) assert.ok(report.includes(row), `missing ${row}`);
   assert.ok(!renderReport(results({ cli: { runs: 10, nodeS: 0.04, versionS: 0.05, snapshotListS: 0.07 } })).includes('(bundle)'), 'no bundle rows when it was not measured');
 });
+
+test('restores: --restore-rounds defaults to 2 (at least 1), and the report lists every round beside the fastest', () => {
+  assert.equal((parseOptions([]) as BenchOptions).restoreRounds, 2);
+  assert.equal((parseOptions(['--restore-rounds', '3']) as BenchOptions).restoreRounds, 3);
+  assert.equal((parseOptions(['--restore-rounds', '0']) as BenchOptions).restoreRounds, 1);
+  assert.throws(() => parseOptions(['--restore-rounds', 'x']), /--restore-rounds/);
+  const r = results({ runs: { restore: { panther: u(5.1), restic: u(7.8) } }, restoreRounds: { panther: [7.08, 5.1], restic: [7.84, 7.8] } });
+  const text = renderReport(r);
+  assert.match(text, /fastest of 2 restores per tool, interleaved; every round's wall s: panther 7\.08, 5\.10; restic 7\.84, 7\.80/);
+  assert.equal(find(r, 'restore').verdict, 'PASS', 'the target judges the fastest round (7.8 ÷ 5.1 ≥ 1.5)');
+  const one = results({ options: parseOptions(['--restore-rounds', '1']) as BenchOptions, runs: { restore: { panther: u(5.1) } }, restoreRounds: { panther: [5.1] } });
+  assert.doesNotMatch(renderReport(one), /fastest of/);
+});
