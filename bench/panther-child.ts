@@ -101,8 +101,11 @@ async function main(): Promise<void> {
     result = { repository: repo.config.id };
   } else if (mode === 'backup') result = await backup();
   else if (mode === 'backup-stdin') result = await backupStdin();
-  else if (mode === 'restore') result = await (await import('../src/backup/restore.ts')).restorePoint(await open(), need('point'), need('to'), () => undefined);
-  else if (mode === 'open') {
+  else if (mode === 'restore') {
+    // As `panther restore` (src/cli/commands/restore.ts): receive favoured.
+    const { restorePoint, INTERACTIVE_RECEIVE_FAVOUR } = await import('../src/backup/restore.ts');
+    result = await restorePoint(await open(), need('point'), need('to'), () => undefined, undefined, { favourReceive: INTERACTIVE_RECEIVE_FAVOUR });
+  } else if (mode === 'open') {
     const repo = await open();
     await repo.index();
     result = { points: (await loadPoints(repo)).length };

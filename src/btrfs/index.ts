@@ -65,8 +65,8 @@ export type { PartitionSpec, PartitionType, PartitionGptOptions } from './partit
 export { readPartitionTable, parseSfdiskJson, GPT_TYPE_GUIDS } from './partition-table.ts';
 export type { PartitionTable, PartitionEntry } from './partition-table.ts';
 
-export { sendStream, receiveStream, sendDump, sendArgs } from './send.ts';
-export type { SendOptions } from './send.ts';
+export { sendStream, receiveStream, sendDump, sendArgs, favourProcess } from './send.ts';
+export type { SendOptions, ReceiveOptions } from './send.ts';
 export { parseReceiveDump, unescapeDumpPath } from './send-dump.ts';
 export type { DumpEvent } from './send-dump.ts';
 export { spawnStream } from './stream.ts';

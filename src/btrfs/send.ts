@@ -1,4 +1,5 @@
 // btrfs send / receive as streams, and `receive --dump` for cheap diffs between snapshots.
+import { getPriority, setPriority } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { safePath } from './args.ts';
@@ -39,12 +40,39 @@ export function sendStream(snapshot: string, opts: SendOptions = {}): StreamProc
  */
 export type ReceiveInput = Readable | ((stdin: Writable) => Promise<void>);
 
+export interface ReceiveOptions {
+  /**
+   * Run receive this many nice levels ahead of this process (a restore someone is waiting for).
+   * Receive is a restore's bottleneck, one thread of kernel work; on a small machine the restore's
+   * own threads (decrypting, decompressing, hashing) would otherwise take turns on its core
+   * (docs/BENCHMARK.md, round 7). Best effort: raising a priority needs CAP_SYS_NICE, which a
+   * receive's root has; refused, receive runs at our level.
+   */
+  favour?: number;
+}
+
 /** Feeds a send stream to `btrfs receive` into `directory`; resolves when the subvolume is complete. */
-export async function receiveStream(directory: string, input: ReceiveInput): Promise<void> {
+export async function receiveStream(directory: string, input: ReceiveInput, opts: ReceiveOptions = {}): Promise<void> {
   safePath(directory, 'receive directory');
   const receiver = spawnStream('btrfs', ['receive', '-q', '-e', '--', directory], directory);
+  // Right after the spawn, before the event loop can reap the child: the pid is still receive's.
+  if (opts.favour !== undefined && opts.favour > 0) favourProcess(receiver.pid, opts.favour);
   const piped = typeof input === 'function' ? feed(input, receiver.stdin) : pipeline(input, receiver.stdin);
   await settleAll([piped, receiver.done], [receiver], false, true);
+}
+
+/**
+ * Sets `pid`'s nice value `levels` below this process's own (at most -20). False, and nothing
+ * changed, when there is no such process or the kernel refuses (no CAP_SYS_NICE).
+ */
+export function favourProcess(pid: number | undefined, levels: number): boolean {
+  if (pid === undefined || !Number.isInteger(levels) || levels <= 0) return false;
+  try {
+    setPriority(pid, Math.max(-20, getPriority() - levels));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function feed(write: (stdin: Writable) => Promise<void>, stdin: Writable): Promise<void> {

@@ -1,5 +1,5 @@
 import { openRepoReader } from '../../backup/open.ts';
-import { restorePoint, streamPoint } from '../../backup/restore.ts';
+import { INTERACTIVE_RECEIVE_FAVOUR, restorePoint, streamPoint } from '../../backup/restore.ts';
 import { withRepoLock } from '../../backup/repo-lock.ts';
 import { usageError } from '../../core/errors.ts';
 import { emit, flag, str, type Command } from '../command.ts';
@@ -21,7 +21,7 @@ export const restore: Command = {
       io.err(`streamed ${r.snapshot} (point ${r.point.slice(0, 12)})${r.parent === null ? '' : `; incremental: receive its parent ${r.parent.slice(0, 12)} first`}`);
       return 0;
     }
-    const report = await withRepoLock(repo, 'shared', 'restore', (signal) => restorePoint(repo, ref, to, (l) => io.err(l), signal), 0, (l) => io.err(l));
+    const report = await withRepoLock(repo, 'shared', 'restore', (signal) => restorePoint(repo, ref, to, (l) => io.err(l), signal, { favourReceive: INTERACTIVE_RECEIVE_FAVOUR }), 0, (l) => io.err(l));
     emit(io, report, () => `restored ${report.snapshot} to ${report.path} (chain of ${report.chain.length} stream(s), every chunk verified)`);
     return 0;
   },
