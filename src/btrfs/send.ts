@@ -56,7 +56,7 @@ export async function receiveStream(directory: string, input: ReceiveInput, opts
   safePath(directory, 'receive directory');
   const receiver = spawnStream('btrfs', ['receive', '-q', '-e', '--', directory], directory);
   // Right after the spawn, before the event loop can reap the child: the pid is still receive's.
-  if (opts.favour !== undefined && opts.favour > 0) favourProcess(receiver.pid, opts.favour);
+  if (opts.favour !== undefined) favourProcess(receiver.pid, opts.favour);
   const piped = typeof input === 'function' ? feed(input, receiver.stdin) : pipeline(input, receiver.stdin);
   await settleAll([piped, receiver.done], [receiver], false, true);
 }

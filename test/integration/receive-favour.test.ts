@@ -2,37 +2,29 @@
 // receive, while it is reading, by its nice value; and without the option it runs at ours.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { getPriority } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createSubvolume, favourProcess, receiveStream, sendStream, snapshotSubvolume } from '../../src/btrfs/index.ts';
+import { descendants } from '../../src/drill/databases/run-as-owner.ts';
 import { withLoopBtrfs } from '../support/loop-btrfs.ts';
 import { skipReason } from '../support/requirements.ts';
 
 const skip = skipReason();
 
-/** The pids of this process's children whose command is `comm` (from /proc, as ps does). */
-async function childrenNamed(comm: string): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // pid (comm) state ppid …; comm may hold spaces and parentheses, so split at the last ')'.
-    const close = stat.lastIndexOf(')');
-    if (close < 0) continue;
-    const name = stat.slice(stat.indexOf('(') + 1, close);
-    const ppid = Number(stat.slice(close + 2).split(' ')[1]);
-    if (name === comm && ppid === process.pid) found.push(Number(entry));
-  }
-  return found;
+/** Those of this process's descendants whose command is `comm`. */
+async function descendantsNamed(comm: string): Promise<number[]> {
+  const pids = descendants(process.pid);
+  const names = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')));
+  return pids.filter((_, i) => names[i]!.trim() === comm);
 }
 
 /** Receives `stream` into `dir`, and says receive's nice value, read while receive waits for its input. */
 async function receiveAndLook(dir: string, stream: Buffer, favour?: number): Promise<number> {
   let seen: number | undefined;
   const write = async (stdin: Writable): Promise<void> => {
-    const receivers = await childrenNamed('btrfs');
+    const receivers = await descendantsNamed('btrfs');
     assert.equal(receivers.length, 1, `one btrfs child (receive): ${receivers.join(', ')}`);
     seen = getPriority(receivers[0]!);
     await new Promise<void>((resolve, reject) => stdin.write(stream, (e) => (e ? reject(e) : resolve())));
@@ -66,11 +58,13 @@ describe('btrfs receive favoured by a restore', { skip }, () => {
     });
   });
 
-  test('favourProcess changes nothing and does not throw for a process that is gone, or for no levels', () => {
+  test('favourProcess changes nothing and does not throw for a process that is gone, or for no or negative levels', () => {
     assert.equal(favourProcess(undefined, 5), false);
     assert.equal(favourProcess(2 ** 22 + 12_345, 5), false, 'beyond pid_max: no such process');
     const own = getPriority();
     assert.equal(favourProcess(process.pid, 0), false);
+    // Negative levels would push the process behind us, which any user may do: refused all the same.
+    assert.equal(favourProcess(process.pid, -3), false);
     assert.equal(getPriority(), own, 'our own level untouched');
   });
 });
